@@ -1,0 +1,59 @@
+"""``poseguide analyze``: run a set over a video file, optionally writing an annotated copy.
+
+By default the clip is sampled at ``ANALYZE_FPS`` frames per second: the timer's settle,
+grace and gap times are all >= 0.5 s, so 15 samples a second keep hold boundaries within one
+sample (67 ms) while halving the model's work on a 30 fps clip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import cv2
+
+from poseguide.media import MediaError, iter_video, open_video
+from poseguide.processor import FrameProcessor
+from poseguide.session import SetSummary
+from poseguide.templates import Library, Template
+
+ANALYZE_FPS = 15.0
+
+
+def analyze_video(
+    path: str | Path,
+    template: Template,
+    library: Library,
+    out: str | Path | None = None,
+    fps: float = ANALYZE_FPS,
+    progress: Callable[[Iterable, int], Iterable] | None = None,
+) -> SetSummary:
+    """The set summary of a whole clip (holds, reps, corrections with their times)."""
+    _, info = open_video(path)
+    every = 1.0 / fps if fps > 0 else 0.0
+    processor = FrameProcessor(template, library, mode="video", draw=out is not None)
+    writer = None
+    frames: Iterable = iter_video(path, every=every)
+    if progress is not None:
+        expected = int(info.duration * min(fps, info.fps or fps)) if info.duration else 0
+        frames = progress(frames, expected)
+    try:
+        for t, bgr in frames:
+            annotated, _ = processor.process(bgr, t)
+            if out is not None:
+                if writer is None:
+                    writer = _writer(Path(out), annotated.shape[1], annotated.shape[0],
+                                     min(fps, info.fps or fps))
+                writer.write(annotated)
+    finally:
+        if writer is not None:
+            writer.release()
+        processor.close()
+    return processor.finish()
+
+
+def _writer(path: Path, width: int, height: int, fps: float) -> cv2.VideoWriter:
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (width, height))
+    if not writer.isOpened():
+        raise MediaError(f"{path}: cannot write a video here")
+    return writer

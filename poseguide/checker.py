@@ -1,0 +1,238 @@
+"""Form verdicts: a pose frame and a template in, in range or not and the one correction out.
+
+The checker is pure. Hysteresis needs the previous verdict, which the caller passes back in:
+a check that was in range stays in range until its value leaves the range by more than the
+hysteresis margin, so a value sitting on the edge does not toggle the timer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from poseguide import angles
+from poseguide.landmarks import BONES, INDEX, PoseFrame
+from poseguide.silhouette import back_curvature
+from poseguide.templates import Check, Template
+
+IN_RANGE = "in_range"
+OUT_OF_RANGE = "out_of_range"
+CANNOT_SEE = "cannot_see"
+WRONG_VIEW = "wrong_view"
+NO_PERSON = "no_person"
+
+HYSTERESIS = {"joint": 3.0, "elevation": 3.0, "tilt": 3.0, "ratio": 0.05, "curve": 0.01}
+MIN_VISIBILITY = 0.5
+EDGE = 0.01  # landmarks this far outside the picture are guesses
+SIDE_ON_MAX = 0.65  # side_on_ratio above this: the camera sees chest or back, not the side
+FRONT_MIN = 0.35
+MIN_TORSO = 0.06  # torso shorter than this fraction of the picture height: too far away
+
+_REGION = {
+    "nose": "head", "eye": "head", "ear": "head", "mouth": "head",
+    "shoulder": "shoulders", "elbow": "elbows", "wrist": "hands", "pinky": "hands",
+    "index": "hands", "thumb": "hands", "hip": "hips", "knee": "knees", "ankle": "feet",
+    "heel": "feet", "foot": "feet",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    check: Check
+    value: float
+    ok: bool
+
+    @property
+    def deviation(self) -> float:
+        return self.check.deviation(self.value)
+
+    @property
+    def cue(self) -> str | None:
+        if self.ok:
+            return None
+        return self.check.too_low if self.deviation < 0 else self.check.too_high
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str
+    template_id: str
+    side: str | None = None
+    results: tuple[CheckResult, ...] = ()
+    correction: str | None = None
+
+    @property
+    def in_range(self) -> bool:
+        return self.status == IN_RANGE
+
+    @property
+    def seen(self) -> bool:
+        """The person and the needed joints were seen (in or out of range)."""
+        return self.status in (IN_RANGE, OUT_OF_RANGE)
+
+    def values(self) -> dict[str, float]:
+        return {r.check.id: r.value for r in self.results}
+
+
+def region(name: str) -> str:
+    """The plain-words body region of a landmark name, for messages."""
+    for key, word in _REGION.items():
+        if key in name:
+            return word
+    return name
+
+
+def _join(words: list[str]) -> str:
+    words = list(dict.fromkeys(words))
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def needed_landmarks(template: Template, side: str) -> list[str]:
+    """Resolved landmark names the template needs to see."""
+    names: list[str] = []
+    for n in template.required:
+        resolved = angles.resolve(n, side)
+        if resolved.startswith("mid_"):
+            part = resolved[4:]
+            names += [f"left_{part}", f"right_{part}"]
+        else:
+            names.append(resolved)
+    return list(dict.fromkeys(names))
+
+
+def visibility_problem(frame: PoseFrame, template: Template, side: str) -> str | None:
+    """What stops us from judging this frame, in words the user can act on; None if nothing.
+
+    Visibility alone is not trusted (MediaPipe reports ~0.99 for guessed joints): joints must
+    also lie inside the picture, the body must not be tiny, and the bones between needed joints
+    must have plausible lengths compared with the torso.
+    """
+    torso = angles.torso_length(frame)
+    if torso < MIN_TORSO:
+        return "Move closer to the camera so your body fills more of the picture"
+    needed = needed_landmarks(template, side)
+    outside: list[str] = []
+    unsure: list[str] = []
+    for name in needed:
+        x, y = frame.image[INDEX[name]]
+        if not (-EDGE <= x <= 1 + EDGE and -EDGE <= y <= 1 + EDGE):
+            outside.append(name)
+        elif frame.visibility[INDEX[name]] < MIN_VISIBILITY:
+            unsure.append(name)
+    if outside:
+        parts = _join([region(n) for n in outside])
+        verb = "is" if len({region(n) for n in outside}) == 1 and parts == "head" else "are"
+        return f"Move back so your {parts} {verb} in view"
+    if unsure:
+        return f"Turn or move so the camera can see your {_join([region(n) for n in unsure])}"
+    needed_set = set(needed)
+    for a, b in _bones():
+        if a in needed_set and b in needed_set:
+            length = float(np.linalg.norm(frame.point(a) - frame.point(b)))
+            if not 0.1 * torso <= length <= 2.5 * torso:
+                return f"Move so the camera can see your {_join([region(a), region(b)])} clearly"
+    return None
+
+
+def _bones() -> tuple[tuple[str, str], ...]:
+    return tuple(b for b in BONES if "heel" not in b[0] + b[1] and "foot" not in b[0] + b[1])
+
+
+def view_problem(frame: PoseFrame, template: Template) -> str | None:
+    """Whether the camera sees the body from the direction the template needs."""
+    ratio = angles.side_on_ratio(frame)
+    if template.view == "side" and ratio > SIDE_ON_MAX:
+        return "Turn side-on to the camera"
+    if template.view == "front" and ratio < FRONT_MIN:
+        return "Face the camera"
+    return None
+
+
+def measure_checks(frame: PoseFrame, template: Template, side: str) -> np.ndarray:
+    """Every check's raw measured value, in template order (NaN when it cannot be measured)."""
+    return np.array([_measure(frame, c, side) for c in template.checks])
+
+
+def _measure(frame: PoseFrame, c: Check, side: str) -> float:
+    pts = [angles.point(frame, angles.resolve(p, side)) for p in c.points]
+    if c.measure == "curve":
+        if frame.mask is None:
+            return float("nan")
+        scale = np.array([frame.height, frame.height])  # point() is in height units
+        return back_curvature(frame.mask, pts[0] * scale, pts[1] * scale)
+    return angles.measure(c.measure, pts)
+
+
+def working_side(frame: PoseFrame, template: Template) -> str:
+    """The side plain landmark names refer to: the one facing the camera, or, for sided
+    stretches that can be done either way round, the side whose form fits best."""
+    facing = angles.facing_side(frame)
+    if template.working_side == "facing":
+        return facing
+
+    def misfit(side: str) -> float:
+        values = measure_checks(frame, template, side)
+        return sum(abs(c.deviation(v)) / _scale(c) * c.weight
+                   for c, v in zip(template.checks, values, strict=True))
+
+    other = "right" if facing == "left" else "left"
+    return other if misfit(other) < misfit(facing) else facing
+
+
+def judge(
+    template: Template,
+    side: str,
+    values: np.ndarray,
+    previous: Verdict | None = None,
+) -> Verdict:
+    """Compare measured values with the ranges, with hysteresis from ``previous``."""
+    was_ok = {}
+    if previous is not None and previous.template_id == template.id:
+        was_ok = {r.check.id: r.ok for r in previous.results}
+    results = []
+    for c, v in zip(template.checks, values, strict=True):
+        margin = HYSTERESIS[c.measure] if was_ok.get(c.id, False) else 0.0
+        ok = c.low - margin <= v <= c.high + margin
+        results.append(CheckResult(check=c, value=float(v), ok=ok))
+    failing = [r for r in results if not r.ok]
+    if not failing:
+        return Verdict(IN_RANGE, template.id, side, tuple(results))
+    worst = max(failing, key=lambda r: abs(r.deviation) / _scale(r.check) * r.check.weight)
+    return Verdict(OUT_OF_RANGE, template.id, side, tuple(results), worst.cue)
+
+
+def _scale(c: Check) -> float:
+    """Deviation units comparable across measures: 10 degrees ~ 0.2 of a ratio."""
+    return {"ratio": 0.2, "curve": 0.05}.get(c.measure, 10.0)
+
+
+def check(
+    frame: PoseFrame | None,
+    template: Template,
+    previous: Verdict | None = None,
+    values: np.ndarray | None = None,
+) -> Verdict:
+    """The verdict for one frame.
+
+    ``values`` lets the video pipeline pass smoothed measurements instead of the raw ones.
+    A template needing something we cannot see gets "cannot see", never "in range".
+    """
+    if frame is None:
+        return Verdict(NO_PERSON, template.id, correction="Step into the camera's view")
+    if frame.people > 1:
+        return Verdict(NO_PERSON, template.id,
+                       correction="Only one person should be in the picture")
+    side = working_side(frame, template)
+    problem = view_problem(frame, template)
+    if problem:
+        return Verdict(WRONG_VIEW, template.id, side, correction=problem)
+    problem = visibility_problem(frame, template, side)
+    if problem:
+        return Verdict(CANNOT_SEE, template.id, side, correction=problem)
+    if values is None:
+        values = measure_checks(frame, template, side)
+    if np.isnan(values).any():
+        return Verdict(CANNOT_SEE, template.id, side,
+                       correction="Turn side-on so the camera can see the outline of your back")
+    return judge(template, side, values, previous)

@@ -1,0 +1,205 @@
+"""The ``poseguide`` command line: the core run headless on photos and videos.
+
+Errors a person can fix (a bad template, a missing or unreadable file) are printed as one
+line naming the problem, with exit status 2 and no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from poseguide.media import MediaError
+from poseguide.templates import DEFAULT_DIR, Library, TemplateError, load_library
+
+os.environ.setdefault("GLOG_minloglevel", "2")  # keep MediaPipe's C++ logging off the console
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+def _library(args: argparse.Namespace) -> Library:
+    library = load_library(args.poses_dir)
+    for error in library.errors:
+        print(f"warning: skipped broken template: {error}", file=sys.stderr)
+    return library
+
+
+def cmd_poses(args: argparse.Namespace) -> int:
+    library = _library(args)
+    rows = []
+    for t in sorted(library.templates.values(), key=lambda t: t.id):
+        tg = t.target
+        if t.kind == "flow":
+            target = f"{tg.reps}-{tg.reps_max} reps"
+        elif tg.reps > 1:
+            target = f"{tg.hold_s:g} s x {tg.reps}-{tg.reps_max}"
+        else:
+            target = f"hold {tg.hold_s:g}-{tg.hold_max_s:g} s"
+        if tg.per_side:
+            target += f", {tg.sets_per_side} per side"
+        rows.append((t.id, t.name, t.view, target, "yes" if t.measured else "not yet"))
+    if args.json:
+        keys = ("id", "name", "view", "target", "measured_on_photos")
+        print(json.dumps([dict(zip(keys, r, strict=True)) for r in rows], indent=2))
+        return 0
+    header = ("id", "name", "view", "target", "measured on photos")
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    for r in [header, *rows]:
+        print("  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from poseguide.checker import check
+    from poseguide.detector import PoseDetector
+    from poseguide.media import load_photo
+
+    library = _library(args)
+    rgb = load_photo(args.photo)
+    with PoseDetector("photo", segmentation=True) as detector:
+        frame = detector.detect_rgb(rgb, 0.0)
+    templates = [library[args.pose]] if args.pose else library.poses()
+    verdicts = [check(frame, t) for t in templates]
+    if args.json:
+        print(json.dumps({
+            "photo": str(args.photo),
+            "person": frame is not None,
+            "verdicts": [{
+                "pose": v.template_id, "status": v.status, "side": v.side,
+                "correction": v.correction,
+                "checks": [{"id": r.check.id, "value": round(r.value, 2), "low": r.check.low,
+                            "high": r.check.high, "ok": r.ok} for r in v.results],
+            } for v in verdicts],
+        }, indent=2))
+        return 0
+    if frame is None:
+        print(f"{args.photo}: no person found")
+        return 1
+    if args.pose:
+        v = verdicts[0]
+        print(f"{templates[0].name} ({v.side or '?'} side facing the camera)")
+        for r in v.results:
+            mark = "ok " if r.ok else "OUT"
+            rng = f"{r.check.low:g}..{r.check.high:g}"
+            print(f"  {mark} {r.check.name:28s} {r.value:8.2f}   range {rng}")
+        verdict = v.status.replace("_", " ")
+        print(f"verdict: {verdict}" + (f" - {v.correction}" if v.correction else ""))
+        return 0
+    matches = [t.id for t, v in zip(templates, verdicts, strict=True) if v.in_range]
+    print("matches: " + (", ".join(matches) if matches else "none of the templates"))
+    return 0
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from poseguide.analysis import analyze_video
+
+    library = _library(args)
+    template = library[args.pose]
+
+    def progress(frames, total):
+        return tqdm(frames, total=total or None, unit="frame", disable=args.json, file=sys.stderr)
+
+    summary = analyze_video(args.video, template, library, out=args.out, fps=args.fps,
+                            progress=progress)
+    if args.json:
+        print(json.dumps(summary.as_dict(), indent=2))
+        return 0
+    print(f"{template.name}: {args.video}")
+    for i, s in enumerate(summary.segments, 1):
+        print(f"  hold {i}: {s.start:7.2f} s -> {s.end:7.2f} s  ({s.seconds:.1f} s)")
+    print(f"time in form: {summary.held:.1f} s   best hold: {summary.best_hold:.1f} s"
+          + (f"   target {summary.target_s:g} s" if summary.target_s else ""))
+    if template.kind == "flow" or summary.target_reps > 1:
+        print(f"repetitions: {summary.reps} (target {summary.target_reps})")
+    print(f"target reached: {'yes' if summary.target_met else 'no'}")
+    said = [e for e in summary.events if e.kind in ("cue", "bouncing", "too_fast")]
+    if said:
+        print("corrections:")
+        for e in said:
+            print(f"  {e.t:7.2f} s  {e.text}")
+    if args.out:
+        print(f"annotated video: {args.out}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from poseguide.evaluation import evaluate, photo_detector, tally
+
+    library = _library(args)
+    root = Path(args.folder)
+    results = evaluate(root, library, photo_detector(),
+                       progress=lambda it: tqdm(it, unit="photo", disable=args.json,
+                                                file=sys.stderr))
+    report = tally(results, library, None if args.part == "all" else args.part)
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return 0
+    print(f"{'label':16s} {'photos':>6s} {'found':>7s} {'right':>7s} {'wrong':>7s}")
+    for label, s in report["labels"].items():
+        print(f"{label:16s} {s['photos']:6d} {s['found']:7.0%} {s['right']:7.0%} {s['wrong']:7.0%}")
+    print("\nconfusion (label: templates that accepted its photos)")
+    for label, row in report["confusion"].items():
+        print(f"  {label:16s} " + ", ".join(f"{k} {v}" for k, v in row.items()))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="poseguide", description=__doc__.splitlines()[0])
+    parser.add_argument("--poses-dir", default=str(DEFAULT_DIR),
+                        help="folder of pose templates (default: the shipped reference_poses)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("poses", help="list the pose templates and their targets")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_poses)
+
+    p = sub.add_parser("check", help="check the form in a photo")
+    p.add_argument("photo")
+    p.add_argument("--pose", help="template id; without it, list the templates that match")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("analyze", help="time the holds in a video of one exercise")
+    p.add_argument("video")
+    p.add_argument("--pose", required=True, help="template id")
+    p.add_argument("--out", help="write an annotated video here (.mp4)")
+    p.add_argument("--fps", type=float, default=15.0,
+                   help="frames per second to analyse (default 15; 0 = every frame)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_analyze)
+
+    p = sub.add_parser("eval", help="accuracy of the templates on a folder of labelled photos")
+    p.add_argument("folder")
+    p.add_argument("--part", choices=("all", "dev", "test"), default="all",
+                   help="score all photos, or only the tuning (dev) or held-out (test) part")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_eval)
+
+    for name in ("poseguide.history_cli",):
+        try:
+            module = __import__(name, fromlist=["add_history_parser"])
+        except ImportError:
+            continue
+        module.add_history_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (TemplateError, MediaError) as exc:
+        print(f"poseguide: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

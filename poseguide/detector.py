@@ -1,0 +1,88 @@
+"""MediaPipe Pose behind a small interface: a frame and its time in, a PoseFrame (or None) out.
+
+Only this module imports MediaPipe. It uses the full model (``model_complexity=1``) that ships
+inside the ``mediapipe==0.10.21`` wheel, so nothing is downloaded at run time.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import cv2
+import numpy as np
+
+from poseguide.landmarks import N_LANDMARKS, PoseFrame
+
+Mode = Literal["video", "photo"]
+
+
+class PoseDetector:
+    """Wraps ``mediapipe.solutions.pose.Pose``.
+
+    ``video`` mode tracks between frames (fast, temporally stable); ``photo`` mode runs the
+    detector on every image. One instance is created per stream and reused for every frame:
+    building the graph costs ~100x a frame.
+    """
+
+    def __init__(
+        self,
+        mode: Mode = "video",
+        segmentation: bool = False,
+        min_detection_confidence: float = 0.5,
+        min_tracking_confidence: float = 0.5,
+    ) -> None:
+        import mediapipe as mp  # local: the rest of the package must import without it
+
+        self.mode = mode
+        self._pose = mp.solutions.pose.Pose(
+            static_image_mode=mode == "photo",
+            model_complexity=1,
+            smooth_landmarks=True,
+            enable_segmentation=segmentation,
+            min_detection_confidence=min_detection_confidence,
+            min_tracking_confidence=min_tracking_confidence,
+        )
+
+    def detect_rgb(self, rgb: np.ndarray, timestamp: float) -> PoseFrame | None:
+        """Landmarks of the most prominent person in an RGB uint8 image, or None."""
+        rgb.flags.writeable = False  # lets MediaPipe skip a copy
+        result = self._pose.process(rgb)
+        if result.pose_landmarks is None:
+            return None
+        height, width = rgb.shape[:2]
+        lms = result.pose_landmarks.landmark
+        image = np.array([[p.x, p.y] for p in lms], dtype=np.float64)
+        visibility = np.array([p.visibility for p in lms], dtype=np.float64)
+        presence = np.array([p.presence for p in lms], dtype=np.float64)
+        if not presence.any():  # the solutions API leaves presence unset: say "unknown"
+            presence = np.full(N_LANDMARKS, np.nan)
+        if result.pose_world_landmarks is not None:
+            world = np.array(
+                [[p.x, p.y, p.z] for p in result.pose_world_landmarks.landmark], dtype=np.float64
+            )
+        else:
+            world = np.zeros((N_LANDMARKS, 3))
+        mask = result.segmentation_mask if result.segmentation_mask is not None else None
+        return PoseFrame(
+            timestamp=timestamp,
+            image=image,
+            world=world,
+            visibility=visibility,
+            presence=presence,
+            width=width,
+            height=height,
+            mask=mask,
+        )
+
+    def detect_bgr(self, bgr: np.ndarray, timestamp: float) -> PoseFrame | None:
+        """As :meth:`detect_rgb` for OpenCV's BGR frames."""
+        return self.detect_rgb(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), timestamp)
+
+    def close(self) -> None:
+        self._pose.close()
+
+    def __enter__(self) -> PoseDetector:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,125 @@
+"""Accuracy of the templates on a folder of labelled photos (``poseguide eval``).
+
+The folder has one sub-folder per label: a template id, or ``negative`` for photos that no
+template should accept. Each photo is assigned to the ``dev`` or ``test`` part by a hash of
+its file name, so template ranges can be tuned on ``dev`` and reported on unseen ``test``
+photos; the split is stable across machines and runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from poseguide.checker import check, visibility_problem, working_side
+from poseguide.landmarks import PoseFrame
+from poseguide.media import PHOTO_SUFFIXES, MediaError, load_photo
+from poseguide.templates import Library
+
+NEGATIVE = "negative"
+PARTS = ("dev", "test")
+
+
+def part_of(filename: str) -> str:
+    """'test' for about a third of the files (held out while tuning), else 'dev'."""
+    return "test" if hashlib.md5(filename.encode()).digest()[0] % 3 == 0 else "dev"
+
+
+@dataclass(frozen=True)
+class PhotoResult:
+    label: str
+    path: Path
+    part: str
+    found: bool
+    accepted: tuple[str, ...]
+
+
+@dataclass
+class LabelStats:
+    photos: int = 0
+    found: int = 0
+    right: int = 0
+    wrong: int = 0
+    confusion: dict[str, int] = field(default_factory=dict)
+
+    def as_fractions(self) -> dict[str, float | int]:
+        n = max(self.photos, 1)
+        return {"photos": self.photos, "found": self.found / n, "right": self.right / n,
+                "wrong": self.wrong / n}
+
+
+def labelled_photos(root: Path) -> list[tuple[str, Path]]:
+    """(label, path) for every photo in the label folders, sorted for a stable order."""
+    if not root.is_dir():
+        raise MediaError(f"{root}: no such folder")
+    return [
+        (folder.name, path)
+        for folder in sorted(p for p in root.iterdir() if p.is_dir())
+        for path in sorted(folder.iterdir())
+        if path.suffix.lower() in PHOTO_SUFFIXES
+    ]
+
+
+def judge_photo(label: str, path: Path, frame: PoseFrame | None, library: Library) -> PhotoResult:
+    """Which templates accept this photo, and whether its label's needs were visible."""
+    accepted = tuple(t.id for t in library.poses() if check(frame, t).in_range)
+    if frame is None:
+        found = False
+    elif label in library.templates:
+        t = library[label]
+        found = visibility_problem(frame, t, working_side(frame, t)) is None
+    else:
+        found = True
+    return PhotoResult(label, path, part_of(path.name), found, accepted)
+
+
+def tally(results: Iterable[PhotoResult], library: Library, part: str | None = None) -> dict:
+    """The ``eval --json`` object for one part (or all photos when ``part`` is None)."""
+    stats: dict[str, LabelStats] = {}
+    for r in results:
+        if part is not None and r.part != part:
+            continue
+        if r.label != NEGATIVE and r.label not in library.templates:
+            continue  # e.g. ambiguous stills: nothing to score them against
+        s = stats.setdefault(r.label, LabelStats())
+        s.photos += 1
+        s.found += r.found
+        if r.label == NEGATIVE:
+            s.right += not r.accepted
+            s.wrong += bool(r.accepted)
+        else:
+            s.right += r.label in r.accepted
+            s.wrong += any(a != r.label for a in r.accepted)
+        for a in r.accepted or ("(none)",):
+            s.confusion[a] = s.confusion.get(a, 0) + 1
+    return {
+        "labels": {k: v.as_fractions() for k, v in sorted(stats.items())},
+        "confusion": {k: dict(sorted(v.confusion.items())) for k, v in sorted(stats.items())},
+    }
+
+
+def evaluate(
+    root: Path,
+    library: Library,
+    detect: Callable[[Path], PoseFrame | None],
+    progress: Callable[[Iterable], Iterable] = lambda it: it,
+) -> list[PhotoResult]:
+    """Run ``detect`` on every labelled photo and judge it against every template."""
+    return [
+        judge_photo(label, path, detect(path), library)
+        for label, path in progress(labelled_photos(root))
+    ]
+
+
+def photo_detector(segmentation: bool = True) -> Callable[[Path], PoseFrame | None]:
+    """A detect function for photos: static mode, one model reused across photos."""
+    from poseguide.detector import PoseDetector
+
+    detector = PoseDetector("photo", segmentation=segmentation)
+
+    def detect(path: Path) -> PoseFrame | None:
+        return detector.detect_rgb(load_photo(path), 0.0)
+
+    return detect

@@ -1,0 +1,224 @@
+"""Streamlit page to review practice: sessions, progress charts, streak, bests, export."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from poseguide.history import History, HistoryError, SessionRecord, summarize_session
+
+_RANGES = {"Last 7 days": 7, "Last 30 days": 30, "Last 90 days": 90, "Everything": None}
+
+
+def render(db_path: str | None = None) -> None:
+    """Draw the history page; a broken database becomes an error message, not a crash."""
+    st.header("Your practice")
+    try:
+        history = History(db_path)
+    except HistoryError as exc:
+        st.error(f"The practice history cannot be opened: {exc}")
+        return
+    try:
+        _render(history)
+    except HistoryError as exc:
+        st.error(f"The practice history cannot be read: {exc}")
+    finally:
+        history.close()
+
+
+def _render(history: History) -> None:
+    deleted = st.session_state.pop("history_deleted", None)
+    if deleted is not None:
+        # Set before the checkbox exists in this run, so the next delete needs a new tick.
+        st.session_state["history_delete_confirm"] = False
+        st.success(f"Deleted session {deleted}.")
+    label = st.selectbox("Period", list(_RANGES), index=1, key="history_range")
+    days = _RANGES[label]
+    sessions = history.sessions(days)
+    if not sessions:
+        st.info("No sessions yet. Finished holds and repetitions appear here.")
+        return
+
+    streak = history.streak()
+    sharp = history.sharp_pain_stops(datetime.now(timezone.utc) - timedelta(days=7))
+    summaries = [summarize_session(s) for s in sessions]
+    cols = st.columns(4)
+    cols[0].metric("Streak", f"{streak} day{'' if streak == 1 else 's'}")
+    cols[1].metric("Sessions", len(sessions))
+    cols[2].metric("Time in form", _minutes(sum(s.held_s for s in summaries)))
+    cols[3].metric("Sharp-pain stops (7 days)", sharp)
+
+    st.subheader("Recent sessions")
+    st.dataframe(_sessions_frame(sessions), hide_index=True, width="stretch")
+    st.download_button(
+        "Download CSV",
+        data=history.to_csv(days),
+        file_name="poseguide-history.csv",
+        mime="text/csv",
+        key="history_csv",
+    )
+
+    _charts(history, sessions, days)
+
+    st.subheader("Personal bests")
+    bests = history.personal_bests()
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Exercise": b.exercise,
+                    "Best hold (s)": round(b.best_hold_s, 1),
+                    "Best hold on": _day(b.best_hold_at),
+                    "Most reps in a set": b.most_reps,
+                    "Most reps on": _day(b.most_reps_at),
+                }
+                for b in bests.values()
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+    _delete(history, sessions)
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 60:.1f} min"
+
+
+def _day(when: datetime | None) -> str:
+    return "" if when is None else when.astimezone().strftime("%Y-%m-%d")
+
+
+def _label(s: SessionRecord) -> str:
+    return f"{s.started_at.astimezone():%Y-%m-%d %H:%M} (#{s.id})"
+
+
+def _sessions_frame(sessions: list[SessionRecord]) -> pd.DataFrame:
+    rows = []
+    for s in sessions:
+        summary = summarize_session(s)
+        rows.append(
+            {
+                "Started": s.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                "Minutes": None
+                if summary.duration_s is None
+                else round(summary.duration_s / 60, 1),
+                "In form (s)": round(summary.held_s, 1),
+                "Reps": summary.reps,
+                "Targets met": f"{summary.targets_met}/{summary.targets_total}",
+                "Pain before": s.pain_before,
+                "Pain after": s.pain_after,
+                "Exercises": ", ".join(summary.exercises),
+                "Stops": ", ".join(summary.stop_reasons),
+                "Note": s.note or "",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _charts(history: History, sessions: list[SessionRecord], days: int | None) -> None:
+    """Progress per exercise per local day, and pain next to time in form per session."""
+    per_day = pd.DataFrame(
+        [
+            {
+                "day": d.day.isoformat(),
+                "exercise": t.exercise,
+                "held_s": round(t.held_s, 1),
+                "best_hold_s": round(t.best_hold_s, 1),
+                "reps": t.reps,
+            }
+            for d in history.daily(days)
+            for t in d.exercises.values()
+        ],
+        columns=["day", "exercise", "held_s", "best_hold_s", "reps"],
+    )
+    # UTC time unit: the strings are local calendar days already; no browser-zone shift.
+    day = alt.X("utcyearmonthdate(day):T", title="Day")
+    exercise = alt.Color("exercise:N", title="Exercise")
+
+    st.subheader("Time in form per day")
+    st.altair_chart(
+        alt.Chart(per_day)
+        .mark_bar()
+        .encode(day, alt.Y("sum(held_s):Q", title="Seconds in form"), exercise),
+        width="stretch",
+    )
+
+    holds = per_day[per_day["best_hold_s"] > 0]
+    if not holds.empty:
+        st.subheader("Best hold over time")
+        st.altair_chart(
+            alt.Chart(holds)
+            .mark_line(point=True)
+            .encode(day, alt.Y("best_hold_s:Q", title="Best hold (s)"), exercise),
+            width="stretch",
+        )
+
+    reps = per_day[per_day["reps"] > 0]
+    if not reps.empty:
+        st.subheader("Repetitions per day")
+        st.altair_chart(
+            alt.Chart(reps)
+            .mark_bar()
+            .encode(day, alt.Y("sum(reps):Q", title="Repetitions"), exercise),
+            width="stretch",
+        )
+
+    per_session = pd.DataFrame(
+        [
+            {
+                "session": _label(s),
+                "started": s.started_at.isoformat(),
+                "held_s": round(s.held_s, 1),
+                "before": s.pain_before,
+                "after": s.pain_after,
+            }
+            for s in sessions
+        ]
+    )
+    pain = per_session.melt(
+        id_vars=["session", "started"],
+        value_vars=["before", "after"],
+        var_name="when",
+        value_name="pain",
+    ).dropna(subset=["pain"])
+    session_axis = alt.X("session:N", sort=alt.SortField("started"), title="Session")
+    st.subheader("Pain and time in form per session")
+    left, right = st.columns(2)
+    if pain.empty:
+        left.caption("No pain ratings recorded in this period.")
+    else:
+        left.altair_chart(
+            alt.Chart(pain)
+            .mark_line(point=True)
+            .encode(
+                session_axis,
+                alt.Y("pain:Q", title="Pain (0-10)", scale=alt.Scale(domain=[0, 10])),
+                alt.Color("when:N", title="Rated", sort=["before", "after"]),
+            ),
+            width="stretch",
+        )
+    right.altair_chart(
+        alt.Chart(per_session)
+        .mark_bar()
+        .encode(session_axis, alt.Y("held_s:Q", title="Seconds in form")),
+        width="stretch",
+    )
+
+
+def _delete(history: History, sessions: list[SessionRecord]) -> None:
+    """Deleting needs an explicit confirmation: it cannot be undone."""
+    st.subheader("Delete a session")
+    by_label = {_label(s): s.id for s in sessions}
+    choice = st.selectbox("Session", list(by_label), key="history_delete_choice")
+    confirmed = st.checkbox(
+        "Yes, delete this session and everything recorded in it", key="history_delete_confirm"
+    )
+    if st.button("Delete session", disabled=not confirmed, key="history_delete"):
+        history.delete_session(by_label[choice])
+        st.session_state["history_deleted"] = choice
+        st.rerun()

@@ -1,0 +1,78 @@
+"""A BGR frame and its time in, an annotated frame and a FrameResult out.
+
+Glue between the detector (I/O-bound model), the pure ExerciseSet and the overlay, shared by
+the live page, ``analyze`` and ``bench``. It keeps one detector for the whole stream and
+records how long each stage took, for the benchmark.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from poseguide import overlay
+from poseguide.detector import Mode, PoseDetector
+from poseguide.session import ExerciseSet, FrameResult, SetSummary
+from poseguide.templates import Library, Template
+
+
+def needs_mask(template: Template, library: Library) -> bool:
+    """Whether any check of the template (or of its flow's phases) uses the silhouette."""
+    parts = [library[p] for p in template.phases] if template.kind == "flow" else [template]
+    return any(c.measure == "curve" for t in parts for c in t.checks)
+
+
+@dataclass
+class StageTimes:
+    """Accumulated seconds per stage and the number of frames, for ``bench``."""
+
+    pose: float = 0.0
+    logic: float = 0.0
+    draw: float = 0.0
+    frames: int = 0
+    samples: dict[str, list[float]] = field(default_factory=lambda: {"pose": [], "logic": [],
+                                                                     "draw": []})
+
+
+class FrameProcessor:
+    def __init__(self, template: Template, library: Library, mode: Mode = "video",
+                 draw: bool = True, keep_samples: bool = False) -> None:
+        self.template = template
+        self.detector = PoseDetector(mode, segmentation=needs_mask(template, library))
+        self.set = ExerciseSet(template, library, smooth=mode == "video")
+        self.draw = draw
+        self.times = StageTimes()
+        self._keep = keep_samples
+
+    def process(self, bgr: np.ndarray, t: float) -> tuple[np.ndarray, FrameResult]:
+        """Run one frame through model, checker/timer and overlay (in place on ``bgr``)."""
+        t0 = time.perf_counter()
+        pose = self.detector.detect_bgr(bgr, t)
+        t1 = time.perf_counter()
+        result = self.set.update(pose, t)
+        t2 = time.perf_counter()
+        if self.draw:
+            target = self.template.target
+            overlay.draw(bgr, result, target.hold_s, target.reps, self.set.flow)
+        t3 = time.perf_counter()
+        self._account(t1 - t0, t2 - t1, t3 - t2)
+        return bgr, result
+
+    def _account(self, pose: float, logic: float, draw: float) -> None:
+        s = self.times
+        s.pose += pose
+        s.logic += logic
+        s.draw += draw
+        s.frames += 1
+        if self._keep:
+            s.samples["pose"].append(pose)
+            s.samples["logic"].append(logic)
+            s.samples["draw"].append(draw)
+
+    def finish(self) -> SetSummary:
+        return self.set.finish()
+
+    def close(self) -> None:
+        self.detector.close()

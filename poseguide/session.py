@@ -1,0 +1,228 @@
+"""One set of one exercise: pose frames in, verdicts, timer state and events out.
+
+This is the "player engine": no camera, no UI, no storage. The live page, ``analyze`` and
+the tests feed it PoseFrames with their timestamps and read back a FrameResult per frame
+and a SetSummary at the end.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from poseguide import checker
+from poseguide.checker import Verdict
+from poseguide.landmarks import PoseFrame
+from poseguide.smoothing import OneEuro
+from poseguide.templates import Library, Template
+from poseguide.timer import CUE, BounceDetector, Event, HoldTimer, RepCounter, Segment
+
+CUE_AFTER_S = 1.0  # a correction must persist this long before it is spoken
+CUE_COOLDOWN_S = 6.0  # at most one spoken cue per this many seconds
+SAME_CUE_REPEAT_S = 12.0  # the same cue is not repeated sooner than this
+
+
+@dataclass(frozen=True)
+class FrameResult:
+    t: float
+    verdict: Verdict
+    events: tuple[Event, ...]
+    held: float
+    current_hold: float
+    holding: bool
+    reps: int
+    target_met: bool
+    phase: str | None = None
+    frame: PoseFrame | None = None
+
+
+@dataclass
+class SetSummary:
+    """What a finished set amounts to: handed to the UI and the history."""
+
+    template_id: str
+    side: str | None
+    target_s: float
+    target_reps: int
+    started: float
+    ended: float
+    segments: list[Segment] = field(default_factory=list)
+    reps: int = 0
+    rep_times: list[float] = field(default_factory=list)
+    target_met: bool = False
+    corrections: Counter = field(default_factory=Counter)
+    events: list[Event] = field(default_factory=list)
+
+    @property
+    def held(self) -> float:
+        return sum(s.seconds for s in self.segments)
+
+    @property
+    def best_hold(self) -> float:
+        return max((s.seconds for s in self.segments), default=0.0)
+
+    def as_dict(self) -> dict:
+        return {
+            "pose": self.template_id,
+            "side": self.side,
+            "target_s": self.target_s,
+            "target_reps": self.target_reps,
+            "started": round(self.started, 3),
+            "ended": round(self.ended, 3),
+            "held_s": round(self.held, 2),
+            "best_hold_s": round(self.best_hold, 2),
+            "segments": [[round(s.start, 2), round(s.end, 2)] for s in self.segments],
+            "reps": self.reps,
+            "target_met": self.target_met,
+            "corrections": dict(self.corrections.most_common()),
+            "events": [{"t": round(e.t, 2), "kind": e.kind, "text": e.text} for e in self.events],
+        }
+
+
+class _Smoother:
+    """Smoothed check values for one template; restarts when the working side changes."""
+
+    def __init__(self, template: Template, smooth: bool):
+        self.template = template
+        self.filter = OneEuro() if smooth else None
+        self.side: str | None = None
+        self.previous: Verdict | None = None
+
+    def verdict(self, frame: PoseFrame | None, t: float) -> Verdict:
+        if frame is None:
+            v = checker.check(None, self.template)
+        else:
+            side = checker.working_side(frame, self.template)
+            values = checker.measure_checks(frame, self.template, side)
+            if self.filter is not None:
+                if side != self.side:
+                    self.filter.reset()
+                values = self.filter(t, values)
+            self.side = side
+            v = checker.check(frame, self.template, self.previous, values=values)
+        self.previous = v if v.seen else None
+        return v
+
+
+class ExerciseSet:
+    """Runs one set: a hold (with optional repetitions) or a two-phase flow."""
+
+    def __init__(self, template: Template, library: Library, smooth: bool = True,
+                 settle_s: float = 0.5, grace_s: float = 1.0) -> None:
+        self.template = template
+        target = template.target
+        self.flow = template.kind == "flow"
+        names = template.phases if self.flow else (template.id,)
+        self._smoothers = [_Smoother(library[n], smooth) for n in names]
+        # A flow's timer only measures time spent in either position; its target is the reps.
+        self.timer = HoldTimer(
+            float("inf") if self.flow else target.hold_s,
+            1 if self.flow else target.reps,
+            settle_s=settle_s,
+            grace_s=grace_s,
+        )
+        self.counter = (RepCounter(target.reps, template.min_phase_s) if self.flow else None)
+        key = template.key_check if not self.flow else None
+        self._key_index = template.checks.index(key) if key is not None else None
+        self.bounce = BounceDetector()
+        self.events: list[Event] = []
+        self.corrections: Counter = Counter()
+        self._started: float | None = None
+        self._t = 0.0
+        self._cue: str | None = None
+        self._cue_since = 0.0
+        self._spoken: dict[str, float] = {}
+        self._last_spoken = -np.inf
+        self.side: str | None = None
+
+    def update(self, frame: PoseFrame | None, t: float) -> FrameResult:
+        """Advance the set with one frame (``None``: nobody seen) at time ``t`` seconds."""
+        if self._started is None:
+            self._started = t
+        self._t = max(self._t, t)
+        verdicts = [s.verdict(frame, t) for s in self._smoothers]
+        if self.flow:
+            in_phase = [v for v in verdicts if v.in_range]
+            verdict = in_phase[0] if in_phase else min(verdicts, key=_misfit)
+            phase = verdict.template_id if verdict.in_range else None
+            events = self.counter.update(t, phase)
+            events += self.timer.update(t, phase is not None)
+        else:
+            verdict = verdicts[0]
+            phase = None
+            events = self.timer.update(t, verdict.in_range)
+            if self.timer.holding and self._key_index is not None and verdict.results:
+                events += self.bounce.update(t, verdict.results[self._key_index].value)
+            else:
+                self.bounce.reset()
+        if verdict.seen and self.template.target.per_side:
+            self.side = verdict.side
+        events += self._cue_events(t, verdict)
+        self.events += events
+        return FrameResult(
+            t=t,
+            verdict=verdict,
+            events=tuple(events),
+            held=self.timer.held,
+            current_hold=self.timer.current_hold,
+            holding=self.timer.holding,
+            reps=self.reps,
+            target_met=self.target_met,
+            phase=phase,
+            frame=frame,
+        )
+
+    @property
+    def reps(self) -> int:
+        return self.counter.reps if self.counter is not None else self.timer.reps
+
+    @property
+    def target_met(self) -> bool:
+        return self.counter.target_met if self.counter is not None else self.timer.target_met
+
+    def _cue_events(self, t: float, verdict: Verdict) -> list[Event]:
+        """At most one spoken correction at a time, only once it has persisted, with cooldowns."""
+        cue = None if verdict.in_range else verdict.correction
+        if self.flow and verdict.status == checker.OUT_OF_RANGE:
+            cue = None  # between cat and cow the form is always "out": do not nag mid-move
+        if cue != self._cue:
+            self._cue, self._cue_since = cue, t
+            return []
+        if (
+            cue is None
+            or t - self._cue_since < CUE_AFTER_S
+            or t - self._last_spoken < CUE_COOLDOWN_S
+            or t - self._spoken.get(cue, -np.inf) < SAME_CUE_REPEAT_S
+        ):
+            return []
+        self._last_spoken = self._spoken[cue] = t
+        self.corrections[cue] += 1
+        return [Event(CUE, t, cue)]
+
+    def finish(self) -> SetSummary:
+        """Close the set and sum it up (the hold in progress ends at its last in-range frame)."""
+        self.events += self.timer.finish()
+        target = self.template.target
+        return SetSummary(
+            template_id=self.template.id,
+            side=self.side,
+            target_s=target.hold_s,
+            target_reps=target.reps,
+            started=self._started if self._started is not None else 0.0,
+            ended=self._t,
+            segments=list(self.timer.segments),
+            reps=self.reps,
+            rep_times=list(self.counter.rep_times) if self.counter else [],
+            target_met=self.target_met,
+            corrections=Counter(self.corrections),
+            events=list(self.events),
+        )
+
+
+def _misfit(v: Verdict) -> float:
+    """How far a verdict is from in range; unseen verdicts rank last."""
+    if not v.seen:
+        return np.inf
+    return sum(abs(r.deviation) for r in v.results)

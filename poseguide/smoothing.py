@@ -1,0 +1,50 @@
+"""One-Euro filter for angle vectors in video mode, so a verdict does not flicker.
+
+Casiez et al. 2012: a low-pass whose cut-off rises with speed, so slow drifts are smoothed
+hard while real movements pass with little lag. Driven by frame timestamps, not frame counts.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def _alpha(cutoff: float, dt: float) -> float:
+    tau = 1.0 / (2.0 * math.pi * cutoff)
+    return 1.0 / (1.0 + tau / dt)
+
+
+class OneEuro:
+    """Filters a fixed-length vector; NaNs (unseen values) pass through and reset that entry."""
+
+    def __init__(self, min_cutoff: float = 1.0, beta: float = 0.02, d_cutoff: float = 1.0):
+        self.min_cutoff = min_cutoff
+        self.beta = beta
+        self.d_cutoff = d_cutoff
+        self._t: float | None = None
+        self._x: np.ndarray | None = None
+        self._dx: np.ndarray | None = None
+
+    def reset(self) -> None:
+        self._t = self._x = self._dx = None
+
+    def __call__(self, t: float, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=np.float64)
+        if self._x is None or self._t is None or t <= self._t or self._x.shape != x.shape:
+            self._t, self._x, self._dx = t, x.copy(), np.zeros_like(x)
+            return x.copy()
+        dt = t - self._t
+        dx = (x - self._x) / dt
+        a_d = _alpha(self.d_cutoff, dt)
+        dx_hat = a_d * dx + (1.0 - a_d) * self._dx
+        cutoff = self.min_cutoff + self.beta * np.abs(dx_hat)
+        tau = 1.0 / (2.0 * math.pi * cutoff)
+        a = 1.0 / (1.0 + tau / dt)
+        out = a * x + (1.0 - a) * self._x
+        fresh = np.isnan(self._x) | np.isnan(out)  # an entry that just came back into view
+        out = np.where(fresh, x, out)
+        dx_hat = np.where(fresh, 0.0, dx_hat)
+        self._t, self._x, self._dx = t, out, dx_hat
+        return out.copy()

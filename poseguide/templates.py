@@ -1,0 +1,326 @@
+"""Pose templates: one TOML file per pose in ``reference_poses/``, validated on load.
+
+Every problem is reported as ``<file>: <field>: expected <what>, got <what>`` so a person
+editing a template can fix it without reading code. Loading a folder keeps the good
+templates and lists the broken ones instead of stopping at the first.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from poseguide.landmarks import INDEX
+
+DEFAULT_DIR = Path(__file__).resolve().parent.parent / "reference_poses"
+MEASURES = {"joint": 3, "elevation": 2, "ratio": 4, "tilt": 4, "curve": 2}
+WORKING_SIDES = ("facing", "best")
+VIEWS = ("side", "front", "any")
+KINDS = ("hold", "flow")
+# Names a template may use besides MediaPipe's literal ones (see angles.resolve).
+_PARTS = {n.split("_", 1)[1] for n in INDEX if n.startswith("left_")}
+
+
+class TemplateError(ValueError):
+    """A template file that cannot be used; the message names file, field and expectation."""
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    name: str
+    measure: str
+    points: tuple[str, ...]
+    low: float
+    high: float
+    too_low: str
+    too_high: str
+    why: str = ""
+    weight: float = 1.0
+    key: bool = False
+
+    def deviation(self, value: float) -> float:
+        """Signed distance outside the range: <0 below, >0 above, 0 inside."""
+        if value < self.low:
+            return value - self.low
+        if value > self.high:
+            return value - self.high
+        return 0.0
+
+
+@dataclass(frozen=True)
+class Target:
+    hold_s: float = 0.0
+    hold_max_s: float = 0.0
+    reps: int = 1
+    reps_max: int = 1
+    per_side: bool = False
+    sets_per_side: int = 1
+
+
+@dataclass(frozen=True)
+class Template:
+    id: str
+    name: str
+    view: str
+    kind: str
+    how_to: str
+    required: tuple[str, ...]
+    checks: tuple[Check, ...]
+    target: Target
+    cautions: tuple[str, ...] = ()
+    phases: tuple[str, ...] = ()
+    min_phase_s: float = 0.0
+    measured: bool = True
+    working_side: str = "facing"
+    path: Path | None = field(default=None, compare=False)
+
+    @property
+    def key_check(self) -> Check | None:
+        """The check whose angle is watched for bouncing."""
+        return next((c for c in self.checks if c.key), self.checks[0] if self.checks else None)
+
+
+def valid_name(name: str) -> bool:
+    """A landmark name a template may use (see ``angles.resolve``)."""
+    if name in INDEX:
+        return True
+    for prefix in ("far_", "mid_", ""):
+        if name.startswith(prefix) and name[len(prefix) :] in _PARTS:
+            return True
+    return False
+
+
+class _Reader:
+    """Typed field access that raises TemplateError naming the file and field."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def fail(self, where: str, expected: str, got: Any) -> TemplateError:
+        shown = repr(got) if not isinstance(got, _Missing) else "nothing"
+        return TemplateError(f"{self.path}: {where}: expected {expected}, got {shown}")
+
+    def get(self, table: dict, key: str, where: str, kind: type | tuple, expected: str,
+            default: Any = None) -> Any:
+        if key not in table:
+            if default is not None:
+                return default
+            raise self.fail(where, expected, _MISSING)
+        value = table[key]
+        if isinstance(value, bool) and kind is not bool and bool not in _as_tuple(kind):
+            raise self.fail(where, expected, value)
+        if not isinstance(value, kind):
+            raise self.fail(where, expected, value)
+        return value
+
+    def text(self, table: dict, key: str, where: str, default: str | None = None) -> str:
+        value = self.get(table, key, where, str, "a non-empty string", default)
+        if not value.strip() and default is None:
+            raise self.fail(where, "a non-empty string", value)
+        return value.strip()
+
+    def number(self, table: dict, key: str, where: str, low: float, high: float,
+               default: float | None = None) -> float:
+        expected = f"a number from {low:g} to {high:g}"
+        value = self.get(table, key, where, (int, float), expected, default)
+        if not low <= value <= high:
+            raise self.fail(where, expected, value)
+        return float(value)
+
+
+class _Missing:
+    pass
+
+
+_MISSING = _Missing()
+
+
+def _as_tuple(kind: type | tuple) -> tuple:
+    return kind if isinstance(kind, tuple) else (kind,)
+
+
+def parse_template(data: dict, path: Path) -> Template:
+    """Validate a parsed TOML table into a Template."""
+    r = _Reader(path)
+    known = {"id", "name", "view", "kind", "how_to", "required", "checks", "target",
+             "cautions", "flow", "measured", "working_side"}
+    for key in data:
+        if key not in known:
+            raise r.fail(key, f"one of the fields {sorted(known)}", key)
+    tid = r.text(data, "id", "id")
+    if tid != path.stem:
+        raise r.fail("id", f"the file name {path.stem!r}", tid)
+    view = r.text(data, "view", "view")
+    if view not in VIEWS:
+        raise r.fail("view", f"one of {list(VIEWS)}", view)
+    working_side = r.text(data, "working_side", "working_side", default="facing")
+    if working_side not in WORKING_SIDES:
+        raise r.fail("working_side", f"one of {list(WORKING_SIDES)}", working_side)
+    kind = r.text(data, "kind", "kind", default="hold")
+    if kind not in KINDS:
+        raise r.fail("kind", f"one of {list(KINDS)}", kind)
+    required = r.get(data, "required", "required", list, "a list of landmark names", [])
+    for i, name in enumerate(required):
+        if not isinstance(name, str) or not valid_name(name):
+            raise r.fail(f"required[{i}]", "a landmark name such as 'knee' or 'left_wrist'", name)
+    cautions = r.get(data, "cautions", "cautions", list, "a list of strings", [])
+    for i, c in enumerate(cautions):
+        if not isinstance(c, str) or not c.strip():
+            raise r.fail(f"cautions[{i}]", "a non-empty string", c)
+    phases: tuple[str, ...] = ()
+    min_phase_s = 0.0
+    checks: tuple[Check, ...] = ()
+    if kind == "flow":
+        flow = r.get(data, "flow", "flow", dict, "a table with phases and min_phase_s")
+        raw_phases = r.get(flow, "phases", "flow.phases", list, "a list of two template ids")
+        if len(raw_phases) != 2 or not all(isinstance(p, str) and p for p in raw_phases):
+            raise r.fail("flow.phases", "a list of two template ids", raw_phases)
+        phases = tuple(raw_phases)
+        min_phase_s = r.number(flow, "min_phase_s", "flow.min_phase_s", 0.1, 30.0)
+    else:
+        raw_checks = r.get(data, "checks", "checks", list, "a list of [[checks]] tables")
+        if not raw_checks:
+            raise r.fail("checks", "at least one [[checks]] table", raw_checks)
+        checks = tuple(_parse_check(r, c, i) for i, c in enumerate(raw_checks))
+        ids = [c.id for c in checks]
+        if len(set(ids)) != len(ids):
+            raise r.fail("checks", "unique check ids", ids)
+    target = _parse_target(r, r.get(data, "target", "target", dict, "a [target] table"), kind)
+    return Template(
+        id=tid,
+        name=r.text(data, "name", "name"),
+        view=view,
+        kind=kind,
+        how_to=r.text(data, "how_to", "how_to"),
+        required=tuple(required),
+        checks=checks,
+        target=target,
+        cautions=tuple(c.strip() for c in cautions),
+        phases=phases,
+        min_phase_s=min_phase_s,
+        measured=r.get(data, "measured", "measured", bool, "true or false", True),
+        working_side=working_side,
+        path=path,
+    )
+
+
+def _parse_check(r: _Reader, raw: Any, i: int) -> Check:
+    w = f"checks[{i}]"
+    if not isinstance(raw, dict):
+        raise r.fail(w, "a table", raw)
+    measure = r.text(raw, "measure", f"{w}.measure")
+    if measure not in MEASURES:
+        raise r.fail(f"{w}.measure", f"one of {list(MEASURES)}", measure)
+    n = MEASURES[measure]
+    points = r.get(raw, "points", f"{w}.points", list, f"a list of {n} landmark names")
+    if len(points) != n:
+        raise r.fail(f"{w}.points", f"exactly {n} landmark names for a {measure}", points)
+    for j, p in enumerate(points):
+        if not isinstance(p, str) or not valid_name(p):
+            raise r.fail(f"{w}.points[{j}]", "a landmark name such as 'knee' or 'mid_hip'", p)
+    limits = {"joint": (0.0, 180.0), "elevation": (-90.0, 90.0), "ratio": (0.0, 20.0),
+              "tilt": (-90.0, 90.0), "curve": (-1.0, 1.0)}[measure]
+    rng = r.get(raw, "range", f"{w}.range", list, "[low, high]")
+    expected = f"[low, high] with {limits[0]:g} <= low < high <= {limits[1]:g} for a {measure}"
+    if (
+        len(rng) != 2
+        or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in rng)
+        or not limits[0] <= rng[0] < rng[1] <= limits[1]
+    ):
+        raise r.fail(f"{w}.range", expected, rng)
+    return Check(
+        id=r.text(raw, "id", f"{w}.id"),
+        name=r.text(raw, "name", f"{w}.name"),
+        measure=measure,
+        points=tuple(points),
+        low=float(rng[0]),
+        high=float(rng[1]),
+        too_low=r.text(raw, "too_low", f"{w}.too_low"),
+        too_high=r.text(raw, "too_high", f"{w}.too_high"),
+        why=r.text(raw, "why", f"{w}.why", default=""),
+        weight=r.number(raw, "weight", f"{w}.weight", 0.01, 100.0, default=1.0),
+        key=r.get(raw, "key", f"{w}.key", bool, "true or false", False),
+    )
+
+
+def _parse_target(r: _Reader, raw: dict, kind: str) -> Target:
+    reps = int(r.number(raw, "reps", "target.reps", 1, 100, default=1))
+    reps_max = int(r.number(raw, "reps_max", "target.reps_max", reps, 100, default=reps))
+    hold = r.number(raw, "hold_s", "target.hold_s", 0 if kind == "flow" else 1, 600,
+                    default=0.0 if kind == "flow" else None)
+    hold_max = r.number(raw, "hold_max_s", "target.hold_max_s", hold, 600, default=hold or 0.0)
+    return Target(
+        hold_s=hold,
+        hold_max_s=hold_max,
+        reps=reps,
+        reps_max=reps_max,
+        per_side=r.get(raw, "per_side", "target.per_side", bool, "true or false", False),
+        sets_per_side=int(r.number(raw, "sets_per_side", "target.sets_per_side", 1, 10,
+                                   default=1)),
+    )
+
+
+def load_template(path: str | Path) -> Template:
+    """One template file, validated."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise TemplateError(f"{path}: no such template file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TemplateError(f"{path}: cannot read the file ({exc})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise TemplateError(f"{path}: not valid TOML ({exc})") from None
+    return parse_template(data, path)
+
+
+@dataclass(frozen=True)
+class Library:
+    """The templates of a folder, and the files that failed validation (with why)."""
+
+    templates: dict[str, Template]
+    errors: tuple[str, ...] = ()
+
+    def __getitem__(self, tid: str) -> Template:
+        try:
+            return self.templates[tid]
+        except KeyError:
+            known = ", ".join(sorted(self.templates)) or "none"
+            raise TemplateError(f"no pose template {tid!r}; known: {known}") from None
+
+    def poses(self) -> list[Template]:
+        """Templates that check a single pose (flows are built from them)."""
+        return [t for t in self.templates.values() if t.kind == "hold"]
+
+
+def load_library(folder: str | Path = DEFAULT_DIR) -> Library:
+    """Every ``*.toml`` in ``folder``; broken files are listed in ``errors``, not fatal."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise TemplateError(f"{folder}: no such template folder")
+    templates: dict[str, Template] = {}
+    errors: list[str] = []
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            t = load_template(path)
+        except TemplateError as exc:
+            errors.append(str(exc))
+            continue
+        templates[t.id] = t
+    for t in list(templates.values()):
+        missing = [p for p in t.phases if p not in templates or templates[p].kind != "hold"]
+        if missing:
+            errors.append(f"{t.path}: flow.phases: expected ids of pose templates in this "
+                          f"folder, got unknown {missing}")
+            del templates[t.id]
+    return Library(templates=templates, errors=tuple(errors))
