@@ -385,8 +385,8 @@ class History:
         try:
             with open(self.path, "rb") as f:
                 header = f.read(100)
-        except FileNotFoundError:
-            return
+        except (FileNotFoundError, NotADirectoryError):
+            return  # nothing to protect; creating it reports any problem with the folder
         except OSError as exc:
             raise HistoryError(f"cannot read history database {self.path}: {exc.strerror}") from exc
         if not header:

@@ -1,0 +1,112 @@
+"""Landmark fixtures built in code: stick figures in named poses, for unit tests.
+
+Coordinates are normalised image coordinates (x right, y down) of the body side facing the
+camera; the far side is copied with a small offset, lower visibility and a larger depth, as
+MediaPipe reports a side view. ``back_curve`` draws a torso silhouette whose upper edge
+bulges (positive, cat) or sags (negative, cow) by that fraction of the back length.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from poseguide.landmarks import INDEX, N_LANDMARKS, PoseFrame
+
+HEAD = ("nose", "left_eye_inner", "left_eye", "left_eye_outer", "right_eye_inner", "right_eye",
+        "right_eye_outer", "left_ear", "right_ear", "mouth_left", "mouth_right")
+
+# Side-view stick figures facing right (head towards +x), near side listed.
+POSES: dict[str, dict[str, tuple[float, float]]] = {
+    "tabletop": {"nose": (0.78, 0.50), "shoulder": (0.68, 0.45), "elbow": (0.68, 0.60),
+                 "wrist": (0.68, 0.74), "hip": (0.38, 0.45), "knee": (0.38, 0.74),
+                 "ankle": (0.15, 0.75), "heel": (0.14, 0.73), "foot_index": (0.10, 0.76)},
+    "cat": {"nose": (0.72, 0.66), "shoulder": (0.68, 0.45), "elbow": (0.68, 0.60),
+            "wrist": (0.68, 0.74), "hip": (0.38, 0.45), "knee": (0.38, 0.74),
+            "ankle": (0.15, 0.75), "heel": (0.14, 0.73), "foot_index": (0.10, 0.76)},
+    "cow": {"nose": (0.80, 0.33), "shoulder": (0.68, 0.43), "elbow": (0.68, 0.59),
+            "wrist": (0.68, 0.74), "hip": (0.38, 0.45), "knee": (0.38, 0.74),
+            "ankle": (0.15, 0.75), "heel": (0.14, 0.73), "foot_index": (0.10, 0.76)},
+    "childs_pose": {"nose": (0.80, 0.76), "shoulder": (0.62, 0.66), "elbow": (0.75, 0.74),
+                    "wrist": (0.88, 0.76), "hip": (0.35, 0.58), "knee": (0.55, 0.76),
+                    "ankle": (0.30, 0.77), "heel": (0.30, 0.75), "foot_index": (0.24, 0.78)},
+    "sphinx": {"nose": (0.30, 0.45), "shoulder": (0.36, 0.55), "elbow": (0.36, 0.74),
+               "wrist": (0.20, 0.75), "hip": (0.62, 0.72), "knee": (0.80, 0.74),
+               "ankle": (0.96, 0.76), "heel": (0.96, 0.74), "foot_index": (0.98, 0.78)},
+    "cobra": {"nose": (0.32, 0.30), "shoulder": (0.38, 0.42), "elbow": (0.39, 0.58),
+              "wrist": (0.38, 0.75), "hip": (0.62, 0.72), "knee": (0.80, 0.74),
+              "ankle": (0.96, 0.76), "heel": (0.96, 0.74), "foot_index": (0.98, 0.78)},
+    "standing": {"nose": (0.50, 0.10), "shoulder": (0.50, 0.22), "elbow": (0.50, 0.38),
+                 "wrist": (0.50, 0.52), "hip": (0.50, 0.52), "knee": (0.50, 0.72),
+                 "ankle": (0.50, 0.92), "heel": (0.48, 0.94), "foot_index": (0.56, 0.95)},
+    "lying_flat": {"nose": (0.12, 0.72), "shoulder": (0.20, 0.75), "elbow": (0.35, 0.76),
+                   "wrist": (0.48, 0.76), "hip": (0.50, 0.75), "knee": (0.70, 0.75),
+                   "ankle": (0.90, 0.75), "heel": (0.91, 0.77), "foot_index": (0.92, 0.72)},
+    "plank": {"nose": (0.80, 0.42), "shoulder": (0.72, 0.45), "elbow": (0.72, 0.60),
+              "wrist": (0.72, 0.74), "hip": (0.45, 0.52), "knee": (0.30, 0.60),
+              "ankle": (0.12, 0.68), "heel": (0.10, 0.66), "foot_index": (0.13, 0.72)},
+}  # fmt: skip
+
+CURVES = {"cat": 0.25, "cow": -0.25, "tabletop": 0.01}
+
+
+def make_frame(
+    pose: str | dict[str, tuple[float, float]],
+    t: float = 0.0,
+    near: str = "left",
+    mirror: bool = False,
+    back_curve: float | None = None,
+    visibility: float = 0.99,
+    width: int = 640,
+    height: int = 480,
+    overrides: dict[str, tuple[float, float]] | None = None,
+) -> PoseFrame:
+    """A side-view PoseFrame of a named (or given) stick figure."""
+    points = dict(POSES[pose] if isinstance(pose, str) else pose)
+    points.update(overrides or {})
+    far = "right" if near == "left" else "left"
+    image = np.zeros((N_LANDMARKS, 2))
+    world = np.zeros((N_LANDMARKS, 3))
+    vis = np.full(N_LANDMARKS, visibility)
+    nose = np.array(points["nose"])
+    for name in HEAD:
+        image[INDEX[name]] = nose
+    for part, xy in points.items():
+        if part == "nose":
+            continue
+        image[INDEX[f"{near}_{part}"]] = xy
+        image[INDEX[f"{far}_{part}"]] = (xy[0] + 0.01, xy[1] - 0.01)
+        world[INDEX[f"{near}_{part}"], 2] = -0.1
+        world[INDEX[f"{far}_{part}"], 2] = 0.1
+        vis[INDEX[f"{far}_{part}"]] = visibility * 0.6
+    for hand in ("pinky", "index", "thumb"):
+        for side in ("left", "right"):
+            image[INDEX[f"{side}_{hand}"]] = image[INDEX[f"{side}_wrist"]]
+    if back_curve is None and isinstance(pose, str):
+        back_curve = CURVES.get(pose)
+    mask = _torso_mask(image, back_curve, width, height) if back_curve is not None else None
+    frame = PoseFrame(timestamp=t, image=image, world=world, visibility=vis,
+                      presence=np.full(N_LANDMARKS, np.nan), width=width, height=height,
+                      mask=mask)
+    return frame.flipped() if mirror else frame
+
+
+def _torso_mask(image: np.ndarray, curve: float, width: int, height: int) -> np.ndarray:
+    """A silhouette: a band 0.15 back-lengths above and below the shoulder-hip line, its top
+    edge raised by ``curve`` back-lengths at the middle (parabolic)."""
+    px = image * np.array([width, height])
+    s = (px[INDEX["left_shoulder"]] + px[INDEX["right_shoulder"]]) / 2
+    h = (px[INDEX["left_hip"]] + px[INDEX["right_hip"]]) / 2
+    axis = h - s
+    length = float(np.hypot(*axis))
+    normal = np.array([axis[1], -axis[0]]) / length
+    if normal[1] > 0:
+        normal = -normal
+    u = np.linspace(-0.1, 1.1, 61)
+    bulge = 4 * u * (1 - u) * curve
+    top = s + u[:, None] * axis + ((0.15 + bulge)[:, None] * length) * normal
+    bottom = s + u[:, None] * axis - (0.15 * length) * normal
+    poly = np.concatenate([top, bottom[::-1]]).astype(np.int32)
+    mask = np.zeros((height, width), np.float32)
+    cv2.fillPoly(mask, [poly], 1.0)
+    return mask

@@ -1,0 +1,98 @@
+"""The angle convention, side choice and the silhouette curvature."""
+
+import numpy as np
+import pytest
+from posefixtures import make_frame
+
+from poseguide import angles
+from poseguide.silhouette import back_curvature
+
+P = np.array
+
+
+def test_joint_angle_straight_right_and_folded():
+    assert angles.joint_angle(P([0, 0]), P([1, 0]), P([2, 0])) == pytest.approx(180)
+    assert angles.joint_angle(P([0, 1]), P([0, 0]), P([1, 0])) == pytest.approx(90)
+    assert angles.joint_angle(P([1, 0.01]), P([0, 0]), P([1, 0])) == pytest.approx(0.573, abs=0.01)
+
+
+def test_joint_angle_vectorised():
+    a = P([[0, 1], [1, 0]])
+    b = P([[0, 0], [0, 0]])
+    c = P([[1, 0], [-1, 0]])
+    np.testing.assert_allclose(angles.joint_angle(a, b, c), [90, 180])
+
+
+def test_elevation_is_up_positive_and_mirror_free():
+    # image y points down: q above p means smaller y
+    assert angles.elevation(P([0, 1]), P([1, 0])) == pytest.approx(45)
+    assert angles.elevation(P([0, 1]), P([-1, 0])) == pytest.approx(45)
+    assert angles.elevation(P([0, 0]), P([1, 0])) == pytest.approx(0)
+    assert angles.elevation(P([0, 0]), P([0, 1])) == pytest.approx(-90)
+
+
+def test_tilt_sign_follows_forward_direction():
+    hip, shoulder_back = P([0.5, 0.5]), P([0.4, 0.2])  # shoulder behind (to the left)
+    heel, toe = P([0.5, 0.9]), P([0.6, 0.9])  # facing right
+    lean = angles.tilt(hip, shoulder_back, heel, toe)
+    assert lean == pytest.approx(-18.43, abs=0.01)
+    mirrored = angles.tilt(P([0.5, 0.5]), P([0.6, 0.2]), P([0.5, 0.9]), P([0.4, 0.9]))
+    assert mirrored == pytest.approx(lean)
+
+
+def test_ratio():
+    assert angles.ratio(P([0, 0]), P([3, 4]), P([0, 0]), P([0, 10])) == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("near", ["left", "right"])
+def test_facing_side_uses_visibility_and_depth(near):
+    assert angles.facing_side(make_frame("sphinx", near=near)) == near
+
+
+def test_mirroring_swaps_facing_side_and_keeps_angles():
+    f = make_frame("cobra", near="left")
+    m = f.flipped()
+    assert angles.facing_side(m) == "right"
+    for kind, pts in [("joint", ["shoulder", "elbow", "wrist"]), ("elevation", ["hip", "shoulder"])]:
+        a = angles.measure(kind, [angles.point(f, angles.resolve(p, "left")) for p in pts])
+        b = angles.measure(kind, [angles.point(m, angles.resolve(p, "right")) for p in pts])
+        assert a == pytest.approx(b)
+
+
+def test_resolve_names():
+    assert angles.resolve("knee", "left") == "left_knee"
+    assert angles.resolve("far_knee", "left") == "right_knee"
+    assert angles.resolve("mid_hip", "right") == "mid_hip"
+    assert angles.resolve("nose", "right") == "nose"
+    assert angles.resolve("right_wrist", "left") == "right_wrist"
+
+
+def test_side_on_ratio_tells_side_from_front():
+    assert angles.side_on_ratio(make_frame("sphinx")) < 0.3
+    f = make_frame("standing")
+    image = f.image.copy()
+    from poseguide.landmarks import INDEX
+
+    image[INDEX["right_shoulder"]] = image[INDEX["left_shoulder"]] + [0.2, 0]
+    image[INDEX["right_hip"]] = image[INDEX["left_hip"]] + [0.15, 0]
+    front = type(f)(f.timestamp, image, f.world, f.visibility, f.presence)
+    assert angles.side_on_ratio(front) > 0.6
+
+
+@pytest.mark.parametrize("curve,sign", [(0.25, 1), (-0.25, -1), (0.0, 0)])
+def test_back_curvature_sign(curve, sign):
+    f = make_frame("tabletop", back_curve=curve)
+    px = f.pixels()
+    from poseguide.landmarks import INDEX
+
+    s = (px[INDEX["left_shoulder"]] + px[INDEX["right_shoulder"]]) / 2
+    h = (px[INDEX["left_hip"]] + px[INDEX["right_hip"]]) / 2
+    c = back_curvature(f.mask, s, h)
+    if sign == 0:
+        assert abs(c) < 0.02
+    else:
+        assert np.sign(c) == sign and abs(c) > 0.05
+
+
+def test_back_curvature_of_tiny_back_is_nan():
+    assert np.isnan(back_curvature(np.ones((10, 10)), P([5.0, 5.0]), P([6.0, 5.0])))

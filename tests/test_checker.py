@@ -1,0 +1,138 @@
+"""Verdicts on hand-built landmark fixtures."""
+
+import numpy as np
+import pytest
+from posefixtures import make_frame
+
+from poseguide import checker
+from poseguide.checker import CANNOT_SEE, IN_RANGE, NO_PERSON, OUT_OF_RANGE, WRONG_VIEW, check
+from poseguide.landmarks import INDEX
+from poseguide.templates import load_library
+
+LIB = load_library()
+
+
+@pytest.mark.parametrize("pose", ["tabletop", "cat", "cow", "childs_pose", "sphinx", "cobra"])
+@pytest.mark.parametrize("mirror", [False, True])
+def test_each_pose_accepted_only_by_its_own_template(pose, mirror):
+    frame = make_frame(pose, mirror=mirror)
+    accepted = [t.id for t in LIB.poses() if check(frame, t).in_range]
+    assert accepted == [pose]
+
+
+@pytest.mark.parametrize("pose", ["standing", "lying_flat", "plank"])
+def test_other_poses_refused_by_all(pose):
+    frame = make_frame(pose)
+    assert [t.id for t in LIB.poses() if check(frame, t).in_range] == []
+
+
+def test_mirrored_image_gives_same_values_and_side_swaps():
+    f = make_frame("sphinx", near="left")
+    a, b = check(f, LIB["sphinx"]), check(f.flipped(), LIB["sphinx"])
+    assert (a.side, b.side) == ("left", "right")
+    np.testing.assert_allclose(list(a.values().values()), list(b.values().values()))
+
+
+def test_measured_values_are_reported():
+    v = check(make_frame("sphinx"), LIB["sphinx"])
+    values = v.values()
+    assert values["legs_long"] == pytest.approx(179.41, abs=0.01)
+    assert values["elbows_under_shoulders"] == pytest.approx(-90.0, abs=0.5)
+    assert v.status == IN_RANGE and v.correction is None
+
+
+def test_largest_deviation_gives_the_one_correction():
+    # chest barely lifted (5 deg below range) and forearms way off the floor (cobra hands)
+    frame = make_frame("sphinx", overrides={"shoulder": (0.36, 0.66), "elbow": (0.36, 0.80),
+                                            "wrist": (0.34, 0.98)})
+    v = check(frame, LIB["sphinx"])
+    assert v.status == OUT_OF_RANGE
+    failing = {r.check.id: r.deviation for r in v.results if not r.ok}
+    assert set(failing) >= {"forearms_down"}
+    assert v.correction == "Rest your forearms flat on the floor"
+
+
+def test_too_low_and_too_high_cues():
+    t = LIB["sphinx"]
+    low = check(make_frame("sphinx", overrides={"shoulder": (0.36, 0.70), "elbow": (0.36, 0.80),
+                                                "wrist": (0.2, 0.8), "nose": (0.3, 0.66)}), t)
+    assert low.correction == "Lift your chest a little, pressing down through your forearms"
+
+
+def test_nobody_and_two_people():
+    assert check(None, LIB["sphinx"]).status == NO_PERSON
+    f = make_frame("sphinx")
+    two = type(f)(f.timestamp, f.image, f.world, f.visibility, f.presence, people=2)
+    v = check(two, LIB["sphinx"])
+    assert v.status == NO_PERSON and "one person" in v.correction
+
+
+def test_out_of_frame_knees_say_move_back():
+    frame = make_frame("sphinx", overrides={"knee": (1.08, 0.74), "ankle": (1.2, 0.76)})
+    v = check(frame, LIB["sphinx"])
+    assert v.status == CANNOT_SEE
+    assert v.correction == "Move back so your knees are in view"
+    assert not v.in_range
+
+
+def test_low_visibility_is_not_trusted():
+    frame = make_frame("sphinx")
+    vis = frame.visibility.copy()
+    vis[INDEX["left_wrist"]] = 0.2
+    f = type(frame)(0.0, frame.image, frame.world, vis, frame.presence)
+    v = check(f, LIB["sphinx"])
+    assert v.status == CANNOT_SEE and "hands" in v.correction
+
+
+def test_visible_but_implausible_bones_are_not_trusted():
+    # MediaPipe reports ~0.99 for guessed joints: a collapsed forearm is a guess
+    frame = make_frame("sphinx", overrides={"wrist": (0.3601, 0.7401)})
+    v = check(frame, LIB["sphinx"])
+    assert v.status == CANNOT_SEE
+
+
+def test_far_away_person():
+    small = {k: (0.5 + (x - 0.5) * 0.1, 0.5 + (y - 0.5) * 0.1)
+             for k, (x, y) in make_frame.__globals__["POSES"]["sphinx"].items()}
+    v = check(make_frame(small), LIB["sphinx"])
+    assert v.status == CANNOT_SEE and "closer" in v.correction
+
+
+def test_wrong_view_asks_to_turn():
+    frame = make_frame("sphinx")
+    image = frame.image.copy()
+    image[INDEX["right_shoulder"]] = image[INDEX["left_shoulder"]] + [0.0, 0.25]
+    v = check(type(frame)(0.0, image, frame.world, frame.visibility, frame.presence),
+              LIB["sphinx"])
+    assert v.status == WRONG_VIEW and v.correction == "Turn side-on to the camera"
+
+
+def test_curvature_needs_a_mask():
+    frame = make_frame("cat", back_curve=None)
+    frame = type(frame)(0.0, frame.image, frame.world, frame.visibility, frame.presence)
+    v = check(frame, LIB["cat"])
+    assert v.status == CANNOT_SEE and "outline of your back" in v.correction
+
+
+def test_hysteresis_keeps_a_value_on_the_edge_from_toggling():
+    t = LIB["sphinx"]
+    c = next(c for c in t.checks if c.id == "chest_lift")
+    base = checker.measure_checks(make_frame("sphinx"), t, "left")
+    i = t.checks.index(c)
+    values = base.copy()
+    values[i] = c.low + 0.5
+    v = checker.judge(t, "left", values)
+    assert v.in_range
+    toggles = 0
+    for wobble in [-1.0, 0.5, -2.0, 0.8, -2.5, 0.2] * 3:
+        values[i] = c.low + wobble
+        nxt = checker.judge(t, "left", values, previous=v)
+        toggles += nxt.in_range != v.in_range
+        v = nxt
+    assert toggles == 0 and v.in_range
+    values[i] = c.low - 3.5  # beyond the 3 degree margin: now it is out
+    assert not checker.judge(t, "left", values, previous=v).in_range
+    # and coming back needs the real range, not the margin
+    out = checker.judge(t, "left", values, previous=v)
+    values[i] = c.low - 1.0
+    assert not checker.judge(t, "left", values, previous=out).in_range

@@ -1,0 +1,139 @@
+"""History durability: a killed writer keeps every reported hold; concurrent writers wait."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from poseguide.history import History
+
+WRITER = Path(__file__).with_name("history_writer.py")
+UTC = timezone.utc
+
+
+def _writer(db: Path, count: int = 0) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, str(WRITER), str(db), "--count", str(count)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _hold_ids(db: Path, set_id: int) -> set[int]:
+    raw = sqlite3.connect(db)
+    try:
+        assert raw.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        return {r[0] for r in raw.execute("SELECT id FROM holds WHERE set_id = ?", (set_id,))}
+    finally:
+        raw.close()
+
+
+@pytest.mark.parametrize("kill_after", [1, 57, 240])
+def test_sigkill_mid_session_keeps_every_reported_hold(tmp_path, kill_after):
+    db = tmp_path / "history.sqlite3"
+    proc = _writer(db)
+    try:
+        header = proc.stdout.readline()
+        assert header.startswith("set "), proc.stderr.read()
+        set_id = int(header.split()[1])
+        reported = [int(proc.stdout.readline()) for _ in range(kill_after)]
+        proc.send_signal(signal.SIGKILL)  # mid-loop: likely inside a transaction
+        rest = proc.stdout.read()
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    # Ids printed before the kill are complete lines; a torn last line was never reported.
+    reported += [int(line) for line in rest.splitlines(keepends=True) if line.endswith("\n")]
+
+    stored = _hold_ids(db, set_id)
+    assert set(reported) <= stored
+    assert len(stored - set(reported)) <= 1  # at most the hold committed but not yet printed
+    with History(db) as h:  # reopens cleanly and the session is readable, still open
+        (session,) = h.sessions()
+        assert session.ended_at is None and session.pain_before == 2
+        assert len(session.sets[0].holds) == len(stored)
+
+
+def _hammer(h: History, set_id: int, n: int, errors: list[BaseException], go: threading.Barrier):
+    try:
+        go.wait()
+        start = datetime(2024, 1, 1, tzinfo=UTC)
+        for i in range(n):
+            at = start + timedelta(seconds=i)
+            h.add_hold(set_id, at, at + timedelta(seconds=0.5))
+    except BaseException as exc:  # noqa: BLE001 - surfaced by the assertion below
+        errors.append(exc)
+
+
+def test_two_threads_sharing_one_history(tmp_path):
+    n = 300
+    with History(tmp_path / "history.sqlite3") as h:
+        session = h.start_session(datetime(2024, 1, 1, tzinfo=UTC))
+        sets = [h.start_set(session, f"ex{i}", None, 30, None, datetime.now(UTC)) for i in (1, 2)]
+        errors: list[BaseException] = []
+        go = threading.Barrier(2)
+        threads = [threading.Thread(target=_hammer, args=(h, s, n, errors, go)) for s in sets]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        assert errors == []
+        assert [len(st.holds) for st in h.session(session).sets] == [n, n]
+
+
+def test_two_threads_with_own_connections(tmp_path):
+    """Separate connections really contend for SQLite's lock (and race to create the file)."""
+    db = tmp_path / "history.sqlite3"
+    n = 300
+    errors: list[BaseException] = []
+    go = threading.Barrier(2)
+    set_ids: list[int] = []
+
+    def worker(tag: str) -> None:
+        try:
+            with History(db) as h:
+                session = h.start_session(datetime.now(UTC))
+                set_id = h.start_set(session, tag, None, 30, None, datetime.now(UTC))
+                set_ids.append(set_id)
+                _hammer(h, set_id, n, errors, go)
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(tag,)) for tag in ("a", "b")]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert errors == []
+    assert [len(_hold_ids(db, s)) for s in set_ids] == [n, n]
+
+
+def test_two_processes_writing_at_once_never_see_locked(tmp_path):
+    db = tmp_path / "history.sqlite3"
+    n = 300
+    procs = [_writer(db, n) for _ in range(2)]  # both also race to create the schema
+    reads = 0
+    with History(db) as reader:  # a third connection reading all along
+        while any(p.poll() is None for p in procs):
+            reader.sessions()
+            reads += 1
+            time.sleep(0.005)
+    outputs = [p.communicate() for p in procs]
+    for proc, (out, err) in zip(procs, outputs, strict=True):
+        assert proc.returncode == 0, err
+        assert "locked" not in err
+    set_ids = [int(out.splitlines()[0].split()[1]) for out, _ in outputs]
+    for set_id, (out, _) in zip(set_ids, outputs, strict=True):
+        assert _hold_ids(db, set_id) == {int(x) for x in out.splitlines()[1:]}
+        assert len(out.splitlines()) == n + 1
+    assert reads > 0
