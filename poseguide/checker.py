@@ -23,7 +23,7 @@ WRONG_VIEW = "wrong_view"
 NO_PERSON = "no_person"
 
 HYSTERESIS = {"joint": 3.0, "elevation": 3.0, "tilt": 3.0, "ratio": 0.05, "curve": 0.01}
-MIN_VISIBILITY = 0.5
+MIN_VISIBILITY = 0.4  # with the geometric checks below; lying legs often score 0.4-0.5
 EDGE = 0.01  # landmarks this far outside the picture are guesses
 SIDE_ON_MAX = 0.65  # side_on_ratio above this: the camera sees chest or back, not the side
 FRONT_MIN = 0.35
@@ -88,17 +88,17 @@ def _join(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def needed_landmarks(template: Template, side: str) -> list[str]:
-    """Resolved landmark names the template needs to see."""
-    names: list[str] = []
-    for n in template.required:
-        resolved = angles.resolve(n, side)
-        if resolved.startswith("mid_"):
-            part = resolved[4:]
-            names += [f"left_{part}", f"right_{part}"]
+def needed_landmarks(template: Template, side: str, names: tuple[str, ...] | None = None
+                     ) -> list[str]:
+    """Resolved landmark names the template needs to see (or of ``names``)."""
+    resolved: list[str] = []
+    for n in template.required if names is None else names:
+        name = angles.resolve(n, side)
+        if name.startswith("mid_"):
+            resolved += [f"left_{name[4:]}", f"right_{name[4:]}"]
         else:
-            names.append(resolved)
-    return list(dict.fromkeys(names))
+            resolved.append(name)
+    return list(dict.fromkeys(resolved))
 
 
 def visibility_problem(frame: PoseFrame, template: Template, side: str) -> str | None:
@@ -112,13 +112,16 @@ def visibility_problem(frame: PoseFrame, template: Template, side: str) -> str |
     if torso < MIN_TORSO:
         return "Move closer to the camera so your body fills more of the picture"
     needed = needed_landmarks(template, side)
+    # Joints a check uses but the template does not require (say, ankles hidden under the
+    # hips in child's pose) may be occluded, but must still lie inside the picture.
+    used = needed_landmarks(template, side, tuple(p for c in template.checks for p in c.points))
     outside: list[str] = []
     unsure: list[str] = []
-    for name in needed:
+    for name in dict.fromkeys(needed + used):
         x, y = frame.image[INDEX[name]]
         if not (-EDGE <= x <= 1 + EDGE and -EDGE <= y <= 1 + EDGE):
             outside.append(name)
-        elif frame.visibility[INDEX[name]] < MIN_VISIBILITY:
+        elif name in needed and frame.visibility[INDEX[name]] < MIN_VISIBILITY:
             unsure.append(name)
     if outside:
         parts = _join([region(n) for n in outside])

@@ -71,7 +71,7 @@ def test_out_of_frame_knees_say_move_back():
     frame = make_frame("sphinx", overrides={"knee": (1.08, 0.74), "ankle": (1.2, 0.76)})
     v = check(frame, LIB["sphinx"])
     assert v.status == CANNOT_SEE
-    assert v.correction == "Move back so your knees are in view"
+    assert v.correction == "Move back so your knees and feet are in view"
     assert not v.in_range
 
 
