@@ -12,9 +12,10 @@ from pathlib import Path
 
 import cv2
 
+from poseguide.detector import PoseDetector
 from poseguide.media import MediaError, iter_video, open_video
-from poseguide.processor import FrameProcessor
-from poseguide.session import SetSummary
+from poseguide.processor import FrameProcessor, needs_mask
+from poseguide.session import ExerciseSet, SetSummary
 from poseguide.templates import Library, Template
 
 ANALYZE_FPS = 15.0
@@ -57,3 +58,17 @@ def _writer(path: Path, width: int, height: int, fps: float) -> cv2.VideoWriter:
     if not writer.isOpened():
         raise MediaError(f"{path}: cannot write a video here")
     return writer
+
+
+def analyze_many(
+    path: str | Path, templates: list[Template], library: Library, fps: float = ANALYZE_FPS
+) -> dict[str, SetSummary]:
+    """Summaries of one clip against several templates, running the pose model only once."""
+    sets = {t.id: ExerciseSet(t, library) for t in templates}
+    segmentation = any(needs_mask(t, library) for t in templates)
+    with PoseDetector("video", segmentation=segmentation) as detector:
+        for t, bgr in iter_video(path, every=1.0 / fps if fps > 0 else 0.0):
+            pose = detector.detect_bgr(bgr, t)
+            for s in sets.values():
+                s.update(pose, t)
+    return {tid: s.finish() for tid, s in sets.items()}

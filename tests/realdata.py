@@ -1,0 +1,63 @@
+"""Where the real photos and clips live, and clips assembled from them for tests.
+
+The data stay in ../shared/posedata (copyright varies: never copied into this repo); tests
+that need them skip with this reason when the folder is absent.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+POSEDATA = Path(os.environ.get("POSEGUIDE_POSEDATA",
+                               Path(__file__).resolve().parents[2] / "shared" / "posedata"))
+needs_posedata = pytest.mark.skipif(
+    not POSEDATA.is_dir(),
+    reason=f"real photos not found at {POSEDATA} (set POSEGUIDE_POSEDATA to the posedata folder)",
+)
+
+# Photos used to assemble clips: side-on, whole body, in clear form.
+SPHINX = "sphinx/aaiproject__File13.png"
+STANDING = "negative/getyourasanamat__mountain_file1.jpeg"
+
+
+def letterbox(path: Path, size: tuple[int, int] = (640, 480)) -> np.ndarray:
+    """The photo scaled into a black 640x480 frame, as a webcam would deliver it."""
+    image = cv2.imread(str(path))
+    if image is None:
+        raise FileNotFoundError(path)
+    w, h = size
+    scale = min(w / image.shape[1], h / image.shape[0])
+    resized = cv2.resize(image, (int(image.shape[1] * scale), int(image.shape[0] * scale)))
+    frame = np.zeros((h, w, 3), np.uint8)
+    y, x = (h - resized.shape[0]) // 2, (w - resized.shape[1]) // 2
+    frame[y : y + resized.shape[0], x : x + resized.shape[1]] = resized
+    return frame
+
+
+def clip_frames(spans: list[tuple[str, float]], fps: float = 30.0, jitter: float = 2.0,
+                seed: int = 0) -> list[np.ndarray]:
+    """Frames of a clip made of (photo, seconds) spans, each frame shifted by a few pixels
+    so the model sees a person who is alive, not a frozen picture."""
+    rng = np.random.default_rng(seed)
+    frames = []
+    for photo, seconds in spans:
+        base = letterbox(POSEDATA / photo)
+        for _ in range(round(seconds * fps)):
+            dx, dy = rng.normal(0, jitter, 2)
+            m = np.float32([[1, 0, dx], [0, 1, dy]])
+            frames.append(cv2.warpAffine(base, m, (base.shape[1], base.shape[0])))
+    return frames
+
+
+def write_clip(path: Path, frames: list[np.ndarray], fps: float = 30.0) -> Path:
+    h, w = frames[0].shape[:2]
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (w, h))
+    for f in frames:
+        writer.write(f)
+    writer.release()
+    return path
