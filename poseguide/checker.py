@@ -196,7 +196,7 @@ def judge(
     results = []
     for c, v in zip(template.checks, values, strict=True):
         margin = HYSTERESIS[c.measure] if was_ok.get(c.id, False) else 0.0
-        ok = c.low - margin <= v <= c.high + margin
+        ok = bool(c.low - margin <= v <= c.high + margin)
         results.append(CheckResult(check=c, value=float(v), ok=ok))
     failing = [r for r in results if not r.ok]
     if not failing:

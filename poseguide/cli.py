@@ -57,10 +57,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     from poseguide.media import load_photo
 
     library = _library(args)
+    templates = [library[args.pose]] if args.pose else library.poses()
     rgb = load_photo(args.photo)
     with PoseDetector("photo", segmentation=True) as detector:
         frame = detector.detect_rgb(rgb, 0.0)
-    templates = [library[args.pose]] if args.pose else library.poses()
     verdicts = [check(frame, t) for t in templates]
     if args.json:
         print(json.dumps({
@@ -149,6 +149,52 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from poseguide.bench import run_bench, table
+
+    library = _library(args)
+    template = library[args.pose]
+    with tempfile.TemporaryDirectory() as tmp:
+        video = Path(args.video) if args.video else _assembled_clip(Path(tmp), args.posedata)
+        report = run_bench(video, template, library, limit=args.frames, loops=args.loops)
+    if args.video is None:
+        report["video"] = f"clip assembled from {args.posedata}"
+    print(json.dumps(report, indent=2) if args.json else table(report))
+    return 0
+
+
+def _assembled_clip(folder: Path, posedata: str) -> Path:
+    """A 640x480 30 fps clip of real photos (sphinx, then a standing person), in a temp dir."""
+    import cv2
+    import numpy as np
+
+    from poseguide.media import MediaError, load_photo
+
+    root = Path(posedata)
+    photos = [root / "sphinx/aaiproject__File13.png",
+              root / "negative/getyourasanamat__mountain_file1.jpeg"]
+    missing = [str(p) for p in photos if not p.is_file()]
+    if missing:
+        raise MediaError(f"{missing[0]}: not found; give a VIDEO or --posedata")
+    path = folder / "bench.mp4"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 30, (640, 480))
+    rng = np.random.default_rng(0)
+    for photo, seconds in zip(photos, (6, 4), strict=True):
+        rgb = load_photo(photo)
+        scale = min(640 / rgb.shape[1], 480 / rgb.shape[0])
+        small = cv2.resize(rgb, (int(rgb.shape[1] * scale), int(rgb.shape[0] * scale)))
+        base = np.zeros((480, 640, 3), np.uint8)
+        y, x = (480 - small.shape[0]) // 2, (640 - small.shape[1]) // 2
+        base[y : y + small.shape[0], x : x + small.shape[1]] = small[:, :, ::-1]
+        for _ in range(30 * seconds):
+            m = np.float32([[1, 0, rng.normal(0, 2)], [0, 1, rng.normal(0, 2)]])
+            writer.write(cv2.warpAffine(base, m, (640, 480)))
+    writer.release()
+    return path
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="poseguide", description=__doc__.splitlines()[0])
     parser.add_argument("--poses-dir", default=str(DEFAULT_DIR),
@@ -180,6 +226,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="score all photos, or only the tuning (dev) or held-out (test) part")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("bench", help="per-stage milliseconds and frames/s of the pipeline")
+    p.add_argument("video", nargs="?", help="a video (default: a clip assembled from photos)")
+    p.add_argument("--pose", default="sphinx", help="template id (default sphinx)")
+    p.add_argument("--frames", type=int, default=300, help="frames per loop (default 300)")
+    p.add_argument("--loops", type=int, default=1, help="times through the clip (default 1)")
+    p.add_argument("--posedata", default=str(DEFAULT_DIR.parent.parent / "shared" / "posedata"),
+                   help="folder of real photos used to assemble the default clip")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_bench)
 
     for name in ("poseguide.history_cli",):
         try:

@@ -1,0 +1,81 @@
+"""``poseguide bench``: per-stage cost of the real-time pipeline on this machine.
+
+Stages per frame: decode (reading the video), pose (MediaPipe), logic (angles, checker,
+timer), draw (overlay). ``overhead_ms`` is everything but decoding and the model: the part
+this project controls, with a 2 ms budget. Peak memory is the process's max resident size.
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+from poseguide.media import iter_video
+from poseguide.processor import FrameProcessor
+from poseguide.templates import Library, Template
+
+
+def timed_frames(path: Path, limit: int) -> Iterator[tuple[float, np.ndarray, float]]:
+    """(t, frame, seconds spent decoding it) for up to ``limit`` frames."""
+    frames = iter_video(path)
+    for _ in range(limit):
+        t0 = time.perf_counter()
+        try:
+            t, bgr = next(frames)
+        except StopIteration:
+            return
+        yield t, bgr, time.perf_counter() - t0
+
+
+def run_bench(path: Path, template: Template, library: Library, limit: int = 300,
+              loops: int = 1) -> dict:
+    """Process up to ``limit`` frames of ``path`` ``loops`` times; figures in ms per frame."""
+    processor = FrameProcessor(template, library, mode="video", draw=True, keep_samples=True)
+    decode: list[float] = []
+    wall0 = time.perf_counter()
+    offset = 0.0
+    for _ in range(loops):
+        last = 0.0
+        for t, bgr, dt in timed_frames(path, limit):
+            decode.append(dt)
+            processor.process(bgr, offset + t)
+            last = t
+        offset += last + 1.0
+    wall = time.perf_counter() - wall0
+    processor.close()
+    samples = processor.times.samples
+    frames = processor.times.frames
+    ms = {"decode": 1000 * float(np.mean(decode))} if decode else {"decode": 0.0}
+    for stage in ("pose", "logic", "draw"):
+        ms[stage] = 1000 * float(np.mean(samples[stage])) if samples[stage] else 0.0
+    p95 = {k: 1000 * float(np.percentile(v, 95)) for k, v in samples.items() if v}
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "video": str(path),
+        "pose_template": template.id,
+        "frames": frames,
+        "fps": frames / wall if wall > 0 else 0.0,
+        "ms": {k: round(v, 3) for k, v in ms.items()},
+        "p95_ms": {k: round(v, 3) for k, v in p95.items()},
+        "overhead_ms": round(ms["logic"] + ms["draw"], 3),
+        "peak_mb": round(peak_kb / 1024 if sys.platform != "darwin" else peak_kb / 2**20, 1),
+    }
+
+
+def table(report: dict) -> str:
+    ms = report["ms"]
+    rows = [
+        ("stage", "mean ms", "p95 ms"),
+        *[(k, f"{ms[k]:.2f}", f"{report['p95_ms'].get(k, 0):.2f}" if k != "decode" else "-")
+          for k in ("decode", "pose", "logic", "draw")],
+        ("overhead (logic+draw)", f"{report['overhead_ms']:.2f}", ""),
+    ]
+    lines = [f"{a:24s} {b:>8s} {c:>8s}" for a, b, c in rows]
+    lines.append(f"frames: {report['frames']}   fps: {report['fps']:.1f}   "
+                 f"peak memory: {report['peak_mb']:.0f} MB")
+    return "\n".join(lines)

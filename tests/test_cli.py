@@ -1,0 +1,108 @@
+"""The command line: listing, checking, analysing, and one-line errors for bad input."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from realdata import POSEDATA, SPHINX, needs_posedata
+
+from poseguide.cli import main
+from poseguide.templates import DEFAULT_DIR
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_poses_lists_targets_and_measured_state(capsys):
+    code, out, _ = run(capsys, "poses")
+    assert code == 0
+    sphinx = next(line for line in out.splitlines() if line.startswith("sphinx "))
+    assert "hold 30-60 s" in sphinx and sphinx.rstrip().endswith("yes")
+    flow = next(line for line in out.splitlines() if line.startswith("cat_cow "))
+    assert "10-20 reps" in flow
+    code, out, _ = run(capsys, "poses", "--json")
+    rows = {r["id"]: r for r in json.loads(out)}
+    assert rows["childs_pose"]["target"] == "hold 30-120 s"
+
+
+def test_broken_template_folder_still_lists_the_good_ones(capsys, tmp_path):
+    (tmp_path / "sphinx.toml").write_text((DEFAULT_DIR / "sphinx.toml").read_text())
+    (tmp_path / "bad.toml").write_text("id = 'bad'\nview = 'sideways'\n")
+    code, out, err = run(capsys, "--poses-dir", str(tmp_path), "poses")
+    assert code == 0 and "sphinx" in out
+    assert "bad.toml: view: expected one of ['side', 'front', 'any'], got 'sideways'" in err
+
+
+@pytest.mark.parametrize(
+    "argv,message",
+    [
+        (["check", "/nonexistent/photo.jpg"], "/nonexistent/photo.jpg: no such file"),
+        (["analyze", "/nonexistent/clip.mp4", "--pose", "sphinx"], "clip.mp4: no such file"),
+        (["check", "{not_image}"], "not an image this program can read"),
+        (["analyze", "{truncated}", "--pose", "sphinx"], "clip.mp4: not a video this program can"),
+        (["analyze", "{empty}", "--pose", "sphinx"], "the file is empty"),
+        (["check", "{empty}", "--pose", "sphinx"], "the file is empty"),
+        (["analyze", "{truncated}", "--pose", "warrior"], "no pose template 'warrior'"),
+    ],
+)
+def test_bad_input_gives_one_line_error_and_exit_2(capsys, tmp_path, argv, message):
+    files = {
+        "{not_image}": tmp_path / "notes.jpg",
+        "{truncated}": tmp_path / "clip.mp4",
+        "{empty}": tmp_path / "empty.mp4",
+    }
+    files["{not_image}"].write_text("these are not pixels")
+    _truncated_clip(files["{truncated}"])
+    files["{empty}"].write_bytes(b"")
+    argv = [str(files.get(a, a)) for a in argv]
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert message in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def _truncated_clip(path):
+    """A real mp4 cut to its first third, as an interrupted copy leaves it."""
+    import cv2
+    import numpy as np
+
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 30, (64, 48))
+    for i in range(60):
+        writer.write(np.full((48, 64, 3), i * 4, np.uint8))
+    writer.release()
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 3])
+
+
+def test_malformed_template_file_is_an_error_for_the_command(capsys, tmp_path):
+    (tmp_path / "sphinx.toml").write_text(
+        (DEFAULT_DIR / "sphinx.toml").read_text().replace("[12, 60]", "[60]"))
+    code, _, err = run(capsys, "--poses-dir", str(tmp_path), "check", "x.jpg", "--pose", "sphinx")
+    assert code == 2
+    assert "sphinx.toml: checks[2].range: expected [low, high]" in err
+    assert "no pose template 'sphinx'" in err
+
+
+def test_console_script_runs_without_traceback(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "poseguide.cli", "check", str(tmp_path / "x.png")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().endswith("x.png: no such file")
+
+
+@needs_posedata
+def test_check_photo_prints_values_and_verdict(capsys):
+    code, out, _ = run(capsys, "check", str(POSEDATA / SPHINX), "--pose", "sphinx")
+    assert code == 0
+    assert "verdict: in range" in out
+    assert "chest lifted" in out
+    code, out, _ = run(capsys, "check", str(POSEDATA / SPHINX))
+    assert out.strip() == "matches: sphinx"
+    code, out, _ = run(capsys, "check", str(POSEDATA / SPHINX), "--pose", "cobra", "--json")
+    data = json.loads(out)
+    assert data["verdicts"][0]["status"] == "out_of_range"
+    assert data["verdicts"][0]["correction"] == "Place your hands under your shoulders and press down"
