@@ -53,7 +53,8 @@ def test_mirroring_swaps_facing_side_and_keeps_angles():
     f = make_frame("cobra", near="left")
     m = f.flipped()
     assert angles.facing_side(m) == "right"
-    for kind, pts in [("joint", ["shoulder", "elbow", "wrist"]), ("elevation", ["hip", "shoulder"])]:
+    measures = [("joint", ["shoulder", "elbow", "wrist"]), ("elevation", ["hip", "shoulder"])]
+    for kind, pts in measures:
         a = angles.measure(kind, [angles.point(f, angles.resolve(p, "left")) for p in pts])
         b = angles.measure(kind, [angles.point(m, angles.resolve(p, "right")) for p in pts])
         assert a == pytest.approx(b)

@@ -105,4 +105,5 @@ def test_check_photo_prints_values_and_verdict(capsys):
     code, out, _ = run(capsys, "check", str(POSEDATA / SPHINX), "--pose", "cobra", "--json")
     data = json.loads(out)
     assert data["verdicts"][0]["status"] == "out_of_range"
-    assert data["verdicts"][0]["correction"] == "Place your hands under your shoulders and press down"
+    expected = "Place your hands under your shoulders and press down"
+    assert data["verdicts"][0]["correction"] == expected

@@ -59,7 +59,8 @@ def test_malformed_template_names_file_field_and_expectation(tmp_path, old, new,
 
 def test_missing_field_says_got_nothing(tmp_path):
     path = write(tmp_path, GOOD.replace('name = "Sphinx"\n', ""))
-    with pytest.raises(TemplateError, match=r"sphinx.toml: name: expected a non-empty string, got nothing"):
+    expected = r"sphinx.toml: name: expected a non-empty string, got nothing"
+    with pytest.raises(TemplateError, match=expected):
         load_template(path)
 
 
