@@ -26,6 +26,8 @@ from poseguide.landmarks import INDEX, PoseFrame
 SIDES = ("left", "right")
 # Landmarks whose visibility and nearness decide which side faces the camera.
 SIDE_PARTS = ("shoulder", "elbow", "wrist", "hip", "knee", "ankle")
+_LEFT = np.array([INDEX[f"left_{p}"] for p in SIDE_PARTS])
+_RIGHT = np.array([INDEX[f"right_{p}"] for p in SIDE_PARTS])
 
 
 def joint_angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
@@ -64,10 +66,8 @@ def facing_side(frame: PoseFrame) -> str:
     Visibility alone is unreliable (MediaPipe reports ~0.99 for guessed joints), so it is
     combined with the world depth of the same joints: the nearer side has the smaller z.
     """
-    left = [INDEX[f"left_{p}"] for p in SIDE_PARTS]
-    right = [INDEX[f"right_{p}"] for p in SIDE_PARTS]
-    vis = frame.visibility[left].mean() - frame.visibility[right].mean()
-    depth = frame.world[right, 2].mean() - frame.world[left, 2].mean()  # > 0: left nearer
+    vis = frame.visibility[_LEFT].mean() - frame.visibility[_RIGHT].mean()
+    depth = frame.world[_RIGHT, 2].mean() - frame.world[_LEFT, 2].mean()  # > 0: left nearer
     score = 2.0 * vis + depth / 0.1  # 10 cm of depth counts like 0.5 of visibility
     return "left" if score >= 0 else "right"
 
@@ -90,30 +90,7 @@ def resolve(name: str, side: str) -> str:
 
 def point(frame: PoseFrame, name: str) -> np.ndarray:
     """Aspect-correct 2D point (x, y down) of a resolved name, including mid_ points."""
-    if name.startswith("mid_"):
-        part = name[4:]
-        return (frame.point(f"left_{part}") + frame.point(f"right_{part}")) / 2.0
     return frame.point(name)
-
-
-def landmark_indices(name: str) -> list[int]:
-    """The MediaPipe indices a resolved name depends on."""
-    if name.startswith("mid_"):
-        return [INDEX[f"left_{name[4:]}"], INDEX[f"right_{name[4:]}"]]
-    return [INDEX[name]]
-
-
-def measure(kind: str, points: list[np.ndarray]) -> float:
-    """One measure (see the module docstring) from its points."""
-    if kind == "joint":
-        return float(joint_angle(*points))
-    if kind == "elevation":
-        return float(elevation(*points))
-    if kind == "ratio":
-        return float(ratio(*points))
-    if kind == "tilt":
-        return float(tilt(*points))
-    raise ValueError(f"unknown measure {kind!r}")
 
 
 def torso_length(frame: PoseFrame) -> float:

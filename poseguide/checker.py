@@ -8,13 +8,14 @@ hysteresis margin, so a value sitting on the edge does not toggle the timer.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from poseguide import angles
-from poseguide.landmarks import BONES, INDEX, PoseFrame
+from poseguide.landmarks import BONES, INDEX, POINT_INDEX, PoseFrame
 from poseguide.silhouette import back_curvature
-from poseguide.templates import Check, Template
+from poseguide.templates import MEASURES, Check, Template
 
 IN_RANGE = "in_range"
 OUT_OF_RANGE = "out_of_range"
@@ -130,16 +131,20 @@ def visibility_problem(frame: PoseFrame, template: Template, side: str) -> str |
     if unsure:
         return f"Turn or move so the camera can see your {_join([region(n) for n in unsure])}"
     needed_set = set(needed)
-    for a, b in _bones():
-        if a in needed_set and b in needed_set:
-            length = float(np.linalg.norm(frame.point(a) - frame.point(b)))
-            if not 0.1 * torso <= length <= 2.5 * torso:
-                return f"Move so the camera can see your {_join([region(a), region(b)])} clearly"
+    bones = [(a, b) for a, b in _LIMB_BONES if a in needed_set and b in needed_set]
+    if bones:
+        idx = np.array([[INDEX[a], INDEX[b]] for a, b in bones])
+        pts = frame.points
+        lengths = np.linalg.norm(pts[idx[:, 0]] - pts[idx[:, 1]], axis=1)
+        bad = np.flatnonzero((lengths < 0.1 * torso) | (lengths > 2.5 * torso))
+        if bad.size:
+            a, b = bones[bad[0]]
+            return f"Move so the camera can see your {_join([region(a), region(b)])} clearly"
     return None
 
 
-def _bones() -> tuple[tuple[str, str], ...]:
-    return tuple(b for b in BONES if "heel" not in b[0] + b[1] and "foot" not in b[0] + b[1])
+# Bones whose lengths are sanity-checked (feet are too short and too often foreshortened).
+_LIMB_BONES = tuple(b for b in BONES if "heel" not in b[0] + b[1] and "foot" not in b[0] + b[1])
 
 
 def view_problem(frame: PoseFrame, template: Template) -> str | None:
@@ -152,19 +157,47 @@ def view_problem(frame: PoseFrame, template: Template) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Compiled:
+    """A template's checks for one side as index arrays into PoseFrame.points, grouped by
+    measure, so a frame's values come from a few vectorised numpy operations."""
+
+    groups: tuple[tuple[str, np.ndarray, np.ndarray], ...]  # (measure, check rows, point idx)
+    n: int
+
+
+@lru_cache(maxsize=256)
+def _compile(template: Template, side: str) -> _Compiled:
+    groups = []
+    for kind in MEASURES:
+        rows = [i for i, c in enumerate(template.checks) if c.measure == kind]
+        if rows:
+            idx = np.array([[POINT_INDEX[angles.resolve(p, side)]
+                             for p in template.checks[i].points] for i in rows])
+            groups.append((kind, np.array(rows), idx))
+    return _Compiled(tuple(groups), len(template.checks))
+
+
 def measure_checks(frame: PoseFrame, template: Template, side: str) -> np.ndarray:
     """Every check's raw measured value, in template order (NaN when it cannot be measured)."""
-    return np.array([_measure(frame, c, side) for c in template.checks])
-
-
-def _measure(frame: PoseFrame, c: Check, side: str) -> float:
-    pts = [angles.point(frame, angles.resolve(p, side)) for p in c.points]
-    if c.measure == "curve":
-        if frame.mask is None:
-            return float("nan")
-        scale = np.array([frame.height, frame.height])  # point() is in height units
-        return back_curvature(frame.mask, pts[0] * scale, pts[1] * scale)
-    return angles.measure(c.measure, pts)
+    compiled = _compile(template, side)
+    pts = frame.points
+    values = np.empty(compiled.n)
+    for kind, rows, idx in compiled.groups:
+        p = pts[idx]  # (checks, points, 2)
+        if kind == "joint":
+            values[rows] = angles.joint_angle(p[:, 0], p[:, 1], p[:, 2])
+        elif kind == "elevation":
+            values[rows] = angles.elevation(p[:, 0], p[:, 1])
+        elif kind == "tilt":
+            values[rows] = angles.tilt(p[:, 0], p[:, 1], p[:, 2], p[:, 3])
+        elif kind == "ratio":
+            values[rows] = angles.ratio(p[:, 0], p[:, 1], p[:, 2], p[:, 3])
+        else:  # curve: the silhouette, in the mask's pixels
+            for row, (a, b) in zip(rows, idx, strict=True):
+                values[row] = (float("nan") if frame.mask is None else back_curvature(
+                    frame.mask, pts[a] * frame.mask.shape[0], pts[b] * frame.mask.shape[0]))
+    return values
 
 
 def working_side(frame: PoseFrame, template: Template) -> str:

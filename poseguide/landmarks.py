@@ -8,6 +8,7 @@ MediaPipe returns them; ``width``/``height`` let callers convert to pixels.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -46,6 +47,15 @@ def mirror_name(name: str) -> str:
 
 MIRROR_ORDER = np.array([INDEX[mirror_name(n)] for n in NAMES])
 
+# Midpoints of left/right pairs ("mid_hip"), appended after the 33 landmarks in
+# PoseFrame.points so templates can use them like any other point.
+PAIRS: tuple[str, ...] = tuple(n[5:] for n in NAMES if n.startswith("left_"))
+POINT_INDEX: dict[str, int] = {
+    **INDEX, **{f"mid_{p}": N_LANDMARKS + i for i, p in enumerate(PAIRS)}
+}
+_PAIR_LEFT = np.array([INDEX[f"left_{p}"] for p in PAIRS])
+_PAIR_RIGHT = np.array([INDEX[f"right_{p}"] for p in PAIRS])
+
 
 @dataclass(frozen=True)
 class PoseFrame:
@@ -66,10 +76,16 @@ class PoseFrame:
     mask: np.ndarray | None = field(default=None, compare=False, repr=False)
     people: int = 1
 
+    @cached_property
+    def points(self) -> np.ndarray:
+        """(33 + midpoints, 2) aspect-correct points: x scaled by width/height, y down, in
+        units of the picture height. Computed once per frame; index with POINT_INDEX."""
+        pts = self.image * np.array([self.width / self.height, 1.0])
+        return np.concatenate([pts, (pts[_PAIR_LEFT] + pts[_PAIR_RIGHT]) / 2.0])
+
     def point(self, name: str) -> np.ndarray:
-        """Pixel-aspect-correct 2D point (x, y) with x scaled by width/height, y down."""
-        x, y = self.image[INDEX[name]]
-        return np.array([x * self.width / self.height, y])
+        """One aspect-correct point by name (landmark or ``mid_`` pair)."""
+        return self.points[POINT_INDEX[name]]
 
     def pixels(self) -> np.ndarray:
         """(33, 2) pixel coordinates."""

@@ -53,11 +53,12 @@ def test_mirroring_swaps_facing_side_and_keeps_angles():
     f = make_frame("cobra", near="left")
     m = f.flipped()
     assert angles.facing_side(m) == "right"
-    measures = [("joint", ["shoulder", "elbow", "wrist"]), ("elevation", ["hip", "shoulder"])]
-    for kind, pts in measures:
-        a = angles.measure(kind, [angles.point(f, angles.resolve(p, "left")) for p in pts])
-        b = angles.measure(kind, [angles.point(m, angles.resolve(p, "right")) for p in pts])
-        assert a == pytest.approx(b)
+    for a, b, c in [("shoulder", "elbow", "wrist"), ("hip", "knee", "ankle")]:
+        before = angles.joint_angle(*(f.point(f"left_{n}") for n in (a, b, c)))
+        after = angles.joint_angle(*(m.point(f"right_{n}") for n in (a, b, c)))
+        assert before == pytest.approx(after)
+    assert angles.elevation(f.point("mid_hip"), f.point("left_shoulder")) == pytest.approx(
+        angles.elevation(m.point("mid_hip"), m.point("right_shoulder")))
 
 
 def test_resolve_names():
