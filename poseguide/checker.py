@@ -209,7 +209,7 @@ def working_side(frame: PoseFrame, template: Template) -> str:
 
     def misfit(side: str) -> float:
         values = measure_checks(frame, template, side)
-        return sum(abs(c.deviation(v)) / _scale(c) * c.weight
+        return sum(abs(c.deviation(v)) / scale(c) * c.weight
                    for c, v in zip(template.checks, values, strict=True))
 
     other = "right" if facing == "left" else "left"
@@ -234,11 +234,11 @@ def judge(
     failing = [r for r in results if not r.ok]
     if not failing:
         return Verdict(IN_RANGE, template.id, side, tuple(results))
-    worst = max(failing, key=lambda r: abs(r.deviation) / _scale(r.check) * r.check.weight)
+    worst = max(failing, key=lambda r: abs(r.deviation) / scale(r.check) * r.check.weight)
     return Verdict(OUT_OF_RANGE, template.id, side, tuple(results), worst.cue)
 
 
-def _scale(c: Check) -> float:
+def scale(c: Check) -> float:
     """Deviation units comparable across measures: 10 degrees ~ 0.2 of a ratio."""
     return {"ratio": 0.2, "curve": 0.05}.get(c.measure, 10.0)
 

@@ -195,6 +195,35 @@ def _assembled_clip(folder: Path, posedata: str) -> Path:
     return path
 
 
+def cmd_template_from_photo(args: argparse.Namespace) -> int:
+    from poseguide.custom import best_base, centred, to_toml
+    from poseguide.detector import PoseDetector
+    from poseguide.media import load_photo
+    from poseguide.templates import load_template
+
+    library = _library(args)
+    if not args.id.isidentifier():
+        raise TemplateError(f"--id: expected a name of letters, digits and _, got {args.id!r}")
+    out = Path(args.out) if args.out else Path(args.poses_dir) / f"{args.id}.toml"
+    if out.stem != args.id:
+        raise TemplateError(f"{out}: a template's file name must be its id, {args.id}.toml")
+    if out.exists() and not args.force:
+        raise TemplateError(f"{out}: already exists; choose another --id or pass --force")
+    base = library[args.base] if args.base else None
+    with PoseDetector("photo", segmentation=True) as detector:
+        frame = detector.detect_rgb(load_photo(args.photo), 0.0)
+    if frame is None:
+        raise MediaError(f"{args.photo}: no person found in the photo")
+    base = base or best_base(frame, library)
+    template = centred(frame, base, args.id, args.tolerance)
+    out.write_text(to_toml(template), encoding="utf-8")
+    load_template(out)  # what we wrote must load like any template
+    print(f"wrote {out} (based on {base.id}, +-{args.tolerance:g} deg)")
+    for c in template.checks:
+        print(f"  {c.name:28s} {c.low:8.2f} .. {c.high:8.2f}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="poseguide", description=__doc__.splitlines()[0])
     parser.add_argument("--poses-dir", default=str(DEFAULT_DIR),
@@ -226,6 +255,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="score all photos, or only the tuning (dev) or held-out (test) part")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("template", help="make templates")
+    tsub = p.add_subparsers(dest="template_command", required=True)
+    p = tsub.add_parser("from-photo", help="a template centred on a photo of good form")
+    p.add_argument("photo")
+    p.add_argument("--id", required=True, help="id (and file name) of the new template")
+    p.add_argument("--tolerance", type=float, default=15.0,
+                   help="half-width of each range in degrees (default 15)")
+    p.add_argument("--base", help="template whose checks and cues to keep (default: best fit)")
+    p.add_argument("--out", help="file to write (default: POSES_DIR/ID.toml)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.set_defaults(func=cmd_template_from_photo)
 
     p = sub.add_parser("bench", help="per-stage milliseconds and frames/s of the pipeline")
     p.add_argument("video", nargs="?", help="a video (default: a clip assembled from photos)")

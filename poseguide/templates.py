@@ -22,6 +22,8 @@ from poseguide.landmarks import INDEX
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "reference_poses"
 MEASURES = {"joint": 3, "elevation": 2, "ratio": 4, "tilt": 4, "curve": 2}
 WORKING_SIDES = ("facing", "best")
+LIMITS = {"joint": (0.0, 180.0), "elevation": (-90.0, 90.0), "ratio": (0.0, 20.0),
+          "tilt": (-90.0, 90.0), "curve": (-1.0, 1.0)}  # what each measure can take
 VIEWS = ("side", "front", "any")
 KINDS = ("hold", "flow")
 # Names a template may use besides MediaPipe's literal ones (see angles.resolve).
@@ -226,8 +228,7 @@ def _parse_check(r: _Reader, raw: Any, i: int) -> Check:
     for j, p in enumerate(points):
         if not isinstance(p, str) or not valid_name(p):
             raise r.fail(f"{w}.points[{j}]", "a landmark name such as 'knee' or 'mid_hip'", p)
-    limits = {"joint": (0.0, 180.0), "elevation": (-90.0, 90.0), "ratio": (0.0, 20.0),
-              "tilt": (-90.0, 90.0), "curve": (-1.0, 1.0)}[measure]
+    limits = LIMITS[measure]
     rng = r.get(raw, "range", f"{w}.range", list, "[low, high]")
     expected = f"[low, high] with {limits[0]:g} <= low < high <= {limits[1]:g} for a {measure}"
     if (

@@ -107,3 +107,22 @@ def test_check_photo_prints_values_and_verdict(capsys):
     assert data["verdicts"][0]["status"] == "out_of_range"
     expected = "Place your hands under your shoulders and press down"
     assert data["verdicts"][0]["correction"] == expected
+
+
+@needs_posedata
+def test_template_from_photo_centres_ranges_and_loads(capsys, tmp_path):
+    from poseguide.templates import load_library, load_template
+
+    out = tmp_path / "my_sphinx.toml"
+    argv = ["template", "from-photo", str(POSEDATA / SPHINX), "--id", "my_sphinx",
+            "--tolerance", "10", "--out", str(out)]
+    code, stdout, _ = run(capsys, *argv)
+    assert code == 0 and "based on sphinx" in stdout
+    mine, base = load_template(out), load_library()["sphinx"]
+    assert [c.id for c in mine.checks] == [c.id for c in base.checks]
+    assert [c.too_low for c in mine.checks] == [c.too_low for c in base.checks]
+    chest = next(c for c in mine.checks if c.id == "chest_lift")
+    assert chest.high - chest.low == pytest.approx(20.0)
+    assert not mine.measured
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and "already exists" in err
