@@ -60,7 +60,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     templates = [library[args.pose]] if args.pose else library.poses()
     rgb = load_photo(args.photo)
     with PoseDetector("photo", segmentation=True) as detector:
-        frame = detector.detect_rgb(rgb, 0.0)
+        frame = detector.detect_photo(rgb)
     verdicts = [check(frame, t) for t in templates]
     if args.json:
         print(json.dumps({
@@ -211,7 +211,7 @@ def cmd_template_from_photo(args: argparse.Namespace) -> int:
         raise TemplateError(f"{out}: already exists; choose another --id or pass --force")
     base = library[args.base] if args.base else None
     with PoseDetector("photo", segmentation=True) as detector:
-        frame = detector.detect_rgb(load_photo(args.photo), 0.0)
+        frame = detector.detect_photo(load_photo(args.photo))
     if frame is None:
         raise MediaError(f"{args.photo}: no person found in the photo")
     base = base or best_base(frame, library)

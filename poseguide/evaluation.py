@@ -120,6 +120,6 @@ def photo_detector(segmentation: bool = True) -> Callable[[Path], PoseFrame | No
     detector = PoseDetector("photo", segmentation=segmentation)
 
     def detect(path: Path) -> PoseFrame | None:
-        return detector.detect_rgb(load_photo(path), 0.0)
+        return detector.detect_photo(load_photo(path))
 
     return detect

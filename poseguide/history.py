@@ -46,7 +46,9 @@ __all__ = [
 STOP_REASONS = ("completed", "user_stop", "sharp_pain", "camera_lost", "skipped")
 SIDES = ("left", "right")
 # Concurrent writers (the camera thread, the page, a second tab) wait this long for the lock.
-BUSY_TIMEOUT_S = 10.0
+# Generous because SQLite's busy wait is not fair: a writer committing back to back can keep
+# another waiting until it is done. Real writes are one short transaction per finished hold.
+BUSY_TIMEOUT_S = 30.0
 # Frame timing means a 30 s hold that completed may be recorded as 29.9 s.
 TARGET_TOLERANCE_S = 0.5
 # Adaptive targets: this many consecutive recent sets with a hold past the target...

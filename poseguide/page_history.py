@@ -8,7 +8,13 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from poseguide.history import History, HistoryError, SessionRecord, summarize_session
+from poseguide.history import (
+    History,
+    HistoryError,
+    SessionRecord,
+    SessionSummary,
+    summarize_session,
+)
 
 _RANGES = {"Last 7 days": 7, "Last 30 days": 30, "Last 90 days": 90, "Everything": None}
 
@@ -39,7 +45,10 @@ def _render(history: History) -> None:
     days = _RANGES[label]
     sessions = history.sessions(days)
     if not sessions:
-        st.info("No sessions yet. Finished holds and repetitions appear here.")
+        if days is not None and history.sessions():
+            st.info(f"No sessions in the last {days} days. Choose a longer period above.")
+        else:
+            st.info("No sessions yet. Finished holds and repetitions appear here.")
         return
 
     streak = history.streak()
@@ -52,7 +61,7 @@ def _render(history: History) -> None:
     cols[3].metric("Sharp-pain stops (7 days)", sharp)
 
     st.subheader("Recent sessions")
-    st.dataframe(_sessions_frame(sessions), hide_index=True, width="stretch")
+    st.dataframe(_sessions_frame(summaries), hide_index=True, width="stretch")
     st.download_button(
         "Download CSV",
         data=history.to_csv(days),
@@ -97,10 +106,10 @@ def _label(s: SessionRecord) -> str:
     return f"{s.started_at.astimezone():%Y-%m-%d %H:%M} (#{s.id})"
 
 
-def _sessions_frame(sessions: list[SessionRecord]) -> pd.DataFrame:
+def _sessions_frame(summaries: list[SessionSummary]) -> pd.DataFrame:
     rows = []
-    for s in sessions:
-        summary = summarize_session(s)
+    for summary in summaries:
+        s = summary.session
         rows.append(
             {
                 "Started": s.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),

@@ -546,8 +546,7 @@ def test_non_sqlite_file_is_refused_and_untouched(db, content):
 
 def test_corrupt_pages_are_refused_and_untouched(db):
     with History(db) as h:
-        for day in range(1, 20):
-            practice(h, t(2024, 1, day, 8), holds=(10,) * 20)
+        practice(h, t(2024, 1, 1, 8), holds=(10,) * 3)
     data = bytearray(db.read_bytes())
     page_size = int.from_bytes(data[16:18], "big")
     data[page_size * 2 : page_size * 4] = b"\xa5" * (page_size * 2)  # smash pages 3-4
@@ -766,6 +765,10 @@ def test_page_on_empty_database(db):
     at = AppTest.from_function(_page, kwargs={"db_path": str(db)}).run(timeout=10)
     assert not at.exception
     assert any("No sessions yet" in info.value for info in at.info)
+    with History(db) as h:
+        practice(h, datetime.now(UTC) - timedelta(days=45))
+    at.run(timeout=10)
+    assert any("No sessions in the last 30 days" in info.value for info in at.info)
 
 
 def test_page_shows_history_and_deletes_with_confirmation(db):

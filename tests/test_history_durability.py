@@ -7,7 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import time
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -19,13 +19,28 @@ WRITER = Path(__file__).with_name("history_writer.py")
 UTC = timezone.utc
 
 
-def _writer(db: Path, count: int = 0) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, str(WRITER), str(db), "--count", str(count)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+@pytest.fixture
+def spawn() -> Iterator[Callable[..., subprocess.Popen[str]]]:
+    """Start writer processes that are killed at teardown, or after 60 s if the test hangs."""
+    started: list[tuple[subprocess.Popen[str], threading.Timer]] = []
+
+    def start(db: Path, *options: str) -> subprocess.Popen[str]:
+        proc = subprocess.Popen(
+            [sys.executable, str(WRITER), str(db), *options],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        watchdog = threading.Timer(60, proc.kill)
+        watchdog.start()
+        started.append((proc, watchdog))
+        return proc
+
+    yield start
+    for proc, watchdog in started:
+        watchdog.cancel()
+        proc.kill()
+        proc.communicate()
 
 
 def _hold_ids(db: Path, set_id: int) -> set[int]:
@@ -38,20 +53,16 @@ def _hold_ids(db: Path, set_id: int) -> set[int]:
 
 
 @pytest.mark.parametrize("kill_after", [1, 57, 240])
-def test_sigkill_mid_session_keeps_every_reported_hold(tmp_path, kill_after):
+def test_sigkill_mid_session_keeps_every_reported_hold(tmp_path, spawn, kill_after):
     db = tmp_path / "history.sqlite3"
-    proc = _writer(db)
-    try:
-        header = proc.stdout.readline()
-        assert header.startswith("set "), proc.stderr.read()
-        set_id = int(header.split()[1])
-        reported = [int(proc.stdout.readline()) for _ in range(kill_after)]
-        proc.send_signal(signal.SIGKILL)  # mid-loop: likely inside a transaction
-        rest = proc.stdout.read()
-    finally:
-        proc.kill()
-        proc.wait()
-    assert proc.returncode == -signal.SIGKILL
+    proc = spawn(db)
+    header = proc.stdout.readline()
+    assert header.startswith("set "), header
+    set_id = int(header.split()[1])
+    reported = [int(proc.stdout.readline()) for _ in range(kill_after)]
+    proc.send_signal(signal.SIGKILL)  # mid-loop: likely inside a transaction
+    rest = proc.stdout.read()
+    assert proc.wait() == -signal.SIGKILL
     # Ids printed before the kill are complete lines; a torn last line was never reported.
     reported += [int(line) for line in rest.splitlines(keepends=True) if line.endswith("\n")]
 
@@ -71,12 +82,12 @@ def _hammer(h: History, set_id: int, n: int, errors: list[BaseException], go: th
         for i in range(n):
             at = start + timedelta(seconds=i)
             h.add_hold(set_id, at, at + timedelta(seconds=0.5))
-    except BaseException as exc:  # noqa: BLE001 - surfaced by the assertion below
+    except BaseException as exc:  # surfaced by the assertion below
         errors.append(exc)
 
 
 def test_two_threads_sharing_one_history(tmp_path):
-    n = 300
+    n = 150
     with History(tmp_path / "history.sqlite3") as h:
         session = h.start_session(datetime(2024, 1, 1, tzinfo=UTC))
         sets = [h.start_set(session, f"ex{i}", None, 30, None, datetime.now(UTC)) for i in (1, 2)]
@@ -94,7 +105,7 @@ def test_two_threads_sharing_one_history(tmp_path):
 def test_two_threads_with_own_connections(tmp_path):
     """Separate connections really contend for SQLite's lock (and race to create the file)."""
     db = tmp_path / "history.sqlite3"
-    n = 300
+    n = 150
     errors: list[BaseException] = []
     go = threading.Barrier(2)
     set_ids: list[int] = []
@@ -106,7 +117,7 @@ def test_two_threads_with_own_connections(tmp_path):
                 set_id = h.start_set(session, tag, None, 30, None, datetime.now(UTC))
                 set_ids.append(set_id)
                 _hammer(h, set_id, n, errors, go)
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=worker, args=(tag,)) for tag in ("a", "b")]
@@ -118,22 +129,26 @@ def test_two_threads_with_own_connections(tmp_path):
     assert [len(_hold_ids(db, s)) for s in set_ids] == [n, n]
 
 
-def test_two_processes_writing_at_once_never_see_locked(tmp_path):
+def test_two_processes_writing_at_once_never_see_locked(tmp_path, spawn):
     db = tmp_path / "history.sqlite3"
-    n = 300
-    procs = [_writer(db, n) for _ in range(2)]  # both also race to create the schema
+    n = 150
+    go = tmp_path / "go"
+    # Both race to create the schema, then wait for the go file so their writes overlap
+    # (interpreter start-up alone would stagger them by more than the writing takes).
+    procs = [spawn(db, "--count", str(n), "--go", str(go)) for _ in range(2)]
+    headers = [p.stdout.readline() for p in procs]
+    assert all(h.startswith("set ") for h in headers), headers
+    go.touch()
     reads = 0
     with History(db) as reader:  # a third connection reading all along
         while any(p.poll() is None for p in procs):
             reader.sessions()
             reads += 1
-            time.sleep(0.005)
-    outputs = [p.communicate() for p in procs]
-    for proc, (out, err) in zip(procs, outputs, strict=True):
+    assert reads > 0
+    for proc, header in zip(procs, headers, strict=True):
+        out, err = proc.communicate()
         assert proc.returncode == 0, err
         assert "locked" not in err
-    set_ids = [int(out.splitlines()[0].split()[1]) for out, _ in outputs]
-    for set_id, (out, _) in zip(set_ids, outputs, strict=True):
-        assert _hold_ids(db, set_id) == {int(x) for x in out.splitlines()[1:]}
-        assert len(out.splitlines()) == n + 1
-    assert reads > 0
+        ids = [int(x) for x in out.split()]
+        assert len(ids) == n
+        assert _hold_ids(db, int(header.split()[1])) == set(ids)
