@@ -12,6 +12,7 @@ import os
 import sys
 from pathlib import Path
 
+from poseguide.history_cli import add_history_parser
 from poseguide.media import MediaError
 from poseguide.templates import DEFAULT_DIR, Library, TemplateError, load_library
 
@@ -225,7 +226,8 @@ def cmd_template_from_photo(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="poseguide", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="poseguide", description="Check stretching form and time honest holds, headless.")
     parser.add_argument("--poses-dir", default=str(DEFAULT_DIR),
                         help="folder of pose templates (default: the shipped reference_poses)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -278,12 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench)
 
-    for name in ("poseguide.history_cli",):
-        try:
-            module = __import__(name, fromlist=["add_history_parser"])
-        except ImportError:
-            continue
-        module.add_history_parser(sub)
+    add_history_parser(sub)
     return parser
 
 
