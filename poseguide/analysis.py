@@ -13,7 +13,7 @@ from pathlib import Path
 import cv2
 
 from poseguide.detector import PoseDetector
-from poseguide.media import MediaError, iter_video, open_video
+from poseguide.media import MediaError, iter_video, probe_video
 from poseguide.processor import FrameProcessor, needs_mask
 from poseguide.session import ExerciseSet, SetSummary
 from poseguide.templates import Library, Template
@@ -30,7 +30,7 @@ def analyze_video(
     progress: Callable[[Iterable, int], Iterable] | None = None,
 ) -> SetSummary:
     """The set summary of a whole clip (holds, reps, corrections with their times)."""
-    _, info = open_video(path)
+    info = probe_video(path)
     every = 1.0 / fps if fps > 0 else 0.0
     processor = FrameProcessor(template, library, mode="video", draw=out is not None)
     writer = None

@@ -83,8 +83,8 @@ class VideoInfo:
         return self.frames / self.fps if self.fps > 0 else 0.0
 
 
-def open_video(path: str | Path) -> tuple[cv2.VideoCapture, VideoInfo]:
-    """An opened capture and its facts, or a MediaError that says why not."""
+def probe_video(path: str | Path) -> VideoInfo:
+    """The video's facts (its first frame decoded), or a MediaError that says why not."""
     path = Path(path)
     if not path.is_file():
         raise MediaError(f"{path}: no such file")
@@ -93,20 +93,21 @@ def open_video(path: str | Path) -> tuple[cv2.VideoCapture, VideoInfo]:
     cap = cv2.VideoCapture(str(path))
     if not cap.isOpened():
         raise MediaError(f"{path}: not a video this program can read")
-    ok, first = cap.read()
-    if not ok or first is None:
+    try:
+        ok, first = cap.read()
+        if not ok or first is None:
+            raise MediaError(
+                f"{path}: the video has no readable frames (truncated or wrong format)")
+        fps = float(cap.get(cv2.CAP_PROP_FPS) or 0.0)
+        return VideoInfo(
+            path=path,
+            fps=fps if 0.5 < fps < 1000 else 0.0,
+            frames=max(int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0), 0),
+            width=first.shape[1],
+            height=first.shape[0],
+        )
+    finally:
         cap.release()
-        raise MediaError(f"{path}: the video has no readable frames (truncated or wrong format)")
-    cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
-    fps = float(cap.get(cv2.CAP_PROP_FPS) or 0.0)
-    info = VideoInfo(
-        path=path,
-        fps=fps if 0.5 < fps < 1000 else 0.0,
-        frames=int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0),
-        width=first.shape[1],
-        height=first.shape[0],
-    )
-    return cap, info
 
 
 def iter_video(
@@ -115,15 +116,17 @@ def iter_video(
     """(seconds, BGR frame) pairs; frames closer than ``every`` seconds to the last one kept
     are skipped without decoding (``grab`` only), which is how ``analyze`` runs faster than
     real time."""
-    cap, info = open_video(path)
+    info = probe_video(path)
+    cap = cv2.VideoCapture(str(path))  # a fresh capture: not every container seeks back
     fallback_dt = 1.0 / info.fps if info.fps else 1.0 / 30.0
     last_kept = -np.inf
     index = 0
     previous_t = -np.inf
     try:
         while cap.grab():
-            t_ms = cap.get(cv2.CAP_PROP_POS_MSEC)
-            t = t_ms / 1000.0 if t_ms > 0 or index == 0 else index * fallback_dt
+            t = cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
+            if not 0.0 <= t < 1e6 or (t == 0.0 and index > 0):  # no usable container time
+                t = index * fallback_dt
             if t <= previous_t:  # broken container timestamps: fall back to the frame rate
                 t = previous_t + fallback_dt
             previous_t = t
