@@ -1,0 +1,500 @@
+"""The exercise page: choose a routine, exercise in front of the webcam, see and keep the result.
+
+The webcam runs through streamlit-webrtc; its callback hands each frame to the session's
+:class:`~poseguide.live.LiveSession` and never calls Streamlit. The panel beside the video is a
+fragment that redraws the session's snapshot twice a second and plays new sound and voice
+events in the browser. Without a webcam, a recorded video can be analysed instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import av
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+from streamlit.runtime.uploaded_file_manager import UploadedFile
+from streamlit_webrtc import webrtc_streamer
+
+from poseguide import live as lv
+from poseguide import page_safety, safety
+from poseguide.analysis import analyze_video
+from poseguide.history import History, HistoryError, default_db_path
+from poseguide.live import FinishedSet, HistoryRecorder, LiveSession, Routine, Snapshot
+from poseguide.media import VIDEO_SUFFIXES, MediaError
+from poseguide.templates import Library
+
+# Camera and server run on the same machine: no outside STUN/TURN server is asked.
+RTC_CONFIGURATION: dict = {"iceServers": []}
+CAMERA_KEY = "camera"
+CAMERA_LOST_S = 5.0  # no frame for this long while the camera is on: the set ends
+MODES = ("One exercise", "Basic daily routine", "Custom routine")
+REASONS = {
+    "completed": "target reached",
+    "user_stop": "stopped",
+    "sharp_pain": "stopped: sharp pain",
+    "camera_lost": "camera lost",
+    "skipped": "skipped",
+}
+TRANSLATIONS = {
+    "stop": "Camera off",  # not "Stop": the red Stop button ends the set
+    "device_not_available": "No webcam was found. You can analyse a recorded video instead "
+                            "(below the video).",
+    "device_access_denied": "The browser was not allowed to use the webcam. Allow it in the "
+                            "address bar, or analyse a recorded video instead (below).",
+    "media_api_not_available": "This browser cannot use a webcam here. You can analyse a "
+                               "recorded video instead (below).",
+}
+STOP_CSS = """<style>
+.st-key-stop_button button {background-color: #d32f2f; border-color: #d32f2f; color: white;}
+.st-key-stop_button button:hover {background-color: #b71c1c; border-color: #b71c1c;}
+</style>"""
+
+
+def render(library: Library) -> None:
+    st.header("Stretch")
+    if not page_safety.gate():
+        return
+    # Everything above the video sits in fixed containers: an element appearing above it would
+    # move the webrtc component, and a moved component is rebuilt and drops the stream.
+    alerts, choice, notes = st.container(), st.container(), st.container()
+    with alerts:
+        history = _history()
+        if "safety_not_saved" in st.session_state:
+            st.caption("Your confirmation could not be saved, so it will be asked again next "
+                       f"time: {st.session_state['safety_not_saved']}")
+        page_safety.repeated_pain_notice(history)
+        if st.session_state.get("sharp_pain_advice"):
+            st.error(safety.SHARP_PAIN_ADVICE)
+
+    live = st.session_state.get("live")
+    locked = live is not None and live.started and not _finished(live)
+    with choice:
+        routine = _choose_routine(library, locked)
+        col_a, col_b, col_c = st.columns(3)
+        with col_a:
+            pain_before = page_safety.pain_rating("Pain now, before you start", "pain_before",
+                                                  disabled=locked)
+        with col_b:
+            st.toggle("Sound and voice", value=True, key="sound_on",
+                      help="Tones when a hold starts and when the target is reached; spoken "
+                           "corrections. The first click on START turns sound on.")
+        with col_c:
+            speak_cautions = st.toggle("Read cautions aloud at each set", key="speak_cautions")
+    if routine is None:
+        st.info("Pick at least one exercise.")
+        _upload(library, history, None)
+        return
+
+    live = _live_session(routine, library, history, pain_before, speak_cautions)
+    with notes:
+        for note in live.runner.notes:
+            st.warning(note)
+        current = live.runner.current
+        if current is not None and current.template.cautions:
+            st.info(f"**{current.template.name}:** " + " ".join(current.template.cautions))
+
+    video, panel = st.columns([3, 2])
+    with video:
+        ctx = webrtc_streamer(
+            key=CAMERA_KEY,
+            video_frame_callback=_callback(live),
+            async_processing=True,
+            media_stream_constraints={"video": True, "audio": False},
+            rtc_configuration=RTC_CONFIGURATION,
+            translations=TRANSLATIONS,
+        )
+        st.caption("No webcam, or the browser may not use it? Analyse a recorded video instead "
+                   "(at the bottom of this page).")
+        _camera_state(live, ctx.state.playing, ctx.state.signalling)
+        _controls(live)
+    with panel:
+        st.session_state["shown_phase"] = live.state.read().phase
+        _status(live)
+
+    _sharp_pain_question(live)
+    if live.finished and _finished(live):
+        _end_of_session(live)
+    with st.expander("Warning signs: when not to exercise"):
+        page_safety.warning_signs()
+    _upload(library, history, routine.steps[0].template_id if len(routine.steps) == 1 else None)
+
+
+# --------------------------------------------------------------------------- choosing
+
+
+def _choose_routine(library: Library, locked: bool) -> Routine | None:
+    templates = sorted(library.templates.values(), key=lambda t: t.name)
+    ids = [t.id for t in templates]
+    if not ids:
+        st.error("No pose templates were found, so there is nothing to practise.")
+        return None
+    wanted = st.query_params.get("pose")
+    mode = st.radio("What would you like to do?", MODES, horizontal=True, key="mode",
+                    disabled=locked)
+
+    def names(tid: str) -> str:
+        return library[tid].name
+
+    if mode == MODES[0]:
+        tid = st.selectbox("Exercise", ids, index=ids.index(wanted) if wanted in ids else 0,
+                           format_func=names, key="pose", disabled=locked)
+        return lv.single(tid)
+    if mode == MODES[1]:
+        st.caption("Child's pose 60 s · cat-cow 15 times · knee to chest 2 per side · seated "
+                   "twist 2 per side · pelvic tilts 10 times, with a short rest between.")
+        return lv.BASIC_ROUTINE
+    picked = st.multiselect("Exercises, in the order you want them", ids, format_func=names,
+                            key="custom", disabled=locked)
+    return lv.custom(picked) if picked else None
+
+
+def _live_session(routine: Routine, library: Library, history: History | None,
+                  pain_before: int | None, speak_cautions: bool) -> LiveSession:
+    """This browser session's live session; a new one when the choice changes before start."""
+    live: LiveSession | None = st.session_state.get("live")
+    if live is None or (not live.started and st.session_state.get("live_routine") != routine):
+        # Not armed yet: if a camera is already on, the user says when to begin.
+        live = LiveSession(routine, library, HistoryRecorder(history), armed=False)
+        live.prepare()
+        st.session_state["live"] = live
+        st.session_state["live_routine"] = routine
+    if not live.started:
+        live.recorder.pain_before = pain_before
+    live.speak_cautions = speak_cautions
+    return live
+
+
+def _finished(live: LiveSession) -> bool:
+    return live.runner.phase in (lv.DONE, lv.STOPPED)
+
+
+@st.cache_resource(show_spinner=False)
+def _open_history(path: str) -> History:
+    """One history connection per database for the whole server (History is thread-safe)."""
+    return History(path)
+
+
+def _history() -> History | None:
+    try:
+        return _open_history(str(default_db_path()))
+    except HistoryError as exc:
+        st.error(f"Your practice history cannot be opened, so this session will not be "
+                 f"saved: {exc}")
+        return None
+
+
+# --------------------------------------------------------------------------- the video
+
+
+def _callback(live: LiveSession) -> Callable[[av.VideoFrame], av.VideoFrame]:
+    """The webrtc callback: av frame in, annotated av frame out (runs on the video thread)."""
+
+    def callback(frame: av.VideoFrame) -> av.VideoFrame:
+        bgr = frame.to_ndarray(format="bgr24")
+        t = frame.time if frame.time is not None else time.monotonic()
+        return av.VideoFrame.from_ndarray(live.process(bgr, t), format="bgr24")
+
+    return callback
+
+
+def _camera_state(live: LiveSession, playing: bool, signalling: bool) -> None:
+    """Arm the session, time the first frame, and end the set if the camera was turned off."""
+    if signalling and not playing:  # START was just pressed: time the first frame from here
+        live.mark_connecting(time.monotonic())
+    elif not (playing or signalling) and not live.armed:
+        live.arm()  # camera off: the next START begins the routine
+    if not live.armed and not live.started:
+        st.button("Begin", type="primary", on_click=live.arm, key="begin",
+                  help="The camera is already on: begin the routine now.")
+    if live.active and not (playing or signalling) and live.state.read().frames:
+        _stop(live, "user_stop")
+
+
+def _controls(live: LiveSession) -> None:
+    if not live.active:
+        return
+    st.html(STOP_CSS)
+    paused = live.runner.paused
+    cols = st.columns(4)
+    cols[0].button("Resume" if paused else "Pause", key="pause_button",
+                   on_click=live.resume if paused else live.pause, width="stretch")
+    cols[1].button("Skip", key="skip_button", on_click=live.skip, width="stretch",
+                   help="Skip the camera check, this set, or (while resting) the next set.")
+    cols[2].button("Repeat", key="repeat_button", on_click=live.repeat, width="stretch",
+                   help="Start this set again (while resting: the one just done).")
+    cols[3].button("Stop", key="stop_button", type="primary", on_click=_stop,
+                   args=(live, "user_stop"), width="stretch")
+
+
+def _stop(live: LiveSession, reason: str) -> None:
+    """End at once; if a set was cut short by the user, ask whether it was sharp pain."""
+    interrupted = live.stop(reason)
+    st.session_state["ask_pain"] = interrupted is not None and reason == "user_stop"
+
+
+def _sharp_pain_question(live: LiveSession) -> None:
+    """Asked after a stop. The answers are callbacks: they run before the next script run,
+    so a click that interrupts a run cannot lose them."""
+    if not st.session_state.get("ask_pain") or live.interrupted is None:
+        return
+    st.warning("You stopped during a set. Was it because of sharp pain?")
+    yes, no = st.columns(2)
+    yes.button("Yes, sharp pain", key="pain_yes", width="stretch", on_click=_answer_pain,
+               args=(live, True))
+    no.button("No", key="pain_no", width="stretch", on_click=_answer_pain, args=(live, False))
+
+
+def _answer_pain(live: LiveSession, sharp: bool) -> None:
+    st.session_state["ask_pain"] = False
+    if sharp:
+        live.mark_sharp_pain()
+        st.session_state["sharp_pain_advice"] = True
+
+
+@st.fragment(run_every=0.5)
+def _status(live: LiveSession) -> None:
+    """The panel beside the video, redrawn from the session's snapshot twice a second."""
+    snap = live.state.read()
+    _draw_status(snap)
+    events = live.state.drain()
+    if events and st.session_state.get("sound_on", True):
+        st.iframe(sound_html(events, live.state.token), height=1)
+    if (live.active and not snap.paused and snap.last_frame_at is not None
+            and time.monotonic() - snap.last_frame_at > CAMERA_LOST_S):
+        _stop(live, "camera_lost")
+        st.rerun()
+    if snap.phase != st.session_state.get("shown_phase"):
+        st.rerun()  # a new phase changes the rest of the page (buttons, summary)
+
+
+def _draw_status(snap: Snapshot) -> None:
+    phase = snap.phase
+    if phase == lv.IDLE:
+        st.info("Press START under the video to begin (or Begin, if the camera is already on). "
+                "The camera checks first that it can see you.")
+    elif phase == lv.SETUP:
+        st.subheader("Camera check")
+        if snap.setup_message:
+            st.warning(snap.setup_message)
+        else:
+            st.success("I can see you. Hold still a moment...")
+    elif phase == lv.EXERCISE:
+        st.subheader(snap.pose + (f" ({snap.side} side)" if snap.side else ""))
+        st.caption(f"Set {snap.position} · target: {snap.target}")
+        held, reps = st.columns(2)
+        held.metric("Held this set", f"{snap.held:.1f} s")
+        if snap.flow or snap.target_reps > 1:
+            reps.metric("Repetitions", f"{snap.reps} / {snap.target_reps}")
+        else:
+            reps.metric("This hold", f"{snap.current_hold:.1f} s")
+        words = {"running": "running", "paused": "paused", "waiting": "waiting for the pose"}
+        st.markdown(f"**Timer: {words[snap.timer]}**")
+        if snap.target_met:
+            st.success("Target reached. Release slowly.")
+        elif snap.correction:
+            st.warning(snap.correction)
+        elif snap.status == "in_range":
+            st.success("Good form")
+    elif phase == lv.REST:
+        st.subheader(f"Rest: {snap.rest_left:.0f} s")
+        st.markdown(f"Next: **{snap.upcoming}** ({snap.target})")
+    elif phase == lv.DONE:
+        st.success("Routine complete. Well done.")
+    else:
+        st.info("Stopped.")
+    if snap.paused:
+        st.info("Paused. Press Resume to go on.")
+    stats = f"{snap.frames} frames processed · {snap.fps:.1f} frames/s"
+    if snap.first_frame_s is not None:
+        stats += f" · first frame {snap.first_frame_s:.2f} s after start"
+    st.caption(stats)
+    if snap.error:
+        st.error(snap.error)
+
+
+# --------------------------------------------------------------------------- sound and voice
+
+
+_PLAYER = """<script>
+(() => {
+  const w = window.parent;
+  const token = __TOKEN__, events = __EVENTS__;
+  const seen = w.__poseguideSeen = w.__poseguideSeen || {};
+  const fresh = events.filter((e) => e.seq > (seen[token] || 0));
+  if (!fresh.length) return;
+  seen[token] = fresh[fresh.length - 1].seq;
+  const tone = (notes) => {
+    try {
+      const Ctx = w.AudioContext || w.webkitAudioContext;
+      const ctx = w.__poseguideAudio = w.__poseguideAudio || new Ctx();
+      if (ctx.state === "suspended") ctx.resume();
+      let at = ctx.currentTime + 0.02;
+      for (const f of notes) {
+        const osc = ctx.createOscillator(), gain = ctx.createGain();
+        osc.type = "sine";
+        osc.frequency.value = f;
+        gain.gain.setValueAtTime(0.0001, at);
+        gain.gain.exponentialRampToValueAtTime(0.25, at + 0.02);
+        gain.gain.exponentialRampToValueAtTime(0.0001, at + 0.2);
+        osc.connect(gain).connect(ctx.destination);
+        osc.start(at);
+        osc.stop(at + 0.22);
+        at += 0.22;
+      }
+    } catch (err) {}
+  };
+  const say = (text, queue) => {
+    try {
+      const s = w.speechSynthesis;
+      if (!s || (!queue && (s.speaking || s.pending))) return;
+      const u = new w.SpeechSynthesisUtterance(text);
+      u.rate = 0.95;
+      s.speak(u);
+    } catch (err) {}
+  };
+  for (const e of fresh) {
+    if (e.kind === "tone_start") tone([660]);
+    else if (e.kind === "tone_target") tone([523, 659, 784]);
+    else say(e.text, e.kind === "say");
+  }
+})();
+</script>"""
+
+
+def sound_html(events: Sequence[lv.SoundEvent], token: str) -> str:
+    """A script that plays each event once in the page (tones via WebAudio, words via
+    speechSynthesis); corrections are dropped while something is being said."""
+    payload = [{"seq": e.seq, "kind": e.kind, "text": e.text} for e in events]
+    return (_PLAYER.replace("__TOKEN__", _js(token)).replace("__EVENTS__", _js(payload)))
+
+
+def _js(value: object) -> str:
+    """JSON safe to put inside a <script> element."""
+    return json.dumps(value).replace("</", "<\\/")
+
+
+# --------------------------------------------------------------------------- results
+
+
+def _end_of_session(live: LiveSession) -> None:
+    summary_view(live.finished)
+    if live.recorder.session_id is None:
+        return
+    pain = page_safety.pain_rating("Pain now, after the session", "pain_after")
+    st.button("Save pain rating", key="save_pain", disabled=pain is None,
+              on_click=live.recorder.end_session, kwargs={"pain_after": pain})
+    if live.recorder.error:
+        st.error(f"Part of this session could not be saved: {live.recorder.error}")
+    st.button("Start a new session", key="new_session", on_click=_new_session)
+
+
+def _new_session() -> None:
+    for key in ("live", "ask_pain", "pain_after"):
+        st.session_state.pop(key, None)
+
+
+def summary_view(finished: Sequence[FinishedSet]) -> None:
+    """Time in form, best continuous hold, repetitions and the most needed corrections."""
+    st.subheader("Set summary")
+    total = sum(f.summary.held for f in finished)
+    best = max((f.summary.best_hold for f in finished), default=0.0)
+    reps = sum(f.summary.reps for f in finished if f.planned.flow or
+               f.planned.template.target.reps > 1)
+    corrections: Counter = Counter()
+    for f in finished:
+        corrections.update(f.summary.corrections)
+    counted = any(f.planned.flow or f.summary.target_reps > 1 for f in finished)
+    a, b, c = st.columns(3)
+    a.metric("Time in form", f"{total:.1f} s")
+    b.metric("Best continuous hold", f"{best:.1f} s")
+    if counted:
+        c.metric("Repetitions", reps)
+    st.table([
+        {
+            "Exercise": f.planned.label,
+            "Time in form (s)": f"{f.summary.held:.1f}",
+            "Best hold (s)": f"{f.summary.best_hold:.1f}",
+            "Repetitions": f"{f.summary.reps} / {f.summary.target_reps}"
+            if f.planned.flow or f.summary.target_reps > 1 else "–",
+            "Target": f.planned.target_text,
+            "Ended": REASONS.get(f.reason, f.reason),
+        }
+        for f in finished
+    ])
+    if corrections:
+        st.markdown("**Corrections most often needed:** " + "; ".join(
+            f"{cue} ({n}x)" for cue, n in corrections.most_common(3)))
+
+
+# --------------------------------------------------------------------------- no webcam
+
+
+def _upload(library: Library, history: History | None, template_id: str | None) -> None:
+    with st.expander("No webcam? Analyse a recorded video"):
+        st.markdown("Film yourself doing one exercise (side-on, whole body in view), then "
+                    "upload the video. It is analysed on this computer and deleted right "
+                    "after; the result is kept in your history.")
+        ids = sorted(library.templates, key=lambda tid: library[tid].name)
+        if not ids:
+            return
+        tid = st.selectbox("Exercise in the video", ids,
+                           index=ids.index(template_id) if template_id in ids else 0,
+                           format_func=lambda i: library[i].name, key="upload_pose")
+        upload = st.file_uploader("Video file", key="upload_file",
+                                  type=sorted(s.lstrip(".") for s in VIDEO_SUFFIXES))
+        if upload is not None and st.button("Analyse the video", key="analyse"):
+            st.session_state["upload_result"] = _analyse(upload, tid, library, history)
+        result = st.session_state.get("upload_result")
+        if result is not None:
+            summary_view([result])
+
+
+def _analyse(upload: UploadedFile, template_id: str, library: Library,
+             history: History | None) -> FinishedSet | None:
+    """Analyse the upload from a temporary file that is deleted right after."""
+    planned = replace(lv.plan_routine(lv.single(template_id), library)[0][0], side=None)
+    fd, name = tempfile.mkstemp(prefix="poseguide-", suffix=Path(upload.name).suffix.lower())
+    bar = st.progress(0.0, text="Analysing the video...")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(upload.getbuffer())
+        summary = analyze_video(name, planned.template, library, progress=_progress(bar))
+    except MediaError as exc:
+        bar.empty()
+        st.error(f"This video cannot be analysed: {exc}")
+        return None
+    finally:
+        Path(name).unlink(missing_ok=True)
+    bar.progress(1.0, text="Done")
+    now = datetime.now(timezone.utc)
+    recorder = HistoryRecorder(history)
+    result = lv.record_summary(
+        recorder, planned, summary, lambda t: now + timedelta(seconds=t - summary.ended),
+        "completed" if summary.target_met else "user_stop")
+    if recorder.error:
+        st.error(f"The result could not be saved: {recorder.error}")
+    return result
+
+
+def _progress(bar: DeltaGenerator) -> Callable[[Iterable, int], Iterator]:
+    """Wraps analyze_video's frames to move the bar, at most once per percent."""
+
+    def wrap(frames: Iterable, total: int) -> Iterator:
+        shown = -1
+        for i, item in enumerate(frames, 1):
+            percent = min(99, i * 100 // total) if total else 0
+            if percent != shown:
+                shown = percent
+                bar.progress(percent / 100, text=f"Analysing the video... {percent} %")
+            yield item
+
+    return wrap

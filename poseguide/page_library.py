@@ -1,0 +1,71 @@
+"""The pose library page: how to do each stretch, its target, cautions and what the camera checks.
+
+Showing the checks with their reasons lets the user see why the timer stops, instead of
+guessing what the program wants.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from poseguide.checker import region
+from poseguide.live import target_text
+from poseguide.templates import Check, Library, Template
+
+_VIEW = {
+    "side": "Set the camera to your side, about 2-3 m away, so it sees your whole body.",
+    "front": "Face the camera, about 2-3 m away, so it sees your whole body.",
+    "any": "Place the camera so it sees your whole body.",
+}
+_DEGREES = {"joint", "elevation", "tilt"}
+
+
+def render(library: Library) -> None:
+    st.header("Pose library")
+    st.caption("How to do each stretch, its target, what to watch out for and what the camera "
+               "checks. The timer only runs while every check is in range.")
+    for error in library.errors:
+        st.warning(f"A pose file could not be used: {error}")
+    for template in sorted(library.templates.values(), key=lambda t: t.name):
+        with st.expander(f"{template.name} - {target_text(template)}"):
+            _pose(template, library)
+
+
+def _pose(template: Template, library: Library) -> None:
+    st.markdown(template.how_to)
+    st.markdown(f"**Target:** {_target(template)}")
+    st.markdown(f"**Camera:** {_VIEW.get(template.view, _VIEW['any'])}")
+    if template.cautions:
+        st.warning("**Cautions**\n\n" + "\n".join(f"- {c}" for c in template.cautions))
+    if template.kind == "flow":
+        names = [library.templates[p].name for p in template.phases if p in library.templates]
+        st.markdown(f"**Moves between:** {' and '.join(names)} (each checked as in their own "
+                    f"entries). Stay at least {template.min_phase_s:g} s in each position.")
+        return
+    st.markdown("**What the camera checks**")
+    st.table([{"Check": c.name, "Range": _range(c), "Seen at": _where(c), "Why": c.why}
+              for c in template.checks])
+    if not template.measured:
+        st.caption("The ranges of this pose have not yet been measured on photos of real "
+                   "people; treat its feedback as a rough guide.")
+
+
+def _target(template: Template) -> str:
+    target = template.target
+    text = target_text(template)
+    if template.kind != "flow" and target.hold_max_s > target.hold_s:
+        text += f" (up to {target.hold_max_s:g} s as it gets easier)"
+    if target.per_side:
+        text += ", on each side"
+    if target.sets_per_side > 1:
+        text += f", {target.sets_per_side} times"
+    return text
+
+
+def _range(check: Check) -> str:
+    unit = "°" if check.measure in _DEGREES else ""
+    return f"{check.low:g}{unit} to {check.high:g}{unit}"
+
+
+def _where(check: Check) -> str:
+    return ", ".join(dict.fromkeys(region(p) for p in check.points))

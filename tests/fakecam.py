@@ -1,0 +1,58 @@
+"""Webcam frames made from real photos: for the callback tests and the browser's fake camera.
+
+The photos stay in the shared posedata folder (they may not be copied into the repository);
+tests that need them skip with a reason when it is absent.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from poseguide.media import load_photo
+
+ROOT = Path(__file__).resolve().parent.parent
+POSEDATA = Path(os.environ.get("POSEGUIDE_POSEDATA", ROOT.parent / "shared" / "posedata"))
+# Checked by hand: a side-on sphinx the sphinx template judges in range on every frame, and a
+# side-on plank (same framing) it judges out of range ("Rest your forearms flat...").
+IN_FORM = "sphinx/aaiproject__File14.png"
+OUT_OF_FORM = "negative/lucapomer__plank_File61.jpg"
+WIDTH, HEIGHT = 640, 480
+
+
+def missing_photos() -> str | None:
+    """Why the photo-based tests cannot run, or None when they can."""
+    for name in (IN_FORM, OUT_OF_FORM):
+        if not (POSEDATA / name).is_file():
+            return f"real photo {POSEDATA / name} is absent (set POSEGUIDE_POSEDATA)"
+    return None
+
+
+def webcam_frame(name: str, width: int = WIDTH, height: int = HEIGHT) -> np.ndarray:
+    """The photo letterboxed into a BGR webcam-sized frame."""
+    bgr = cv2.cvtColor(load_photo(POSEDATA / name), cv2.COLOR_RGB2BGR)
+    scale = min(width / bgr.shape[1], height / bgr.shape[0])
+    size = (round(bgr.shape[1] * scale), round(bgr.shape[0] * scale))
+    image = cv2.resize(bgr, size, interpolation=cv2.INTER_AREA)
+    frame = np.zeros((height, width, 3), np.uint8)
+    y, x = (height - size[1]) // 2, (width - size[0]) // 2
+    frame[y:y + size[1], x:x + size[0]] = image
+    return frame
+
+
+def write_mjpeg(path: Path, parts: list[tuple[np.ndarray, float]], fps: int = 30) -> Path:
+    """A clip Chromium can loop as its camera: concatenated JPEG frames (``.mjpeg``).
+
+    ``parts`` are (frame, seconds) pairs shown one after the other.
+    """
+    with open(path, "wb") as out:
+        for frame, seconds in parts:
+            ok, jpeg = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, 90])
+            assert ok, "OpenCV could not encode a JPEG"
+            data = jpeg.tobytes()
+            for _ in range(round(seconds * fps)):
+                out.write(data)
+    return path

@@ -1,0 +1,41 @@
+"""Test-only launcher: runs the app on 127.0.0.1 with WebRTC working over loopback.
+
+aioice (the ICE library under aiortc) never offers 127.0.0.1 as a host candidate, so on a
+machine with only loopback the browser and the server cannot connect. This launcher replaces
+``aioice.ice.get_host_addresses`` before starting Streamlit in the same process. The patch
+lives here and never in the app. Usage: ``python tests/serve_app.py PORT``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import aioice.ice
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def loopback_only(use_ipv4: bool, use_ipv6: bool) -> list[str]:
+    """The one address both ends share in a test run."""
+    return ["127.0.0.1"]
+
+
+def main(port: str) -> None:
+    aioice.ice.get_host_addresses = loopback_only
+    from streamlit.web import cli
+
+    os.chdir(ROOT)  # .streamlit/config.toml is read from the working directory
+    sys.argv = [
+        "streamlit", "run", str(ROOT / "app.py"),
+        "--server.port", port,
+        "--server.headless", "true",
+        "--server.fileWatcherType", "none",
+        "--browser.gatherUsageStats", "false",
+    ]
+    cli.main()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

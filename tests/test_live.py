@@ -1,0 +1,340 @@
+"""The live page's logic without a browser: routine runner, frame clock, and the callback fed
+real photos with fake timestamps (the real pose model runs)."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import fakecam
+import numpy as np
+import pytest
+
+from poseguide import live as lv
+from poseguide.history import History
+from poseguide.live import (
+    EXERCISE,
+    REST,
+    SETUP,
+    FrameClock,
+    HistoryRecorder,
+    LiveSession,
+    Routine,
+    RoutineRunner,
+    Step,
+)
+from poseguide.session import SetSummary
+from poseguide.templates import Library, load_library
+from poseguide.timer import CUE, Event, Segment
+
+FPS = 15.0
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return load_library()
+
+
+@pytest.fixture(scope="module")
+def photos() -> tuple[np.ndarray, np.ndarray]:
+    reason = fakecam.missing_photos()
+    if reason:
+        pytest.skip(reason)
+    return fakecam.webcam_frame(fakecam.IN_FORM), fakecam.webcam_frame(fakecam.OUT_OF_FORM)
+
+
+def _without(library: Library, *ids: str) -> Library:
+    return Library({k: v for k, v in library.templates.items() if k not in ids})
+
+
+def _with_fake(library: Library, tid: str, per_side: bool) -> Library:
+    """The library plus a stand-in template (a renamed sphinx) for one not written yet."""
+    base = library["sphinx"]
+    fake = replace(base, id=tid, name=tid.replace("_", " ").capitalize(),
+                   target=replace(base.target, per_side=per_side))
+    return Library({**library.templates, tid: fake})
+
+
+def _rows(db: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql).fetchall()
+
+
+# --------------------------------------------------------------------------- pure: routines
+
+
+def test_basic_routine_skips_missing_templates_with_a_note(library: Library) -> None:
+    lib = _without(library, "knee_to_chest", "seated_twist", "pelvic_tilt")
+    plan, notes = lv.plan_routine(lv.BASIC_ROUTINE, lib)
+    assert [p.template.id for p in plan] == ["childs_pose", "cat_cow"]
+    assert plan[0].template.target.hold_s == 60
+    assert plan[1].template.target.reps == 15
+    assert plan[0].target_text == "hold 60 s" and plan[1].target_text == "15 repetitions"
+    assert len(notes) == 3 and all("no pose template" in n for n in notes)
+    assert "Knee to chest" in notes[0]
+
+
+def test_two_per_side_alternates_left_and_right(library: Library) -> None:
+    lib = _with_fake(_without(library, "knee_to_chest"), "knee_to_chest", per_side=False)
+    plan, _ = lv.plan_routine(lv.BASIC_ROUTINE, lib)
+    knee = [(p.side, p.number) for p in plan if p.template.id == "knee_to_chest"]
+    assert knee == [("left", 3), ("right", 4), ("left", 5), ("right", 6)]
+    assert plan[2].label == "Knee to chest, left side" and plan[2].total == len(plan)
+    routine = Routine("r", (Step("knee_to_chest", hold_s=20, reps=2),))
+    assert lv.plan_routine(routine, lib)[0][0].target_text == "2 holds of 20 s"
+
+
+def test_runner_moves_through_setup_sets_and_rests(library: Library) -> None:
+    routine = lv.custom(["sphinx", "cobra", "cat_cow"])
+    r = RoutineRunner(routine, library, rest_s=10)
+    assert r.phase == lv.IDLE and r.serial == 0
+    assert "Camera check" in r.begin(0)[0] and r.phase == SETUP
+    said = r.setup_ok(1)
+    assert r.phase == EXERCISE and r.serial == 1 and r.current.template.id == "sphinx"
+    assert any("Now: Sphinx" in s for s in said)
+    said = r.set_done(20)
+    assert r.phase == REST and r.current.template.id == "cobra"
+    assert "Rest for 10 seconds. Next: Cobra" in said[0]
+    assert r.tick(25) == [] and r.rest_left(25) == pytest.approx(5)
+    assert r.pause(26) == ["Paused"] and r.tick(40) == []  # no progress while paused
+    r.resume(30)  # 4 s paused: the rest ends 4 s later
+    assert r.rest_left(30) == pytest.approx(4)
+    assert any("Now: Cobra" in s for s in r.tick(34)) and r.serial == 2
+    r.skip(35)  # skip cobra: straight to the next set, no rest
+    assert r.phase == EXERCISE and r.current.template.id == "cat_cow" and r.serial == 3
+    r.repeat(36)  # start cat-cow again
+    assert r.current.template.id == "cat_cow" and r.serial == 4
+    said = r.set_done(60)
+    assert r.phase == lv.DONE and "complete" in said[-1]
+    r.repeat(61)  # after the end: the last exercise once more
+    assert r.phase == EXERCISE and r.current.template.id == "cat_cow" and r.serial == 5
+    assert r.stop(62) == ["Stopped"] and r.phase == lv.STOPPED
+
+
+def test_runner_skip_during_rest_skips_the_next_set(library: Library) -> None:
+    r = RoutineRunner(lv.custom(["sphinx", "cobra", "cat"]), library, rest_s=5, setup=False)
+    r.begin(0)
+    r.set_done(10)
+    assert r.current.template.id == "cobra"
+    assert "Skipped Cobra. Next: Cat" in r.skip(11)[0]
+    assert r.phase == REST and any("Now: Cat" in s for s in r.tick(15))
+
+
+def test_runner_with_nothing_to_do_is_done(library: Library) -> None:
+    r = RoutineRunner(Routine("none", (Step("pelvic_tilt"),)),
+                      _without(library, "pelvic_tilt"))
+    assert r.phase == lv.DONE and r.plan == [] and r.notes
+
+
+# --------------------------------------------------------------------------- pure: clock
+
+
+def test_frame_clock_drops_stale_frames_and_survives_a_restart() -> None:
+    clock = FrameClock()
+    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    assert clock.normalize(100.0, 0.0, start) == 100.0
+    assert clock.normalize(100.5, 0.5) == 100.5
+    assert clock.normalize(100.5, 0.6) is None  # same frame time again: stale
+    assert clock.wall(100.5) == start + timedelta(seconds=0.5)
+    t = clock.normalize(3.0, 0.7)  # a new stream starts its timestamps again
+    assert t is not None and t >= 100.5 + lv.RESTART_GAP_S
+    assert clock.normalize(3.1, 0.8) == pytest.approx(t + 0.1)
+
+
+# --------------------------------------------------------------------------- the callback
+
+
+def _feed(session: LiveSession, frame: np.ndarray, start: float, seconds: float
+          ) -> tuple[float, list[lv.Snapshot]]:
+    """Frames at FPS with fake timestamps (also used as the monotonic clock)."""
+    snaps = []
+    t = start
+    while t < start + seconds - 1e-9:
+        out = session.process(frame.copy(), t, now=t)
+        assert out.shape == frame.shape
+        snaps.append(session.state.read())
+        t += 1 / FPS
+    return t, snaps
+
+
+@pytest.mark.realdata
+def test_callback_times_in_form_frames_and_pauses_out_of_form(
+        library: Library, photos: tuple[np.ndarray, np.ndarray], tmp_path: Path) -> None:
+    in_form, out_of_form = photos
+    db = tmp_path / "history.sqlite3"
+    with History(db) as history:
+        session = LiveSession(lv.single("sphinx"), library, HistoryRecorder(history, 3),
+                              setup_ok_s=0.5)
+        session.mark_connecting(-0.25)
+        first = session.process(in_form.copy(), 0.0, now=0.0)
+        assert not np.array_equal(first, in_form), "the frame is annotated"
+        assert session.state.read().phase == SETUP
+        t, snaps = _feed(session, in_form, 1 / FPS, 4.0)
+        snap = snaps[-1]
+        assert snap.phase == EXERCISE and snap.pose == "Sphinx" and snap.target == "hold 30 s"
+        assert snap.timer == "running" and snap.holding and snap.correction is None
+        assert snap.held > 2.0
+        held = [s.held for s in snaps if s.phase == EXERCISE]
+        assert held == sorted(held), "held time only grows while in form"
+        assert snap.frames == len(snaps) + 1 and snap.fps == pytest.approx(FPS, rel=0.05)
+        assert snap.first_frame_s == pytest.approx(0.25)
+        held_before = snap.held
+
+        t, snaps = _feed(session, out_of_form, t, 3.0)
+        snap = snaps[-1]
+        assert snap.timer == "paused" and not snap.holding
+        assert snap.correction and snap.status != "in_range"
+        assert snap.held == pytest.approx(held_before, abs=0.1), "no time added out of form"
+        # The hold was committed when it ended, before the set is over.
+        holds = _rows(db, "SELECT seconds FROM holds")
+        assert len(holds) == 1 and holds[0][0] == pytest.approx(held_before, abs=0.1)
+
+        kinds = [e.kind for e in session.state.drain()]
+        assert lv.TONE_START in kinds and lv.SAY in kinds
+
+        done = session.stop()
+        assert done is not None and done.reason == "user_stop"
+        assert isinstance(done.summary, SetSummary)
+        assert done.summary.held == pytest.approx(held_before, abs=0.1)
+        assert done.summary.best_hold == pytest.approx(held_before, abs=0.1)
+        assert session.state.read().phase == lv.STOPPED
+        passed = session.process(in_form.copy(), t + 1, now=t + 1)
+        assert session.state.read().held == pytest.approx(held_before, abs=0.1)
+        assert not np.array_equal(passed, in_form)  # labelled "Stopped", not analysed
+
+        session.mark_sharp_pain()
+        rows = _rows(db, "SELECT exercise, stop_reason, sharp_pain, target_s FROM sets")
+        assert rows == [("sphinx", "sharp_pain", 1, 30.0)]
+        assert _rows(db, "SELECT pain_before, ended_at IS NOT NULL FROM sessions") == [(3, 1)]
+        assert history.sharp_pain_stops(datetime.now(timezone.utc) - timedelta(days=7)) == 1
+
+
+@pytest.mark.realdata
+def test_target_reached_moves_to_the_next_set_after_a_rest(
+        library: Library, photos: tuple[np.ndarray, np.ndarray], tmp_path: Path) -> None:
+    in_form, _ = photos
+    db = tmp_path / "history.sqlite3"
+    routine = Routine("two", (Step("sphinx", hold_s=2), Step("sphinx", hold_s=1)))
+    with History(db) as history:
+        session = LiveSession(routine, library, HistoryRecorder(history), rest_s=1.0,
+                              setup=False)
+        _, snaps = _feed(session, in_form, 0.0, 7.0)
+        phases = [s.phase for s in snaps]
+        assert phases[0] == EXERCISE and REST in phases and phases[-1] == lv.DONE
+        assert [f.reason for f in session.finished] == ["completed", "completed"]
+        assert session.finished[0].summary.held >= 2.0
+        events = session.state.drain()
+        assert [e.kind for e in events].count(lv.TONE_TARGET) == 2
+        texts = [e.text for e in events]
+        assert lv.TARGET_WORDS in texts and any("Rest for 1 seconds" in x for x in texts)
+        assert [e.seq for e in events] == sorted(e.seq for e in events)
+        assert _rows(db, "SELECT stop_reason FROM sets") == [("completed",), ("completed",)]
+        assert _rows(db, "SELECT ended_at IS NOT NULL FROM sessions") == [(1,)]
+
+
+@pytest.mark.realdata
+def test_pause_stops_the_clock_and_stale_frames_are_passed_through(
+        library: Library, photos: tuple[np.ndarray, np.ndarray]) -> None:
+    in_form, _ = photos
+    session = LiveSession(lv.single("sphinx"), library, setup=False)
+    t, _ = _feed(session, in_form, 0.0, 2.0)
+    frames = session.state.read().frames
+    stale = in_form.copy()
+    assert session.process(stale, t - 1 / FPS, now=t) is stale
+    assert np.array_equal(stale, in_form) and session.state.read().frames == frames
+    session.pause()
+    held = session.state.read().held
+    t, snaps = _feed(session, in_form, t, 2.0)
+    assert snaps[-1].paused and snaps[-1].held == pytest.approx(held)
+    session.resume()
+    _, snaps = _feed(session, in_form, t, 2.0)
+    assert snaps[-1].held > held + 1.0
+
+
+@pytest.mark.realdata
+def test_skip_and_repeat_end_the_set_in_progress(
+        library: Library, photos: tuple[np.ndarray, np.ndarray]) -> None:
+    in_form, _ = photos
+    session = LiveSession(lv.custom(["sphinx", "cobra"]), library, setup=False)
+    t, _ = _feed(session, in_form, 0.0, 1.0)
+    session.skip()
+    assert [f.reason for f in session.finished] == ["skipped"]
+    assert session.finished[0].summary.template_id == "sphinx"
+    snap = session.state.read()
+    assert snap.phase == EXERCISE and snap.pose == "Cobra" and snap.held == 0
+    t, _ = _feed(session, in_form, t, 0.5)
+    session.repeat()
+    assert [f.reason for f in session.finished] == ["skipped", "user_stop"]
+    assert session.runner.current.template.id == "cobra" and session.runner.serial == 3
+    texts = [e.text for e in session.state.drain()]
+    assert "Skipped." in texts and "Again." in texts
+
+
+@pytest.mark.realdata
+def test_webrtc_callback_converts_av_frames(
+        library: Library, photos: tuple[np.ndarray, np.ndarray]) -> None:
+    from poseguide.page_exercise import _callback
+
+    in_form, _ = photos
+    session = LiveSession(lv.single("sphinx"), library, setup=False)
+    callback = _callback(session)
+    for i in range(3):
+        frame = av.VideoFrame.from_ndarray(in_form.copy(), format="bgr24")
+        frame.pts, frame.time_base = 3000 * i, Fraction(1, 90000)
+        out = callback(frame)
+        assert isinstance(out, av.VideoFrame) and (out.width, out.height) == (640, 480)
+    assert session.state.read().frames == 3
+    assert not np.array_equal(out.to_ndarray(format="bgr24"), in_form)
+
+
+# --------------------------------------------------------------------------- hand-over to the page
+
+
+def test_state_events_are_handed_out_once_and_bounded() -> None:
+    state = lv.LiveState()
+    for i in range(lv.MAX_EVENTS + 5):
+        state.push(lv.SAY, f"{i}")
+    events = state.drain()
+    assert len(events) == lv.MAX_EVENTS and events[-1].text == f"{lv.MAX_EVENTS + 4}"
+    assert state.drain() == []
+
+
+def test_sound_script_embeds_events_safely() -> None:
+    from poseguide.page_exercise import sound_html
+
+    html = sound_html([lv.SoundEvent(7, lv.SAY, "</script><b>x")], "abcd")
+    assert "</script><b>" not in html and '"abcd"' in html and '"seq": 7' in html
+    assert "speechSynthesis" in html and "createOscillator" in html
+
+
+def test_record_summary_stores_an_analysed_video(library: Library, tmp_path: Path) -> None:
+    db = tmp_path / "h.sqlite3"
+    planned = lv.plan_routine(lv.single("sphinx"), library)[0][0]
+    summary = SetSummary("sphinx", None, 30, 1, 0.0, 12.0,
+                         segments=[Segment(1.0, 4.0), Segment(6.0, 11.0)],
+                         events=[Event(CUE, 5.0, "Lift your chest a little")])
+    now = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
+    with History(db) as history:
+        done = lv.record_summary(HistoryRecorder(history), planned, summary,
+                                 lambda t: now + timedelta(seconds=t), "user_stop")
+    assert done.set_id is not None
+    assert _rows(db, "SELECT seconds FROM holds ORDER BY start_at") == [(3.0,), (5.0,)]
+    assert _rows(db, "SELECT cue, count FROM corrections") == [("Lift your chest a little", 1)]
+    assert _rows(db, "SELECT stop_reason FROM sets") == [("user_stop",)]
+
+
+def test_unwritable_history_never_stops_the_exercise(library: Library) -> None:
+    class Broken:
+        def start_session(self, *args: object) -> int:
+            from poseguide.history import HistoryError
+            raise HistoryError("disk full")
+
+    recorder = HistoryRecorder(Broken())  # type: ignore[arg-type]
+    planned = lv.plan_routine(lv.single("sphinx"), library)[0][0]
+    recorder.set_started(planned, datetime.now(timezone.utc))
+    assert recorder.error == "disk full" and recorder.set_id is None
+    recorder.hold(datetime.now(timezone.utc), datetime.now(timezone.utc))  # no-op, no raise

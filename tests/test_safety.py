@@ -1,0 +1,56 @@
+"""Safety rules: warning signs, disclaimer, the sharp-pain rule and the first-start confirmation."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from poseguide import safety
+
+
+@pytest.mark.parametrize(("stops", "warn"), [(0, False), (1, False), (2, True), (5, True)])
+def test_two_sharp_pain_stops_in_a_week_lead_to_advice(stops: int, warn: bool) -> None:
+    assert safety.should_warn(stops) is warn
+
+
+def test_the_window_is_seven_days() -> None:
+    now = datetime(2026, 3, 8, tzinfo=timezone.utc)
+    assert safety.warn_since(now) == datetime(2026, 3, 1, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("words", [
+    "does not get better", "spreads down", "numbness, tingling or weakness", "bladder or bowel",
+    "fall", "weight loss", "worse at night", "fever", "few weeks",
+])
+def test_every_warning_sign_of_the_guides_is_listed(words: str) -> None:
+    assert any(words in sign.lower() for sign in safety.WARNING_SIGNS)
+
+
+def test_disclaimer_and_advice_say_what_to_do() -> None:
+    assert "not medical advice" in safety.DISCLAIMER
+    assert "Stop for today" in safety.SHARP_PAIN_ADVICE
+    assert "physiotherapist" in safety.SHARP_PAIN_ADVICE
+    assert "2 times" in safety.REPEATED_PAIN_ADVICE.format(count=2)
+    assert "emergency" in safety.URGENT
+
+
+def test_confirmation_is_remembered(tmp_path: Path) -> None:
+    assert not safety.is_confirmed(tmp_path)
+    path = safety.confirm(datetime.now(timezone.utc), tmp_path)
+    assert path.parent == tmp_path and safety.is_confirmed(tmp_path)
+
+
+def test_home_comes_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POSEGUIDE_HOME", str(tmp_path / "home"))
+    assert safety.home_dir() == tmp_path / "home"
+    safety.confirm(datetime.now(timezone.utc))
+    assert safety.is_confirmed() and (tmp_path / "home" / safety.CONFIRMATION_FILE).is_file()
+
+
+@pytest.mark.parametrize("content", ["not json", "[]", json.dumps({"fingerprint": "old"})])
+def test_a_broken_or_outdated_confirmation_asks_again(tmp_path: Path, content: str) -> None:
+    (tmp_path / safety.CONFIRMATION_FILE).write_text(content, encoding="utf-8")
+    assert not safety.is_confirmed(tmp_path)
