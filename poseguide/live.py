@@ -711,7 +711,7 @@ class LiveSession:
                 self._last_rep = e.t
                 self.recorder.rep(wall(e.t), duration)
                 self.state.push(SAY, e.text)
-        self._commit(self._processor.set.timer.segments)
+        self._commit(self._processor.set.segments)
         if result.target_met:
             self._end_current("completed")
             self._say(self.runner.set_done(t))

@@ -175,6 +175,11 @@ class ExerciseSet:
         )
 
     @property
+    def segments(self) -> list[Segment]:
+        """Finished holds so far (the one in progress is not among them)."""
+        return self.timer.segments
+
+    @property
     def reps(self) -> int:
         return self.counter.reps if self.counter is not None else self.timer.reps
 
