@@ -143,8 +143,12 @@ def visibility_problem(frame: PoseFrame, template: Template, side: str) -> str |
     return None
 
 
-# Bones whose lengths are sanity-checked (feet are too short and too often foreshortened).
-_LIMB_BONES = tuple(b for b in BONES if "heel" not in b[0] + b[1] and "foot" not in b[0] + b[1])
+# Bones whose lengths are sanity-checked: limbs and the torso sides. Feet are too short and
+# too often foreshortened; shoulder-to-shoulder and hip-to-hip are legitimately ~0 side-on.
+_LIMB_BONES = tuple(
+    (a, b) for a, b in BONES
+    if "heel" not in a + b and "foot" not in a + b and a.split("_")[0] == b.split("_")[0]
+)
 
 
 def view_problem(frame: PoseFrame, template: Template) -> str | None:
