@@ -1,0 +1,97 @@
+"""Property tests: any malformed template gives a TemplateError naming the file and a field,
+never another exception; loading a folder never stops at a broken file."""
+
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from poseguide.templates import DEFAULT_DIR, TemplateError, load_library, parse_template
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+BASE = tomllib.loads((DEFAULT_DIR / "sphinx.toml").read_text())
+PATH = Path("/templates/sphinx.toml")
+FIELDS = ["id", "name", "view", "kind", "how_to", "required", "cautions", "target", "checks",
+          "measured", "working_side", "flow"]
+CHECK_FIELDS = ["id", "name", "measure", "points", "range", "too_low", "too_high", "why",
+                "weight", "key"]
+junk = st.one_of(
+    st.none(), st.booleans(), st.integers(-10**6, 10**6),
+    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=20),
+    st.lists(st.one_of(st.integers(-500, 500), st.text(max_size=8)), max_size=5),
+    st.dictionaries(st.text(max_size=6), st.integers(), max_size=3),
+)
+
+
+def _copy():
+    import copy
+
+    return copy.deepcopy(BASE)
+
+
+def _expect_clean_error(data):
+    try:
+        parse_template(data, PATH)
+    except TemplateError as exc:
+        message = str(exc)
+        assert message.startswith(f"{PATH}: ")
+        assert ": expected " in message
+        return
+    # a change can leave the template valid (e.g. another string name): that is fine too
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(field=st.sampled_from(FIELDS), value=junk)
+def test_top_level_field_replaced_by_junk(field, value):
+    data = _copy()
+    if value is None:
+        data.pop(field, None)
+    else:
+        data[field] = value
+    _expect_clean_error(data)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(index=st.integers(0, 4), field=st.sampled_from(CHECK_FIELDS), value=junk)
+def test_check_field_replaced_by_junk(index, field, value):
+    data = _copy()
+    check = data["checks"][index]
+    if value is None:
+        check.pop(field, None)
+    else:
+        check[field] = value
+    _expect_clean_error(data)
+
+
+@settings(max_examples=200, deadline=None)
+@given(field=st.sampled_from(["hold_s", "hold_max_s", "reps", "reps_max", "per_side",
+                              "sets_per_side"]), value=junk)
+def test_target_field_replaced_by_junk(field, value):
+    data = _copy()
+    data["target"][field] = value
+    _expect_clean_error(data)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture],
+          deadline=None)
+@given(text=st.text(max_size=200))
+def test_arbitrary_text_in_a_folder_never_breaks_loading(tmp_path, text):
+    (tmp_path / "sphinx.toml").write_text((DEFAULT_DIR / "sphinx.toml").read_text())
+    (tmp_path / "junk.toml").write_text(text)
+    library = load_library(tmp_path)
+    assert "sphinx" in library.templates
+    assert all(e.startswith(str(tmp_path / "junk.toml")) for e in library.errors)
+
+
+@pytest.mark.parametrize("low,high", [(10, 10), (50, 20), (-100, 0), (0, 200)])
+def test_impossible_ranges(low, high):
+    data = _copy()
+    data["checks"][0]["range"] = [low, high]
+    with pytest.raises(TemplateError, match=r"checks\[0\]\.range: expected \[low, high\]"):
+        parse_template(data, PATH)
