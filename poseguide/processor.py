@@ -17,6 +17,14 @@ from poseguide.detector import Mode, PoseDetector
 from poseguide.session import ExerciseSet, FrameResult, SetSummary
 from poseguide.templates import Library, Template
 
+DARK = 40  # mean 8-bit brightness below which the model rarely finds a person
+TOO_DARK = "It is too dark for the camera: turn on a light in front of you"
+
+
+def lighting_hint(bgr: np.ndarray) -> str | None:
+    """Why nobody may be seen, judged from a sparse sample of the picture's pixels."""
+    return TOO_DARK if float(bgr[::16, ::16].mean()) < DARK else None
+
 
 def needs_mask(template: Template, library: Library) -> bool:
     """Whether any check of the template (or of its flow's phases) uses the silhouette."""
@@ -51,7 +59,8 @@ class FrameProcessor:
         t0 = time.perf_counter()
         pose = self.detector.detect_bgr(bgr, t)
         t1 = time.perf_counter()
-        result = self.set.update(pose, t)
+        hint = lighting_hint(bgr) if pose is None else None
+        result = self.set.update(pose, t, unseen_hint=hint)
         t2 = time.perf_counter()
         if self.draw:
             target = self.template.target

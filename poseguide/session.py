@@ -8,7 +8,7 @@ and a SetSummary at the end.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -137,12 +137,18 @@ class ExerciseSet:
         self._last_spoken = -np.inf
         self.side: str | None = None
 
-    def update(self, frame: PoseFrame | None, t: float) -> FrameResult:
-        """Advance the set with one frame (``None``: nobody seen) at time ``t`` seconds."""
+    def update(self, frame: PoseFrame | None, t: float, unseen_hint: str | None = None
+               ) -> FrameResult:
+        """Advance the set with one frame (``None``: nobody seen) at time ``t`` seconds.
+
+        ``unseen_hint`` replaces the generic "step into view" when the caller knows better
+        why nobody was seen (a dark picture)."""
         if self._started is None:
             self._started = t
         self._t = max(self._t, t)
         verdicts = [s.verdict(frame, t) for s in self._smoothers]
+        if frame is None and unseen_hint:
+            verdicts = [replace(v, correction=unseen_hint) for v in verdicts]
         if self.flow:
             in_phase = [v for v in verdicts if v.in_range]
             verdict = in_phase[0] if in_phase else min(verdicts, key=_misfit)

@@ -1,0 +1,41 @@
+"""A stream of real frames through model, checker, timer and overlay (no browser)."""
+
+import numpy as np
+import pytest
+from realdata import POSEDATA, SPHINX, letterbox, needs_posedata
+
+from poseguide.processor import TOO_DARK, FrameProcessor, lighting_hint
+from poseguide.templates import load_library
+
+LIB = load_library()
+
+
+def test_lighting_hint():
+    assert lighting_hint(np.full((480, 640, 3), 12, np.uint8)) == TOO_DARK
+    assert lighting_hint(np.full((480, 640, 3), 120, np.uint8)) is None
+
+
+def test_dark_room_says_why_nobody_is_seen():
+    processor = FrameProcessor(LIB["sphinx"], LIB)
+    dark = np.full((480, 640, 3), 8, np.uint8)
+    for i in range(10):
+        _, result = processor.process(dark.copy(), i / 10)
+    assert result.verdict.correction == TOO_DARK and not result.holding
+    processor.close()
+
+
+@needs_posedata
+def test_time_jumps_never_add_time():
+    """A stalled camera (a 10 s gap) and a clock going backwards add nothing."""
+    processor = FrameProcessor(LIB["sphinx"], LIB)
+    frame = letterbox(POSEDATA / SPHINX)
+    times = [i / 15 for i in range(30)]  # 2 s in form
+    times += [12.0 + i / 15 for i in range(15)]  # resumes after a 10 s stall
+    times += [5.0 + i / 15 for i in range(15)]  # the clock jumps backwards
+    for t in times:
+        annotated, result = processor.process(frame.copy(), t)
+    summary = processor.finish()
+    processor.close()
+    assert summary.held == pytest.approx(2.0 + 1.0, abs=0.25)
+    assert all(s.seconds < 2.1 for s in summary.segments)
+    assert not np.array_equal(annotated, frame)  # the overlay was drawn
