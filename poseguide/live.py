@@ -323,6 +323,7 @@ class Snapshot:
     frames: int = 0  # frames the pose model looked at, and their rate
     fps: float = 0.0
     first_frame_s: float | None = None
+    latency_ms_p95: float = 0.0  # from a frame reaching the callback to its annotated return
     last_frame_at: float | None = None  # monotonic time of the last frame received
     error: str | None = None
 
@@ -550,6 +551,7 @@ class LiveSession:
         self._first_frame_at: float | None = None
         self._analysed = False  # whether the pose model looked at the current frame
         self._times: deque[float] = deque(maxlen=FPS_WINDOW)
+        self._latency: deque[float] = deque(maxlen=FPS_WINDOW)  # seconds inside process()
         self.state.update(phase=self.runner.phase)
 
     # -- page side
@@ -625,6 +627,7 @@ class LiveSession:
     def process(self, bgr: np.ndarray, t_raw: float, now: float | None = None) -> np.ndarray:
         """One webcam frame at stream time ``t_raw`` (seconds): annotate it in place and
         update the state; never raises. ``now`` (monotonic seconds) is for tests."""
+        started = time.perf_counter()
         now = time.monotonic() if now is None else now
         with self._lock:
             t = self._clock.normalize(t_raw, now)
@@ -640,6 +643,7 @@ class LiveSession:
                 return bgr
             if self._analysed:
                 self._times.append(now)
+                self._latency.append(time.perf_counter() - started)
                 if self._first_frame_at is None:
                     self._first_frame_at = now
             self._publish(t, result, now if self._analysed else None)
@@ -818,6 +822,7 @@ class LiveSession:
             if len(self._times) > 1:
                 fields["fps"] = (len(self._times) - 1) / max(self._times[-1] - self._times[0],
                                                              1e-6)
+            fields["latency_ms_p95"] = 1000 * float(np.percentile(self._latency, 95))
         connect, first = self._connect_at, self._first_frame_at
         if connect is not None and first is not None and first >= connect:
             fields["first_frame_s"] = first - connect

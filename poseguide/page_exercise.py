@@ -313,7 +313,8 @@ def _draw_status(snap: Snapshot) -> None:
         st.info("Stopped.")
     if snap.paused:
         st.info("Paused. Press Resume to go on.")
-    stats = f"{snap.frames} frames processed · {snap.fps:.1f} frames/s"
+    stats = (f"{snap.frames} frames processed · {snap.fps:.1f} frames/s · "
+             f"{snap.latency_ms_p95:.0f} ms per frame (p95)")
     if snap.first_frame_s is not None:
         stats += f" · first frame {snap.first_frame_s:.2f} s after start"
     st.caption(stats)

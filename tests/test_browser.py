@@ -176,6 +176,11 @@ def _fps(page) -> float:
     return float(_wait_for(page, r"frames processed · ([\d.]+) frames/s", 2).group(1))
 
 
+def _latency_ms(page) -> float:
+    """95th percentile of the time a frame spends in the callback, as the page shows it."""
+    return float(_wait_for(page, r"([\d.]+) ms per frame \(p95\)", 2).group(1))
+
+
 def _start_sphinx(page, url: str):
     """Open the page on the sphinx, get through the first-start screen, press START; returns
     the component's frame (for :func:`_first_frame_s`)."""
@@ -231,6 +236,7 @@ def test_timer_runs_in_form_pauses_out_of_form_and_summary_follows_stop(
             paused_at = _held(page)
             page.wait_for_timeout(1000)
             rates.append(_fps(page))
+            latency = _latency_ms(page)
             text = _text(page)
             assert "Timer: paused" in text and _held(page) == pytest.approx(paused_at, abs=0.05)
             assert "Rest your forearms flat on the floor" in text
@@ -250,6 +256,7 @@ def test_timer_runs_in_form_pauses_out_of_form_and_summary_follows_stop(
             print(f"\nSTART click -> first processed frame on screen: {first_frame:.2f} s")
             print("Frames/s through the pose model in the callback (server, last 30 frames): "
                   + ", ".join(f"{r:.1f}" for r in rates))
+            print(f"Callback time per frame, p95 of the last 30: {latency:.0f} ms")
 
     _retry_once("timer", scenario, tmp_path)
 
