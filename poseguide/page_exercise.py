@@ -388,6 +388,10 @@ def _js(value: object) -> str:
 
 def _end_of_session(live: LiveSession) -> None:
     summary_view(live.finished)
+    if live.recorder.error or live.recorder.session_id is None:
+        # Not (all) saved: the sets are still in memory, so the user can keep them.
+        st.download_button("Download this session (JSON)", data=session_json(live.finished),
+                           file_name="poseguide-session.json", mime="application/json")
     if live.recorder.session_id is None:
         return
     pain = page_safety.pain_rating("Pain now, after the session", "pain_after")
@@ -401,6 +405,12 @@ def _end_of_session(live: LiveSession) -> None:
 def _new_session() -> None:
     for key in ("live", "ask_pain", "pain_after"):
         st.session_state.pop(key, None)
+
+
+def session_json(finished: Sequence[FinishedSet]) -> str:
+    """The session's sets as JSON, for keeping when the history cannot be written."""
+    return json.dumps([{**f.summary.as_dict(), "side": f.planned.side, "stop_reason": f.reason,
+                        "ended_at": f.ended_at.isoformat()} for f in finished], indent=2)
 
 
 def summary_view(finished: Sequence[FinishedSet]) -> None:

@@ -338,3 +338,28 @@ def test_unwritable_history_never_stops_the_exercise(library: Library) -> None:
     recorder.set_started(planned, datetime.now(timezone.utc))
     assert recorder.error == "disk full" and recorder.set_id is None
     recorder.hold(datetime.now(timezone.utc), datetime.now(timezone.utc))  # no-op, no raise
+
+
+def test_a_session_that_could_not_be_saved_can_be_downloaded(library: Library) -> None:
+    import json
+
+    from poseguide.page_exercise import session_json
+    from poseguide.session import SetSummary
+    from poseguide.timer import Segment
+
+    class Full:
+        def start_session(self, *args: object) -> int:
+            from poseguide.history import HistoryError
+            raise HistoryError("database or disk is full")
+
+    recorder = HistoryRecorder(Full())  # type: ignore[arg-type]
+    planned = lv.plan_routine(lv.single("sphinx"), library)[0][0]
+    summary = SetSummary("sphinx", None, 30, 1, 0.0, 40.0,
+                         segments=[Segment(1.0, 21.0), Segment(25.0, 37.5)])
+    now = datetime.now(timezone.utc)
+    finished = lv.record_summary(recorder, planned, summary, lambda t: now, "completed")
+    assert recorder.error == "database or disk is full" and finished.set_id is None
+    kept = json.loads(session_json([finished]))
+    assert kept[0]["held_s"] == 32.5 and kept[0]["best_hold_s"] == 20.0
+    assert kept[0]["segments"] == [[1.0, 21.0], [25.0, 37.5]]
+    assert kept[0]["stop_reason"] == "completed"
