@@ -32,9 +32,10 @@ def contour_heights(mask: np.ndarray, shoulder_px: np.ndarray, hip_px: np.ndarra
         normal = -normal
     bases = shoulder_px + FRACTIONS[:, None] * axis  # (S, 2)
     probes = bases[:, None, :] + (_STEPS[None, :, None] * length) * normal  # (S, K, 2)
-    xs = np.clip(np.rint(probes[..., 0]).astype(int), 0, w - 1)
-    ys = np.clip(np.rint(probes[..., 1]).astype(int), 0, h - 1)
-    inside = mask[ys, xs] > 0.5
+    xs = np.rint(probes[..., 0]).astype(int)
+    ys = np.rint(probes[..., 1]).astype(int)
+    in_picture = (xs >= 0) & (xs < w) & (ys >= 0) & (ys < h)  # beyond the edge is not body
+    inside = in_picture & (mask[np.clip(ys, 0, h - 1), np.clip(xs, 0, w - 1)] > 0.5)
     # The highest probe still on the body is the back's upper edge at that station.
     top = len(_STEPS) - 1 - np.argmax(inside[:, ::-1], axis=1)
     return np.where(inside.any(axis=1), _STEPS[top], np.nan)

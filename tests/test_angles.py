@@ -98,3 +98,14 @@ def test_back_curvature_sign(curve, sign):
 
 def test_back_curvature_of_tiny_back_is_nan():
     assert np.isnan(back_curvature(np.ones((10, 10)), P([5.0, 5.0]), P([6.0, 5.0])))
+
+
+def test_silhouette_cut_by_the_picture_edge_is_not_taken_as_body():
+    from poseguide.silhouette import contour_heights
+
+    mask = np.zeros((100, 200), np.float32)
+    mask[0:60, 0:80] = 1.0  # near the shoulder the body runs off the top of the picture
+    mask[20:60, 80:200] = 1.0
+    heights = contour_heights(mask, P([50.0, 40.0]), P([150.0, 40.0]))
+    assert heights[0] == pytest.approx(0.4, abs=0.02)  # up to the edge, not beyond it
+    assert heights[1:] == pytest.approx([0.2] * 4, abs=0.02)
