@@ -36,8 +36,10 @@ def cmd_poses(args: argparse.Namespace) -> int:
             target = f"{tg.reps}-{tg.reps_max} reps"
         elif tg.reps > 1:
             target = f"{tg.hold_s:g} s x {tg.reps}-{tg.reps_max}"
-        else:
+        elif tg.hold_max_s > tg.hold_s:
             target = f"hold {tg.hold_s:g}-{tg.hold_max_s:g} s"
+        else:
+            target = f"hold {tg.hold_s:g} s"
         if tg.per_side:
             target += f", {tg.sets_per_side} per side"
         rows.append((t.id, t.name, t.view, target, "yes" if t.measured else "not yet"))
