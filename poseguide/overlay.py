@@ -92,8 +92,9 @@ def _draw_timer(frame: np.ndarray, result: FrameResult, target_s: float, target_
         fraction = result.held / target_s if target_s else 0.0
         label = f"{int(result.held)}s"
     colour = GREEN if result.holding or result.target_met else GREY
-    cv2.ellipse(frame, centre, (radius - 4, radius - 4), -90, 0, 360 * min(fraction, 1.0),
-                colour, max(3, int(6 * scale)), cv2.LINE_AA)
+    if fraction > 0:  # a zero-length arc would still draw a dot
+        cv2.ellipse(frame, centre, (radius - 4, radius - 4), -90, 0, 360 * min(fraction, 1.0),
+                    colour, max(3, int(6 * scale)), cv2.LINE_AA)
     size = 0.9 * scale
     (tw, th), _ = cv2.getTextSize(label, _FONT, size, 2)
     _text(frame, label, (centre[0] - tw // 2, centre[1] + th // 2), size, WHITE)
