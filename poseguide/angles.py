@@ -88,14 +88,9 @@ def resolve(name: str, side: str) -> str:
     return f"{side}_{name}"
 
 
-def point(frame: PoseFrame, name: str) -> np.ndarray:
-    """Aspect-correct 2D point (x, y down) of a resolved name, including mid_ points."""
-    return frame.point(name)
-
-
 def torso_length(frame: PoseFrame) -> float:
     """Mid-shoulder to mid-hip distance in aspect-correct image units: the body's scale."""
-    return float(np.linalg.norm(point(frame, "mid_shoulder") - point(frame, "mid_hip")))
+    return float(np.linalg.norm(frame.point("mid_shoulder") - frame.point("mid_hip")))
 
 
 def side_on_ratio(frame: PoseFrame) -> float:

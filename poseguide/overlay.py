@@ -62,8 +62,8 @@ def _draw_back(frame: np.ndarray, pose, names: list[str], ok: bool, scale: float
     if pose.mask is None:
         return
     mh, mw = pose.mask.shape
-    s = angles.point(pose, names[0]) * mh
-    hp = angles.point(pose, names[1]) * mh
+    s = pose.point(names[0]) * mh
+    hp = pose.point(names[1]) * mh
     heights = contour_heights(pose.mask, s, hp)
     if np.isnan(heights).any():
         return
