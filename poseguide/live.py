@@ -495,6 +495,27 @@ class FinishedSet:
     ended_at: datetime
 
 
+def target_suggestions(history: History | None, finished: Sequence[FinishedSet]) -> list[str]:
+    """Longer hold targets the history supports for the held stretches just done, never
+    beyond the guide's upper value (a template's ``hold_max_s``)."""
+    if history is None:
+        return []
+    tips = []
+    for template in {f.planned.template.id: f.planned.template for f in finished}.values():
+        target = template.target
+        if template.kind == "flow" or target.reps > 1 or target.hold_max_s <= target.hold_s:
+            continue
+        try:
+            longer = history.suggest_target(template.id, target.hold_s, target.hold_max_s)
+        except (HistoryError, ValueError):
+            continue
+        if longer is not None:
+            tips.append(f"{template.name}: your last holds all passed {target.hold_s:g} s. "
+                        f"Try {longer} s next time (the guides go up to "
+                        f"{target.hold_max_s:g} s).")
+    return tips
+
+
 def record_summary(recorder: HistoryRecorder, planned: PlannedSet, summary: SetSummary,
                    wall: Callable[[float], datetime], reason: str) -> FinishedSet:
     """Store a set known only after the fact (an analysed video file) the way a live one is."""

@@ -388,6 +388,8 @@ def _js(value: object) -> str:
 
 def _end_of_session(live: LiveSession) -> None:
     summary_view(live.finished)
+    for tip in lv.target_suggestions(live.recorder.history, live.finished):
+        st.info(tip)
     if live.recorder.error or live.recorder.session_id is None:
         # Not (all) saved: the sets are still in memory, so the user can keep them.
         st.download_button("Download this session (JSON)", data=session_json(live.finished),

@@ -363,3 +363,25 @@ def test_a_session_that_could_not_be_saved_can_be_downloaded(library: Library) -
     assert kept[0]["held_s"] == 32.5 and kept[0]["best_hold_s"] == 20.0
     assert kept[0]["segments"] == [[1.0, 21.0], [25.0, 37.5]]
     assert kept[0]["stop_reason"] == "completed"
+
+
+def test_longer_target_suggested_after_holds_past_it(library: Library, tmp_path: Path) -> None:
+    from poseguide.session import SetSummary
+    from poseguide.timer import Segment
+
+    planned = lv.plan_routine(lv.single("sphinx"), library)[0][0]
+    with History(tmp_path / "h.sqlite3") as history:
+        recorder = HistoryRecorder(history)
+        finished = []
+        for day in range(3):
+            now = datetime.now(timezone.utc) - timedelta(days=2 - day)
+            summary = SetSummary("sphinx", None, 30, 1, 0.0, 40.0,
+                                 segments=[Segment(2.0, 35.0)], target_met=True)
+            finished.append(lv.record_summary(recorder, planned, summary,
+                                              lambda t, now=now: now + timedelta(seconds=t),
+                                              "completed"))
+            recorder = HistoryRecorder(history)
+        tips = lv.target_suggestions(history, finished)
+    assert tips == ["Sphinx: your last holds all passed 30 s. Try 40 s next time "
+                    "(the guides go up to 60 s)."]
+    assert lv.target_suggestions(None, finished) == []
