@@ -16,7 +16,7 @@ from poseguide.landmarks import N_LANDMARKS, PoseFrame
 Mode = Literal["video", "photo"]
 PHOTO_BORDER = 0.25  # fraction of width/height added on each side for the second look
 # Shoulders, elbows, wrists, hips, knees, ankles: the joints the templates measure.
-_BODY = np.array([11, 12, 13, 14, 15, 16, 23, 24, 25, 26, 27, 28])
+BODY = np.array([11, 12, 13, 14, 15, 16, 23, 24, 25, 26, 27, 28])
 
 
 class PoseDetector:
@@ -90,7 +90,7 @@ class PoseDetector:
         candidates = [f for f in (first, padded) if f is not None]
         if not candidates:
             return None
-        return max(candidates, key=lambda f: float(f.visibility[_BODY].mean()))
+        return max(candidates, key=lambda f: float(f.visibility[BODY].mean()))
 
     def _detect_padded(self, rgb: np.ndarray, timestamp: float, frac: float) -> PoseFrame | None:
         h, w = rgb.shape[:2]
