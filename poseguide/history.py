@@ -15,6 +15,7 @@ import math
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -402,8 +403,12 @@ class History:
         # The header may be stale when a WAL file holds newer commits, so ask SQLite too.
         uri = f"{self.path.resolve().as_uri()}?mode=ro"
         try:
-            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
+            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S,
+                                   isolation_level=None)
             try:
+                # One read transaction, so the version and the tables come from one snapshot
+                # even while another process is creating the schema.
+                conn.execute("BEGIN")
                 version = conn.execute("PRAGMA user_version").fetchone()[0]
                 self._check_version(version)
                 problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
@@ -434,7 +439,7 @@ class History:
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            mode = self._switch_to_wal()
             if mode.lower() != "wal":
                 raise HistoryError(f"cannot switch {self.path} to WAL mode (got {mode!r})")
             # FULL: a committed hold survives power loss too, not only a crash.
@@ -443,6 +448,19 @@ class History:
                 self._migrate()
         except sqlite3.Error as exc:
             raise self._error("cannot open", exc) from exc
+
+    def _switch_to_wal(self) -> str:
+        """``PRAGMA journal_mode = WAL``, retried: SQLite does not apply the busy timeout to
+        the switch, so two processes opening a new database at once would otherwise see
+        "database is locked" at once."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                return self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     def _migrate(self) -> None:
         """Apply pending migrations atomically; a concurrent opener may have done it first."""

@@ -152,3 +152,20 @@ def test_two_processes_writing_at_once_never_see_locked(tmp_path, spawn):
         ids = [int(x) for x in out.split()]
         assert len(ids) == n
         assert _hold_ids(db, int(header.split()[1])) == set(ids)
+
+
+
+def test_opening_waits_for_another_process_creating_the_database(tmp_path):
+    """Regression: SQLite does not apply the busy timeout to the switch to WAL, so an opener
+    racing another process's first write failed at once with "database is locked"."""
+    db = tmp_path / "new.sqlite3"
+    other = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # another opener in the middle of its first write
+    release = threading.Timer(0.5, lambda: other.execute("ROLLBACK"))
+    release.start()
+    try:
+        with History(db) as history:
+            assert history.sessions() == []
+    finally:
+        release.join()
+        other.close()
