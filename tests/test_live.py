@@ -385,3 +385,29 @@ def test_longer_target_suggested_after_holds_past_it(library: Library, tmp_path:
     assert tips == ["Sphinx: your last holds all passed 30 s. Try 40 s next time "
                     "(the guides go up to 60 s)."]
     assert lv.target_suggestions(None, finished) == []
+
+
+@pytest.mark.realdata
+def test_a_live_set_writes_no_frame_to_disk(library: Library, photos, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Frames stay in memory: the working folder and the temp folder end up holding only
+    the history database."""
+    import tempfile
+
+    work, tmp = tmp_path / "cwd", tmp_path / "tmp"
+    work.mkdir()
+    tmp.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("TMPDIR", str(tmp))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    in_form, out_of_form = photos
+    with History(work / "history.sqlite3") as history:
+        session = LiveSession(lv.single("sphinx"), library, HistoryRecorder(history),
+                              setup=False)
+        t = 0.0
+        for frame in [in_form] * 30 + [out_of_form] * 30:
+            session.process(frame.copy(), t, now=t)
+            t += 1 / FPS
+        session.stop()
+    written = sorted(p.name for p in work.rglob("*")) + sorted(p.name for p in tmp.rglob("*"))
+    assert all(name.startswith("history.sqlite3") for name in written), written
