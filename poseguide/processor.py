@@ -20,11 +20,20 @@ from poseguide.templates import Library, Template
 
 DARK = 40  # mean 8-bit brightness below which the model rarely finds a person
 TOO_DARK = "It is too dark for the camera: turn on a light in front of you"
+BACKLIT = ("The light behind you hides you from the camera: turn on a light in front of you "
+           "or turn away from the window")
 
 
 def lighting_hint(bgr: np.ndarray) -> str | None:
-    """Why nobody may be seen, judged from a sparse sample of the picture's pixels."""
-    return TOO_DARK if float(bgr[::16, ::16].mean()) < DARK else None
+    """Why nobody may be seen, judged from a sparse sample of the picture's pixels: too dark
+    overall, or a bright window behind a dark silhouette (a fifth of the picture glaring and
+    a twelfth nearly black)."""
+    sample = bgr[::16, ::16].mean(axis=2)
+    if float(sample.mean()) < DARK:
+        return TOO_DARK
+    if (sample > 220).mean() > 0.2 and (sample < 50).mean() > 0.08:
+        return BACKLIT
+    return None
 
 
 def needs_mask(template: Template, library: Library) -> bool:

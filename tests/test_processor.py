@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from realdata import POSEDATA, SPHINX, letterbox, needs_posedata
 
-from poseguide.processor import TOO_DARK, FrameProcessor, lighting_hint
+from poseguide.processor import BACKLIT, TOO_DARK, FrameProcessor, lighting_hint
 from poseguide.templates import load_library
 
 LIB = load_library()
@@ -13,6 +13,10 @@ LIB = load_library()
 def test_lighting_hint():
     assert lighting_hint(np.full((480, 640, 3), 12, np.uint8)) == TOO_DARK
     assert lighting_hint(np.full((480, 640, 3), 120, np.uint8)) is None
+    window = np.full((480, 640, 3), 245, np.uint8)  # a bright window...
+    window[200:420, 250:400] = 20  # ...behind a dark figure
+    assert lighting_hint(window) == BACKLIT
+    assert lighting_hint(np.full((480, 640, 3), 245, np.uint8)) is None  # just a bright room
 
 
 def test_dark_room_says_why_nobody_is_seen():
