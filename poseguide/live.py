@@ -495,6 +495,15 @@ class FinishedSet:
     ended_at: datetime
 
 
+CAMERA_LOST_S = 5.0  # no frame for this long while the camera is on: the set ends
+
+
+def camera_lost(snap: Snapshot, now: float) -> bool:
+    """Frames stopped arriving (camera unplugged, browser tab asleep) while not paused."""
+    return (not snap.paused and snap.last_frame_at is not None
+            and now - snap.last_frame_at > CAMERA_LOST_S)
+
+
 def target_suggestions(history: History | None, finished: Sequence[FinishedSet]) -> list[str]:
     """Longer hold targets the history supports for the held stretches just done, never
     beyond the guide's upper value (a template's ``hold_max_s``)."""

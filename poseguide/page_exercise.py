@@ -35,7 +35,6 @@ from poseguide.templates import Library
 # Camera and server run on the same machine: no outside STUN/TURN server is asked.
 RTC_CONFIGURATION: dict = {"iceServers": []}
 CAMERA_KEY = "camera"
-CAMERA_LOST_S = 5.0  # no frame for this long while the camera is on: the set ends
 MODES = ("One exercise", "Basic daily routine", "Custom routine")
 REASONS = {
     "completed": "target reached",
@@ -268,8 +267,7 @@ def _status(live: LiveSession) -> None:
     events = live.state.drain()
     if events and st.session_state.get("sound_on", True):
         st.iframe(sound_html(events, live.state.token), height=1)
-    if (live.active and not snap.paused and snap.last_frame_at is not None
-            and time.monotonic() - snap.last_frame_at > CAMERA_LOST_S):
+    if live.active and lv.camera_lost(snap, time.monotonic()):
         _stop(live, "camera_lost")
         st.rerun()
     if snap.phase != st.session_state.get("shown_phase"):

@@ -411,3 +411,24 @@ def test_a_live_set_writes_no_frame_to_disk(library: Library, photos, tmp_path: 
         session.stop()
     written = sorted(p.name for p in work.rglob("*")) + sorted(p.name for p in tmp.rglob("*"))
     assert all(name.startswith("history.sqlite3") for name in written), written
+
+
+@pytest.mark.realdata
+def test_camera_lost_mid_set_ends_it_and_keeps_what_was_held(
+        library: Library, photos, tmp_path: Path) -> None:
+    in_form, _ = photos
+    db = tmp_path / "history.sqlite3"
+    with History(db) as history:
+        session = LiveSession(lv.single("sphinx"), library, HistoryRecorder(history),
+                              setup=False)
+        t = 0.0
+        for _ in range(45):  # 3 s in form, then the camera goes away
+            session.process(in_form.copy(), t, now=t)
+            t += 1 / FPS
+        snap = session.state.read()
+        assert not lv.camera_lost(snap, t + 1.0)
+        assert lv.camera_lost(snap, t + lv.CAMERA_LOST_S + 0.1)
+        done = session.stop("camera_lost")
+    assert done is not None and done.summary.held == pytest.approx(2.9, abs=0.2)
+    assert _rows(db, "SELECT stop_reason FROM sets") == [("camera_lost",)]
+    assert _rows(db, "SELECT count(*) FROM holds") == [(1,)]
