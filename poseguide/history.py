@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 
+from poseguide.paths import data_dir
+
 __all__ = [
     "BUSY_TIMEOUT_S",
     "MIGRATIONS",
@@ -133,10 +135,7 @@ def default_db_path() -> Path:
     override = os.environ.get("POSEGUIDE_DB")
     if override:
         return Path(override).expanduser()
-    xdg = os.environ.get("XDG_DATA_HOME", "")
-    # The XDG spec says relative values must be ignored.
-    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".local" / "share"
-    return base / "poseguide" / "history.sqlite3"
+    return data_dir() / "history.sqlite3"
 
 
 # --------------------------------------------------------------------------- records

@@ -17,6 +17,8 @@ import os
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from poseguide.paths import data_dir
+
 WARNING_SIGNS: tuple[str, ...] = (
     "Severe back pain that does not get better with rest",
     "Pain that spreads down one or both legs, especially below the knee",
@@ -70,9 +72,7 @@ def home_dir() -> Path:
     override = os.environ.get("POSEGUIDE_HOME")
     if override:
         return Path(override).expanduser()
-    xdg = os.environ.get("XDG_DATA_HOME", "")
-    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".local" / "share"
-    return base / "poseguide"
+    return data_dir()
 
 
 def fingerprint() -> str:
