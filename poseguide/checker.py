@@ -252,18 +252,20 @@ def check(
     template: Template,
     previous: Verdict | None = None,
     values: np.ndarray | None = None,
+    side: str | None = None,
 ) -> Verdict:
     """The verdict for one frame.
 
-    ``values`` lets the video pipeline pass smoothed measurements instead of the raw ones.
-    A template needing something we cannot see gets "cannot see", never "in range".
+    ``values`` (and the ``side`` they were measured on) let the video pipeline pass smoothed
+    measurements instead of the raw ones. A template needing something we cannot see gets
+    "cannot see", never "in range".
     """
     if frame is None:
         return Verdict(NO_PERSON, template.id, correction="Step into the camera's view")
     if frame.people > 1:
         return Verdict(NO_PERSON, template.id,
                        correction="Only one person should be in the picture")
-    side = working_side(frame, template)
+    side = side or working_side(frame, template)
     problem = view_problem(frame, template)
     if problem:
         return Verdict(WRONG_VIEW, template.id, side, correction=problem)

@@ -101,7 +101,7 @@ class _Smoother:
                     self.filter.reset()
                 values = self.filter(t, values)
             self.side = side
-            v = checker.check(frame, self.template, self.previous, values=values)
+            v = checker.check(frame, self.template, self.previous, values=values, side=side)
         self.previous = v if v.seen else None
         return v
 
