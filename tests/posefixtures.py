@@ -45,6 +45,13 @@ POSES: dict[str, dict[str, tuple[float, float]]] = {
     "plank": {"nose": (0.80, 0.42), "shoulder": (0.72, 0.45), "elbow": (0.72, 0.60),
               "wrist": (0.72, 0.74), "hip": (0.45, 0.52), "knee": (0.30, 0.60),
               "ankle": (0.12, 0.68), "heel": (0.10, 0.66), "foot_index": (0.13, 0.72)},
+    # Body straight from shoulders to ankles about 15 deg up from the floor (hips off it).
+    "forearm_plank": {"nose": (0.80, 0.54), "shoulder": (0.70, 0.58), "elbow": (0.70, 0.74),
+                      "wrist": (0.86, 0.75), "hip": (0.45, 0.666), "knee": (0.30, 0.718),
+                      "ankle": (0.12, 0.78), "heel": (0.10, 0.76), "foot_index": (0.13, 0.81)},
+    "high_plank": {"nose": (0.80, 0.36), "shoulder": (0.72, 0.40), "elbow": (0.72, 0.57),
+                   "wrist": (0.72, 0.74), "hip": (0.45, 0.54), "knee": (0.30, 0.62),
+                   "ankle": (0.12, 0.71), "heel": (0.10, 0.69), "foot_index": (0.13, 0.74)},
 }  # fmt: skip
 
 CURVES = {"cat": 0.25, "cow": -0.25, "tabletop": 0.01}

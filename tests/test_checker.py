@@ -20,7 +20,7 @@ def test_each_pose_accepted_only_by_its_own_template(pose, mirror):
     assert accepted == [pose]
 
 
-@pytest.mark.parametrize("pose", ["standing", "lying_flat", "plank"])
+@pytest.mark.parametrize("pose", ["standing", "lying_flat", "plank", "forearm_plank", "high_plank"])
 def test_other_poses_refused_by_all(pose):
     frame = make_frame(pose)
     assert [t.id for t in LIB.poses() if check(frame, t).in_range] == []

@@ -1,0 +1,64 @@
+"""Photo mode's extra looks: when they trigger, and that turned looks map back correctly."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from posefixtures import make_frame
+from realdata import POSEDATA, SPHINX, needs_posedata
+
+from poseguide.checker import check
+from poseguide.detector import BODY, PoseDetector, _inside_silhouette, _lying
+from poseguide.media import load_photo
+from poseguide.templates import load_library
+
+# A deep cobra with the head thrown back: the direct looks put hips and knees off the body.
+MISREAD_COBRA = "cobra/virtualyogatrainer__1-0.png"
+
+
+def test_lying_is_a_silhouette_wider_than_tall():
+    wide, tall = np.zeros((100, 200), np.float32), np.zeros((200, 100), np.float32)
+    wide[40:60, 20:180] = 1.0
+    tall[20:180, 40:60] = 1.0
+    assert _lying(wide) and not _lying(tall)
+    assert not _lying(np.zeros((50, 50), np.float32))
+
+
+def test_inside_silhouette_counts_body_landmarks_on_the_mask():
+    frame = make_frame("sphinx")
+    h, w = 480, 640
+    mask = np.zeros((h, w), np.float32)
+    for x, y in frame.image[BODY]:
+        mask[int(y * h) - 2 : int(y * h) + 3, int(x * w) - 2 : int(x * w) + 3] = 1.0
+    frame = replace(frame, mask=mask)
+    assert _inside_silhouette(frame) == 1.0
+    mask[:, : w // 2] = 0.0  # the head end of the body: shoulders, elbows and wrists drop off
+    assert _inside_silhouette(frame) == pytest.approx(6 / 12)
+
+
+@pytest.fixture(scope="module")
+def detector():
+    with PoseDetector("photo", segmentation=True) as d:
+        yield d
+
+
+@needs_posedata
+@pytest.mark.parametrize("quarter", [1, 3])
+def test_turned_look_lands_on_the_same_joints(detector, quarter):
+    rgb = load_photo(POSEDATA / SPHINX)
+    upright = detector._detect_padded(rgb, 0.0, 0.25)
+    turned = detector._detect_turned(rgb, 0.0, quarter)
+    assert turned.mask.shape == upright.mask.shape == rgb.shape[:2]
+    apart = np.linalg.norm((turned.image - upright.image)[BODY], axis=1)
+    assert np.median(apart) < 0.03, apart
+    assert _inside_silhouette(turned) == 1.0
+
+
+@needs_posedata
+def test_misread_lying_body_is_looked_at_turned(detector):
+    rgb = load_photo(POSEDATA / MISREAD_COBRA)
+    direct = [detector.detect_rgb(rgb, 0.0), detector._detect_padded(rgb, 0.0, 0.25)]
+    assert min(_inside_silhouette(f) for f in direct) < 1.0
+    chosen = detector.detect_photo(rgb)
+    assert _inside_silhouette(chosen) == 1.0
+    assert check(chosen, load_library()["cobra"]).in_range
