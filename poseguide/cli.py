@@ -139,16 +139,18 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from poseguide.evaluation import evaluate, photo_detector, tally
+    from poseguide.evaluation import evaluate, misses, photo_detector, tally
 
     library = _library(args)
     root = Path(args.folder)
     results = evaluate(root, library, photo_detector(),
                        progress=lambda it: tqdm(it, unit="photo", disable=args.json,
                                                 file=sys.stderr))
-    report = tally(results, library, None if args.part == "all" else args.part)
+    part = None if args.part == "all" else args.part
+    report = tally(results, library, part)
+    missed = misses(results, library, part) if args.misses else []
     if args.json:
-        print(json.dumps(report, indent=2))
+        print(json.dumps(report | ({"misses": missed} if args.misses else {}), indent=2))
         return 0
     print(f"{'label':16s} {'photos':>6s} {'found':>7s} {'right':>7s} {'wrong':>7s}")
     for label, s in report["labels"].items():
@@ -156,6 +158,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     print("\nconfusion (label: templates that accepted its photos)")
     for label, row in report["confusion"].items():
         print(f"  {label:16s} " + ", ".join(f"{k} {v}" for k, v in row.items()))
+    if args.misses:
+        print(f"\nmisses ({len(missed)})")
+        for m in missed:
+            also = f" accepted by {', '.join(m['accepted'])};" if m["accepted"] else ""
+            print(f"  {m['photo']} [{m['part']}]{also} {m['why']}".rstrip(";"))
     return 0
 
 
@@ -265,6 +272,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--part", choices=("all", "dev", "test"), default="all",
                    help="score all photos, or only the tuning (dev) or held-out (test) part")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--misses", action="store_true",
+                   help="also list each photo scored as a miss and why its template refused it")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("template", help="make templates")

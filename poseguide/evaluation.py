@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from poseguide.checker import check, visibility_problem, working_side
+from poseguide.checker import Verdict, check, visibility_problem, working_side
 from poseguide.landmarks import PoseFrame
 from poseguide.media import PHOTO_SUFFIXES, MediaError, load_photo
 from poseguide.templates import Library
@@ -34,6 +34,14 @@ class PhotoResult:
     part: str
     found: bool
     accepted: tuple[str, ...]
+    why: str = ""  # the label's own verdict in words, for the photos it did not accept
+
+    @property
+    def missed(self) -> bool:
+        """Refused by its own template, or accepted by another one."""
+        if self.label == NEGATIVE:
+            return bool(self.accepted)
+        return self.label not in self.accepted or any(a != self.label for a in self.accepted)
 
 
 @dataclass
@@ -65,14 +73,40 @@ def labelled_photos(root: Path) -> list[tuple[str, Path]]:
 def judge_photo(label: str, path: Path, frame: PoseFrame | None, library: Library) -> PhotoResult:
     """Which templates accept this photo, and whether its label's needs were visible."""
     accepted = tuple(t.id for t in library.poses() if check(frame, t).in_range)
+    why = ""
     if frame is None:
         found = False
+        why = "no person found"
     elif label in library.templates:
         t = library[label]
         found = visibility_problem(frame, t, working_side(frame, t)) is None
+        if label not in accepted:
+            why = explain(check(frame, t))
     else:
         found = True
-    return PhotoResult(label, path, part_of(path.name), found, accepted)
+    return PhotoResult(label, path, part_of(path.name), found, accepted, why)
+
+
+def explain(verdict: Verdict) -> str:
+    """A refusal in one line: the status, each failing measure against its range, the cue."""
+    failing = [f"{r.check.id}={r.value:.3g} (range {r.check.low:g}..{r.check.high:g})"
+               for r in verdict.results if not r.ok]
+    words = " ".join([verdict.status.replace("_", " ") + ":", *failing]) if failing \
+        else verdict.status.replace("_", " ") + ":"
+    return f'{words} "{verdict.correction}"' if verdict.correction else words
+
+
+def misses(results: Iterable[PhotoResult], library: Library, part: str | None = None
+           ) -> list[dict]:
+    """The photos scored as misses, each with what was accepted and why its own template
+    refused it: what someone tuning a template needs to look at next."""
+    return [
+        {"photo": f"{r.label}/{r.path.name}", "part": r.part, "accepted": list(r.accepted),
+         "why": r.why}
+        for r in results
+        if r.missed and (part is None or r.part == part)
+        and (r.label == NEGATIVE or r.label in library.templates)
+    ]
 
 
 def tally(results: Iterable[PhotoResult], library: Library, part: str | None = None) -> dict:

@@ -136,3 +136,11 @@ def test_hysteresis_keeps_a_value_on_the_edge_from_toggling():
     out = checker.judge(t, "left", values, previous=v)
     values[i] = c.low - 1.0
     assert not checker.judge(t, "left", values, previous=out).in_range
+
+
+@pytest.mark.parametrize("pose, template", [("forearm_plank", "sphinx"), ("high_plank", "cobra")])
+def test_plank_is_told_to_rest_the_hips(pose, template):
+    # A straight body from shoulders to ankles passes every other check of these templates.
+    v = check(make_frame(pose), LIB[template])
+    assert [r.check.id for r in v.results if not r.ok] == ["hips_on_floor"]
+    assert v.correction == "Let your hips and thighs rest on the floor"

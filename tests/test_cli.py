@@ -126,3 +126,22 @@ def test_template_from_photo_centres_ranges_and_loads(capsys, tmp_path):
     assert not mine.measured
     code, _, err = run(capsys, *argv)
     assert code == 2 and "already exists" in err
+
+
+@needs_posedata
+def test_eval_lists_misses_with_the_reason(capsys, tmp_path):
+    plank = POSEDATA / "negative" / "lucapomer__plank_File61.jpg"
+    (tmp_path / "sphinx").mkdir()
+    (tmp_path / "sphinx" / "good.png").symlink_to(POSEDATA / SPHINX)
+    (tmp_path / "sphinx" / "plank.jpg").symlink_to(plank)  # mislabelled on purpose
+    code, out, _ = run(capsys, "eval", str(tmp_path), "--misses")
+    assert code == 0
+    listed = out.split("misses (1)")[1].strip().splitlines()
+    assert len(listed) == 1 and listed[0].startswith("sphinx/plank.jpg [")
+    assert "out of range:" in listed[0] and "(range 100..172)" in listed[0]
+    code, out, _ = run(capsys, "eval", str(tmp_path), "--misses", "--json")
+    (miss,) = json.loads(out)["misses"]
+    assert miss["photo"] == "sphinx/plank.jpg" and miss["accepted"] == []
+    # A high plank: arms straight and body straight; the larger fault gives the cue.
+    assert "hips_on_floor=" in miss["why"]
+    assert '"Rest your forearms flat on the floor"' in miss["why"]
