@@ -143,5 +143,5 @@ def test_eval_lists_misses_with_the_reason(capsys, tmp_path):
     (miss,) = json.loads(out)["misses"]
     assert miss["photo"] == "sphinx/plank.jpg" and miss["accepted"] == []
     # A high plank: arms straight and body straight; the larger fault gives the cue.
-    assert "hips_on_floor=" in miss["why"]
+    assert "bent_at_hips=" in miss["why"]
     assert '"Rest your forearms flat on the floor"' in miss["why"]
