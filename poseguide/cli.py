@@ -152,9 +152,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report | ({"misses": missed} if args.misses else {}), indent=2))
         return 0
-    print(f"{'label':16s} {'photos':>6s} {'found':>7s} {'right':>7s} {'wrong':>7s}")
+    print("found: a person was found; seen: and the joints its template needs were visible;\n"
+          "right: its own template accepted it; wrong: another template accepted it\n")
+    print(f"{'label':16s} {'photos':>6s} {'found':>7s} {'seen':>7s} {'right':>7s} {'wrong':>7s}")
     for label, s in report["labels"].items():
-        print(f"{label:16s} {s['photos']:6d} {s['found']:7.0%} {s['right']:7.0%} {s['wrong']:7.0%}")
+        print(f"{label:16s} {s['photos']:6d} {s['found']:7.0%} {s['seen']:7.0%} "
+              f"{s['right']:7.0%} {s['wrong']:7.0%}")
     print("\nconfusion (label: templates that accepted its photos)")
     for label, row in report["confusion"].items():
         print(f"  {label:16s} " + ", ".join(f"{k} {v}" for k, v in row.items()))

@@ -32,7 +32,8 @@ class PhotoResult:
     label: str
     path: Path
     part: str
-    found: bool
+    found: bool  # MediaPipe found a person
+    seen: bool  # ... and the joints the label's template needs were visible
     accepted: tuple[str, ...]
     why: str = ""  # the label's own verdict in words, for the photos it did not accept
 
@@ -48,14 +49,15 @@ class PhotoResult:
 class LabelStats:
     photos: int = 0
     found: int = 0
+    seen: int = 0
     right: int = 0
     wrong: int = 0
     confusion: dict[str, int] = field(default_factory=dict)
 
     def as_fractions(self) -> dict[str, float | int]:
         n = max(self.photos, 1)
-        return {"photos": self.photos, "found": self.found / n, "right": self.right / n,
-                "wrong": self.wrong / n}
+        return {"photos": self.photos, "found": self.found / n, "seen": self.seen / n,
+                "right": self.right / n, "wrong": self.wrong / n}
 
 
 def labelled_photos(root: Path) -> list[tuple[str, Path]]:
@@ -75,16 +77,16 @@ def judge_photo(label: str, path: Path, frame: PoseFrame | None, library: Librar
     accepted = tuple(t.id for t in library.poses() if check(frame, t).in_range)
     why = ""
     if frame is None:
-        found = False
+        seen = False
         why = "no person found"
     elif label in library.templates:
         t = library[label]
-        found = visibility_problem(frame, t, working_side(frame, t)) is None
+        seen = visibility_problem(frame, t, working_side(frame, t)) is None
         if label not in accepted:
             why = explain(check(frame, t))
     else:
-        found = True
-    return PhotoResult(label, path, part_of(path.name), found, accepted, why)
+        seen = True
+    return PhotoResult(label, path, part_of(path.name), frame is not None, seen, accepted, why)
 
 
 def explain(verdict: Verdict) -> str:
@@ -120,6 +122,7 @@ def tally(results: Iterable[PhotoResult], library: Library, part: str | None = N
         s = stats.setdefault(r.label, LabelStats())
         s.photos += 1
         s.found += r.found
+        s.seen += r.seen
         if r.label == NEGATIVE:
             s.right += not r.accepted
             s.wrong += bool(r.accepted)
