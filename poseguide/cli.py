@@ -139,11 +139,12 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from poseguide.evaluation import evaluate, misses, photo_detector, tally
+    from poseguide.evaluation import evaluate, misses, photo_detector, tally, video_detector
 
     library = _library(args)
     root = Path(args.folder)
-    results = evaluate(root, library, photo_detector(),
+    detect = video_detector() if args.as_video else photo_detector()
+    results = evaluate(root, library, detect,
                        progress=lambda it: tqdm(it, unit="photo", disable=args.json,
                                                 file=sys.stderr))
     part = None if args.part == "all" else args.part
@@ -275,6 +276,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--part", choices=("all", "dev", "test"), default="all",
                    help="score all photos, or only the tuning (dev) or held-out (test) part")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--as-video", action="store_true",
+                   help="feed each photo to the live path as webcam frames (640x480, tracking)")
     p.add_argument("--misses", action="store_true",
                    help="also list each photo scored as a miss and why its template refused it")
     p.set_defaults(func=cmd_eval)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from poseguide.checker import Verdict, check, visibility_problem, working_side
 from poseguide.landmarks import PoseFrame
-from poseguide.media import PHOTO_SUFFIXES, MediaError, load_photo
+from poseguide.media import PHOTO_SUFFIXES, MediaError, letterbox, load_photo
 from poseguide.templates import Library
 
 NEGATIVE = "negative"
@@ -158,5 +158,32 @@ def photo_detector(segmentation: bool = True) -> Callable[[Path], PoseFrame | No
 
     def detect(path: Path) -> PoseFrame | None:
         return detector.detect_photo(load_photo(path))
+
+    return detect
+
+
+WEBCAM = (640, 480)
+FRAME_S = 1 / 30
+
+
+def video_detector(segmentation: bool = True) -> Callable[[Path], PoseFrame | None]:
+    """A detect function that shows each photo to the live path (video mode, tracking) as a
+    webcam would: letterboxed to 640x480 after 3 empty frames, then held for 6 frames; the
+    last frame is judged. One tracker serves all photos, as in one long session, so the live
+    path's state (its border for lying bodies) carries over as it would."""
+    import numpy as np
+
+    from poseguide.detector import PoseDetector
+
+    detector = PoseDetector("video", segmentation=segmentation)
+    empty = np.zeros((WEBCAM[1], WEBCAM[0], 3), np.uint8)
+    clock = iter(range(1 << 62))
+
+    def detect(path: Path) -> PoseFrame | None:
+        rgb = letterbox(load_photo(path), WEBCAM)
+        for _ in range(3):
+            detector.detect_rgb(empty, next(clock) * FRAME_S)
+        frames = [detector.detect_rgb(rgb, next(clock) * FRAME_S) for _ in range(6)]
+        return frames[-1]
 
     return detect

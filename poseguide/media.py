@@ -70,6 +70,19 @@ def fit(rgb: np.ndarray, max_side: int = MAX_SIDE) -> np.ndarray:
     return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
 
 
+def letterbox(image: np.ndarray, size: tuple[int, int] = (640, 480)) -> np.ndarray:
+    """``image`` scaled to fit a black frame of ``size`` (width, height), centred: a photo as
+    a webcam would deliver it."""
+    width, height = size
+    scale = min(width / image.shape[1], height / image.shape[0])
+    inner = (max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale)))
+    frame = np.zeros((height, width, *image.shape[2:]), image.dtype)
+    y, x = (height - inner[1]) // 2, (width - inner[0]) // 2
+    frame[y : y + inner[1], x : x + inner[0]] = cv2.resize(image, inner,
+                                                           interpolation=cv2.INTER_AREA)
+    return frame
+
+
 @dataclass(frozen=True)
 class VideoInfo:
     path: Path

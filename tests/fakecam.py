@@ -12,7 +12,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from poseguide.media import load_photo
+from poseguide.media import letterbox, load_photo
 
 ROOT = Path(__file__).resolve().parent.parent
 POSEDATA = Path(os.environ.get("POSEGUIDE_POSEDATA", ROOT.parent / "shared" / "posedata"))
@@ -34,13 +34,7 @@ def missing_photos() -> str | None:
 def webcam_frame(name: str, width: int = WIDTH, height: int = HEIGHT) -> np.ndarray:
     """The photo letterboxed into a BGR webcam-sized frame."""
     bgr = cv2.cvtColor(load_photo(POSEDATA / name), cv2.COLOR_RGB2BGR)
-    scale = min(width / bgr.shape[1], height / bgr.shape[0])
-    size = (round(bgr.shape[1] * scale), round(bgr.shape[0] * scale))
-    image = cv2.resize(bgr, size, interpolation=cv2.INTER_AREA)
-    frame = np.zeros((height, width, 3), np.uint8)
-    y, x = (height - size[1]) // 2, (width - size[0]) // 2
-    frame[y:y + size[1], x:x + size[0]] = image
-    return frame
+    return letterbox(bgr, (width, height))
 
 
 def write_mjpeg(path: Path, parts: list[tuple[np.ndarray, float]], fps: int = 30) -> Path:

@@ -13,6 +13,8 @@ import cv2
 import numpy as np
 import pytest
 
+from poseguide import media
+
 POSEDATA = Path(os.environ.get("POSEGUIDE_POSEDATA",
                                Path(__file__).resolve().parents[2] / "shared" / "posedata"))
 needs_posedata = pytest.mark.skipif(
@@ -26,17 +28,11 @@ STANDING = "negative/getyourasanamat__mountain_file1.jpeg"
 
 
 def letterbox(path: Path, size: tuple[int, int] = (640, 480)) -> np.ndarray:
-    """The photo scaled into a black 640x480 frame, as a webcam would deliver it."""
+    """The photo scaled into a black BGR frame of ``size``, as a webcam would deliver it."""
     image = cv2.imread(str(path))
     if image is None:
         raise FileNotFoundError(path)
-    w, h = size
-    scale = min(w / image.shape[1], h / image.shape[0])
-    resized = cv2.resize(image, (int(image.shape[1] * scale), int(image.shape[0] * scale)))
-    frame = np.zeros((h, w, 3), np.uint8)
-    y, x = (h - resized.shape[0]) // 2, (w - resized.shape[1]) // 2
-    frame[y : y + resized.shape[0], x : x + resized.shape[1]] = resized
-    return frame
+    return media.letterbox(image, size)
 
 
 def clip_frames(spans: list[tuple[str, float]], fps: float = 30.0, jitter: float = 2.0,

@@ -1,15 +1,15 @@
-"""Photo mode's extra looks: when they trigger, and that turned looks map back correctly."""
+"""Extra looks and borders: when they apply, and that their landmarks map back correctly."""
 
 from dataclasses import replace
 
 import numpy as np
 import pytest
 from posefixtures import make_frame
-from realdata import POSEDATA, SPHINX, needs_posedata
+from realdata import POSEDATA, SPHINX, STANDING, needs_posedata
 
 from poseguide.checker import check
-from poseguide.detector import BODY, PoseDetector, _inside_silhouette, _lying
-from poseguide.media import load_photo
+from poseguide.detector import BODY, PoseDetector, _inside_silhouette, _lying, wants_border
+from poseguide.media import letterbox, load_photo
 from poseguide.templates import load_library
 
 # A deep cobra with the head thrown back: the direct looks put hips and knees off the body.
@@ -62,3 +62,43 @@ def test_misread_lying_body_is_looked_at_turned(detector):
     chosen = detector.detect_photo(rgb)
     assert _inside_silhouette(chosen) == 1.0
     assert check(chosen, load_library()["cobra"]).in_range
+
+
+def _at(frame, **kw):
+    return replace(frame, **kw)
+
+
+def test_border_goes_on_for_a_lying_body_filling_the_frame():
+    lying = make_frame("sphinx")  # spans 0.77 of the width, 4.7x wider than tall in pixels
+    assert wants_border(lying, bordered=False, misses=0)
+    small = _at(lying, image=0.5 + (lying.image - 0.5) * 0.4)  # same pose, far away
+    assert not wants_border(small, bordered=False, misses=0)
+    assert not wants_border(make_frame("standing"), bordered=False, misses=0)
+
+
+def test_border_goes_off_when_upright_small_or_gone():
+    assert wants_border(make_frame("sphinx"), bordered=True, misses=0)
+    assert not wants_border(make_frame("standing"), bordered=True, misses=0)
+    small = make_frame("sphinx")
+    small = _at(small, image=0.5 + (small.image - 0.5) * 0.4)
+    assert not wants_border(small, bordered=True, misses=0)
+    assert wants_border(None, bordered=True, misses=3)  # a few empty frames: keep it
+    assert not wants_border(None, bordered=True, misses=4)
+    assert not wants_border(None, bordered=False, misses=0)
+
+
+@needs_posedata
+def test_video_mode_borders_a_lying_body_and_maps_back(detector):
+    rgb = letterbox(load_photo(POSEDATA / SPHINX))
+    with PoseDetector("video", segmentation=True) as video:
+        frames = [video.detect_rgb(rgb, i / 30) for i in range(4)]
+        assert video.bordered
+        standing = letterbox(load_photo(POSEDATA / STANDING))
+        for i in range(4, 8):
+            video.detect_rgb(standing, i / 30)
+        assert not video.bordered
+    reference = detector.detect_photo(rgb)
+    apart = np.linalg.norm((frames[-1].image - reference.image)[BODY], axis=1)
+    assert np.median(apart) < 0.03, apart
+    assert frames[-1].mask.shape == rgb.shape[:2]
+    assert check(frames[-1], load_library()["sphinx"]).in_range

@@ -7,7 +7,7 @@ hash of the file name) was held out. Both parts are printed; the floors apply to
 import pytest
 from realdata import POSEDATA, needs_posedata
 
-from poseguide.evaluation import evaluate, photo_detector, tally
+from poseguide.evaluation import evaluate, photo_detector, tally, video_detector
 from poseguide.templates import load_library
 
 pytestmark = needs_posedata
@@ -21,6 +21,18 @@ FLOORS = {
     "cobra": (1.00, 0.93, 0.84, 0.04),
     "seated_twist": (1.00, 1.00, 0.94, 0.00),
     "negative": (1.00, 1.00, 1.00, 0.00),
+}
+
+# The live path: each photo letterboxed to 640x480 and tracked in video mode (eval --as-video).
+# label: (right >=, wrong <=).
+VIDEO_FLOORS = {
+    "cat": (0.94, 0.03),
+    "cow": (0.94, 0.03),
+    "childs_pose": (0.91, 0.00),
+    "sphinx": (0.91, 0.03),
+    "cobra": (0.78, 0.04),
+    "seated_twist": (0.91, 0.00),
+    "negative": (1.00, 0.00),
 }
 
 
@@ -61,3 +73,15 @@ def test_eval_json_shape(results):
     assert set(report) == {"labels", "confusion"}
     assert set(report["labels"]["sphinx"]) == {"photos", "found", "seen", "right", "wrong"}
     assert report["labels"]["sphinx"]["photos"] == 34
+
+
+def test_live_path_floors():
+    library = load_library()
+    report = tally(evaluate(POSEDATA, library, video_detector()), library)["labels"]
+    print("\nas video: label photos right wrong")
+    for label, s in report.items():
+        print(f"  {label:22s} {s['photos']:3d} {s['right']:6.0%} {s['wrong']:6.0%}")
+    failures = [f"{label}: {report[label]} (floors right>={right} wrong<={wrong})"
+                for label, (right, wrong) in VIDEO_FLOORS.items()
+                if report[label]["right"] < right or report[label]["wrong"] > wrong]
+    assert not failures, "\n".join(failures)
