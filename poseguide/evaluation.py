@@ -168,22 +168,15 @@ FRAME_S = 1 / 30
 
 def video_detector(segmentation: bool = True) -> Callable[[Path], PoseFrame | None]:
     """A detect function that shows each photo to the live path (video mode, tracking) as a
-    webcam would: letterboxed to 640x480 after 3 empty frames, then held for 6 frames; the
-    last frame is judged. One tracker serves all photos, as in one long session, so the live
-    path's state (its border for lying bodies) carries over as it would."""
-    import numpy as np
-
+    webcam would at the start of a session: letterboxed to 640x480 and held for 6 frames
+    (0.2 s at 30 fps); the last frame is judged."""
     from poseguide.detector import PoseDetector
 
     detector = PoseDetector("video", segmentation=segmentation)
-    empty = np.zeros((WEBCAM[1], WEBCAM[0], 3), np.uint8)
-    clock = iter(range(1 << 62))
 
     def detect(path: Path) -> PoseFrame | None:
         rgb = letterbox(load_photo(path), WEBCAM)
-        for _ in range(3):
-            detector.detect_rgb(empty, next(clock) * FRAME_S)
-        frames = [detector.detect_rgb(rgb, next(clock) * FRAME_S) for _ in range(6)]
-        return frames[-1]
+        detector.restart()
+        return [detector.detect_rgb(rgb, i * FRAME_S) for i in range(6)][-1]
 
     return detect

@@ -97,6 +97,11 @@ def test_video_mode_borders_a_lying_body_and_maps_back(detector):
         for i in range(4, 8):
             video.detect_rgb(standing, i / 30)
         assert not video.bordered
+        video.detect_rgb(rgb, 8 / 30)  # lying again at once: no flapping back within 5 s
+        assert not video.bordered
+        video.restart()  # a new session starts afresh: the first look takes the border
+        video.detect_rgb(rgb, 0.0)
+        assert video.bordered
     reference = detector.detect_photo(rgb)
     apart = np.linalg.norm((frames[-1].image - reference.image)[BODY], axis=1)
     assert np.median(apart) < 0.03, apart
