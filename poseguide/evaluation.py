@@ -38,11 +38,18 @@ class PhotoResult:
     why: str = ""  # the label's own verdict in words, for the photos it did not accept
 
     @property
+    def right(self) -> bool:
+        """Accepted by its own template (a negative: by none)."""
+        return not self.accepted if self.label == NEGATIVE else self.label in self.accepted
+
+    @property
+    def wrong(self) -> bool:
+        """Accepted by a template of another pose."""
+        return any(a != self.label for a in self.accepted)
+
+    @property
     def missed(self) -> bool:
-        """Refused by its own template, or accepted by another one."""
-        if self.label == NEGATIVE:
-            return bool(self.accepted)
-        return self.label not in self.accepted or any(a != self.label for a in self.accepted)
+        return not self.right or self.wrong
 
 
 @dataclass
@@ -105,30 +112,30 @@ def misses(results: Iterable[PhotoResult], library: Library, part: str | None = 
     return [
         {"photo": f"{r.label}/{r.path.name}", "part": r.part, "accepted": list(r.accepted),
          "why": r.why}
-        for r in results
-        if r.missed and (part is None or r.part == part)
-        and (r.label == NEGATIVE or r.label in library.templates)
+        for r in _scored(results, library, part)
+        if r.missed
     ]
+
+
+def _scored(results: Iterable[PhotoResult], library: Library, part: str | None
+            ) -> Iterable[PhotoResult]:
+    """The results of ``part`` (all when None) whose label can be scored: a template id or
+    negative (not, say, ambiguous stills with nothing to score them against)."""
+    return (r for r in results
+            if (part is None or r.part == part)
+            and (r.label == NEGATIVE or r.label in library.templates))
 
 
 def tally(results: Iterable[PhotoResult], library: Library, part: str | None = None) -> dict:
     """The ``eval --json`` object for one part (or all photos when ``part`` is None)."""
     stats: dict[str, LabelStats] = {}
-    for r in results:
-        if part is not None and r.part != part:
-            continue
-        if r.label != NEGATIVE and r.label not in library.templates:
-            continue  # e.g. ambiguous stills: nothing to score them against
+    for r in _scored(results, library, part):
         s = stats.setdefault(r.label, LabelStats())
         s.photos += 1
         s.found += r.found
         s.seen += r.seen
-        if r.label == NEGATIVE:
-            s.right += not r.accepted
-            s.wrong += bool(r.accepted)
-        else:
-            s.right += r.label in r.accepted
-            s.wrong += any(a != r.label for a in r.accepted)
+        s.right += r.right
+        s.wrong += r.wrong
         for a in r.accepted or ("(none)",):
             s.confusion[a] = s.confusion.get(a, 0) + 1
     return {

@@ -64,24 +64,22 @@ def test_misread_lying_body_is_looked_at_turned(detector):
     assert check(chosen, load_library()["cobra"]).in_range
 
 
-def _at(frame, **kw):
-    return replace(frame, **kw)
+def far_away(frame):
+    """The same pose at 0.4 of the size, in the middle of the frame."""
+    return replace(frame, image=0.5 + (frame.image - 0.5) * 0.4)
 
 
 def test_border_goes_on_for_a_lying_body_filling_the_frame():
     lying = make_frame("sphinx")  # spans 0.77 of the width, 4.7x wider than tall in pixels
     assert wants_border(lying, bordered=False, misses=0)
-    small = _at(lying, image=0.5 + (lying.image - 0.5) * 0.4)  # same pose, far away
-    assert not wants_border(small, bordered=False, misses=0)
+    assert not wants_border(far_away(lying), bordered=False, misses=0)
     assert not wants_border(make_frame("standing"), bordered=False, misses=0)
 
 
 def test_border_goes_off_when_upright_small_or_gone():
     assert wants_border(make_frame("sphinx"), bordered=True, misses=0)
     assert not wants_border(make_frame("standing"), bordered=True, misses=0)
-    small = make_frame("sphinx")
-    small = _at(small, image=0.5 + (small.image - 0.5) * 0.4)
-    assert not wants_border(small, bordered=True, misses=0)
+    assert not wants_border(far_away(make_frame("sphinx")), bordered=True, misses=0)
     assert wants_border(None, bordered=True, misses=3)  # a few empty frames: keep it
     assert not wants_border(None, bordered=True, misses=4)
     assert not wants_border(None, bordered=False, misses=0)

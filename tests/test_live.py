@@ -327,13 +327,19 @@ def test_record_summary_stores_an_analysed_video(library: Library, tmp_path: Pat
     assert _rows(db, "SELECT stop_reason FROM sets") == [("user_stop",)]
 
 
-def test_unwritable_history_never_stops_the_exercise(library: Library) -> None:
-    class Broken:
-        def start_session(self, *args: object) -> int:
-            from poseguide.history import HistoryError
-            raise HistoryError("disk full")
+class FailingHistory:
+    """A history whose every write fails as a full disk would."""
 
-    recorder = HistoryRecorder(Broken())  # type: ignore[arg-type]
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def start_session(self, *args: object) -> int:
+        from poseguide.history import HistoryError
+        raise HistoryError(self.message)
+
+
+def test_unwritable_history_never_stops_the_exercise(library: Library) -> None:
+    recorder = HistoryRecorder(FailingHistory("disk full"))  # type: ignore[arg-type]
     planned = lv.plan_routine(lv.single("sphinx"), library)[0][0]
     recorder.set_started(planned, datetime.now(timezone.utc))
     assert recorder.error == "disk full" and recorder.set_id is None
@@ -347,12 +353,7 @@ def test_a_session_that_could_not_be_saved_can_be_downloaded(library: Library) -
     from poseguide.session import SetSummary
     from poseguide.timer import Segment
 
-    class Full:
-        def start_session(self, *args: object) -> int:
-            from poseguide.history import HistoryError
-            raise HistoryError("database or disk is full")
-
-    recorder = HistoryRecorder(Full())  # type: ignore[arg-type]
+    recorder = HistoryRecorder(FailingHistory("database or disk is full"))  # type: ignore[arg-type]
     planned = lv.plan_routine(lv.single("sphinx"), library)[0][0]
     summary = SetSummary("sphinx", None, 30, 1, 0.0, 40.0,
                          segments=[Segment(1.0, 21.0), Segment(25.0, 37.5)])
