@@ -25,10 +25,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from posefixtures import make_frame  # noqa: E402
 
-from poseguide import overlay  # noqa: E402
-from poseguide.cli import main as cli  # noqa: E402
-from poseguide.session import ExerciseSet  # noqa: E402
-from poseguide.templates import load_library  # noqa: E402
+from poseguide.cli.main import main as cli  # noqa: E402
+from poseguide.core.session import ExerciseSet  # noqa: E402
+from poseguide.core.templates import load_library  # noqa: E402
+from poseguide.vision import overlay  # noqa: E402
 
 
 def soak(minutes: float) -> dict:

@@ -12,7 +12,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from poseguide.media import letterbox, load_photo
+from poseguide.vision.media import letterbox, load_photo
 
 ROOT = Path(__file__).resolve().parent.parent
 POSEDATA = Path(os.environ.get("POSEGUIDE_POSEDATA", ROOT.parent / "shared" / "posedata"))

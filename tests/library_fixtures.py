@@ -14,7 +14,7 @@ from dataclasses import replace
 import numpy as np
 from posefixtures import HEAD, POSES, make_frame
 
-from poseguide.landmarks import INDEX, N_LANDMARKS, PoseFrame
+from poseguide.core.landmarks import INDEX, N_LANDMARKS, PoseFrame
 
 Points = dict[str, tuple[float, float]]
 

@@ -11,9 +11,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from realdata import SPHINX, STANDING, letterbox  # noqa: E402
 
-from poseguide import live as lv  # noqa: E402
+from poseguide.core.templates import load_library  # noqa: E402
 from poseguide.history import History  # noqa: E402
-from poseguide.templates import load_library  # noqa: E402
+from poseguide.live import recorder as lv_recorder  # noqa: E402
+from poseguide.live import routine as lv_routine
+from poseguide.live import session as lv_session
 
 
 def main() -> None:
@@ -21,8 +23,8 @@ def main() -> None:
     library = load_library()
     frames = [letterbox(posedata / SPHINX), letterbox(posedata / STANDING)]
     history = History(db)
-    session = lv.LiveSession(lv.single("sphinx"), library, lv.HistoryRecorder(history),
-                             setup=False)
+    recorder = lv_recorder.HistoryRecorder(history)
+    session = lv_session.LiveSession(lv_routine.single("sphinx"), library, recorder, setup=False)
     t = 0.0
     print("ready", flush=True)
     while True:

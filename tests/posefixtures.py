@@ -11,7 +11,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from poseguide.landmarks import INDEX, N_LANDMARKS, PoseFrame
+from poseguide.core.landmarks import INDEX, N_LANDMARKS, PoseFrame
 
 HEAD = ("nose", "left_eye_inner", "left_eye", "left_eye_outer", "right_eye_inner", "right_eye",
         "right_eye_outer", "left_ear", "right_ear", "mouth_left", "mouth_right")

@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 import pytest
 
-from poseguide import media
+from poseguide.vision import media
 
 POSEDATA = Path(os.environ.get("POSEGUIDE_POSEDATA",
                                Path(__file__).resolve().parents[2] / "shared" / "posedata"))

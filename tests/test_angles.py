@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from posefixtures import make_frame
 
-from poseguide import angles
-from poseguide.silhouette import back_curvature
+from poseguide.core import angles
+from poseguide.core.silhouette import back_curvature
 
 P = np.array
 
@@ -73,7 +73,7 @@ def test_side_on_ratio_tells_side_from_front():
     assert angles.side_on_ratio(make_frame("sphinx")) < 0.3
     f = make_frame("standing")
     image = f.image.copy()
-    from poseguide.landmarks import INDEX
+    from poseguide.core.landmarks import INDEX
 
     image[INDEX["right_shoulder"]] = image[INDEX["left_shoulder"]] + [0.2, 0]
     image[INDEX["right_hip"]] = image[INDEX["left_hip"]] + [0.15, 0]
@@ -85,7 +85,7 @@ def test_side_on_ratio_tells_side_from_front():
 def test_back_curvature_sign(curve, sign):
     f = make_frame("tabletop", back_curve=curve)
     px = f.pixels()
-    from poseguide.landmarks import INDEX
+    from poseguide.core.landmarks import INDEX
 
     s = (px[INDEX["left_shoulder"]] + px[INDEX["right_shoulder"]]) / 2
     h = (px[INDEX["left_hip"]] + px[INDEX["right_hip"]]) / 2
@@ -101,7 +101,7 @@ def test_back_curvature_of_tiny_back_is_nan():
 
 
 def test_silhouette_cut_by_the_picture_edge_is_not_taken_as_body():
-    from poseguide.silhouette import contour_heights
+    from poseguide.core.silhouette import contour_heights
 
     mask = np.zeros((100, 200), np.float32)
     mask[0:60, 0:80] = 1.0  # near the shoulder the body runs off the top of the picture

@@ -26,7 +26,7 @@ from pathlib import Path
 import fakecam
 import pytest
 
-from poseguide import safety
+from poseguide.live import safety
 
 pytestmark = pytest.mark.browser
 

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 from posefixtures import make_frame
 
-from poseguide import checker
-from poseguide.checker import CANNOT_SEE, IN_RANGE, NO_PERSON, OUT_OF_RANGE, WRONG_VIEW, check
-from poseguide.landmarks import INDEX
-from poseguide.templates import load_library
+from poseguide.core import checker
+from poseguide.core.checker import CANNOT_SEE, IN_RANGE, NO_PERSON, OUT_OF_RANGE, WRONG_VIEW, check
+from poseguide.core.landmarks import INDEX
+from poseguide.core.templates import load_library
 
 LIB = load_library()
 

@@ -7,8 +7,8 @@ import sys
 import pytest
 from realdata import POSEDATA, SPHINX, needs_posedata
 
-from poseguide.cli import main
-from poseguide.templates import DEFAULT_DIR
+from poseguide.cli.main import main
+from poseguide.core.templates import DEFAULT_DIR
 
 
 def run(capsys, *argv):
@@ -88,7 +88,7 @@ def test_malformed_template_file_is_an_error_for_the_command(capsys, tmp_path):
 
 
 def test_console_script_runs_without_traceback(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "poseguide.cli", "check", str(tmp_path / "x.png")],
+    proc = subprocess.run([sys.executable, "-m", "poseguide", "check", str(tmp_path / "x.png")],
                           capture_output=True, text=True)
     assert proc.returncode == 2
     assert proc.stderr.strip().endswith("x.png: no such file")
@@ -111,7 +111,7 @@ def test_check_photo_prints_values_and_verdict(capsys):
 
 @needs_posedata
 def test_template_from_photo_centres_ranges_and_loads(capsys, tmp_path):
-    from poseguide.templates import load_library, load_template
+    from poseguide.core.templates import load_library, load_template
 
     out = tmp_path / "my_sphinx.toml"
     argv = ["template", "from-photo", str(POSEDATA / SPHINX), "--id", "my_sphinx",

@@ -5,11 +5,11 @@ import numpy as np
 import pytest
 from realdata import POSEDATA, SPHINX, letterbox, needs_posedata
 
-from poseguide.checker import NO_PERSON
-from poseguide.crowd import CrowdWatch
-from poseguide.detector import PoseDetector
-from poseguide.processor import FrameProcessor
-from poseguide.templates import load_library
+from poseguide.core.checker import NO_PERSON
+from poseguide.core.templates import load_library
+from poseguide.vision.crowd import CrowdWatch
+from poseguide.vision.detector import PoseDetector
+from poseguide.vision.processor import FrameProcessor
 
 pytestmark = needs_posedata
 STANDING_A = "negative/getyourasanamat__mountain_file1.jpeg"

@@ -7,10 +7,10 @@ import pytest
 from posefixtures import make_frame
 from realdata import POSEDATA, SPHINX, STANDING, needs_posedata
 
-from poseguide.checker import check
-from poseguide.detector import BODY, PoseDetector, _inside_silhouette, _lying, wants_border
-from poseguide.media import letterbox, load_photo
-from poseguide.templates import load_library
+from poseguide.core.checker import check
+from poseguide.core.templates import load_library
+from poseguide.vision.detector import BODY, PoseDetector, _inside_silhouette, _lying, wants_border
+from poseguide.vision.media import letterbox, load_photo
 
 # A deep cobra with the head thrown back: the direct looks put hips and knees off the body.
 MISREAD_COBRA = "cobra/virtualyogatrainer__1-0.png"

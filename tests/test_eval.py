@@ -7,8 +7,8 @@ hash of the file name) was held out. Both parts are printed; the floors apply to
 import pytest
 from realdata import POSEDATA, needs_posedata
 
-from poseguide.evaluation import evaluate, photo_detector, tally, video_detector
-from poseguide.templates import load_library
+from poseguide.core.templates import load_library
+from poseguide.offline.evaluation import evaluate, photo_detector, tally, video_detector
 
 pytestmark = needs_posedata
 

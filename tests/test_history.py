@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from poseguide import history as history_mod
+from poseguide.cli.history import add_history_parser, run_history
 from poseguide.history import SCHEMA_VERSION, History, HistoryError, default_db_path
-from poseguide.history_cli import add_history_parser, run_history
+from poseguide.history import schema as history_mod
 
 UTC = timezone.utc
 
@@ -754,7 +754,7 @@ def test_cli_rejects_bad_options(capsys):
 
 
 def _page(db_path: str) -> None:
-    from poseguide.page_history import render
+    from poseguide.ui.history import render
 
     render(db_path)
 

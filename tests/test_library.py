@@ -4,8 +4,8 @@ the same way when the picture is mirrored, and sided stretches work on either si
 import pytest
 from library_fixtures import pose_frame
 
-from poseguide.checker import OUT_OF_RANGE, check
-from poseguide.templates import DEFAULT_DIR, load_library
+from poseguide.core.checker import OUT_OF_RANGE, check
+from poseguide.core.templates import DEFAULT_DIR, load_library
 
 LIB = load_library()
 POSE_IDS = sorted(t.id for t in LIB.poses())

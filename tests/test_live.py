@@ -14,22 +14,19 @@ import fakecam
 import numpy as np
 import pytest
 
-from poseguide import live as lv
+from poseguide.core.session import SetSummary
+from poseguide.core.templates import Library, load_library
+from poseguide.core.timer import CUE, Event, Segment
 from poseguide.history import History
-from poseguide.live import (
-    EXERCISE,
-    REST,
-    SETUP,
-    FrameClock,
-    HistoryRecorder,
-    LiveSession,
-    Routine,
-    RoutineRunner,
-    Step,
-)
-from poseguide.session import SetSummary
-from poseguide.templates import Library, load_library
-from poseguide.timer import CUE, Event, Segment
+from poseguide.live import clock as lv_clock
+from poseguide.live import recorder as lv_recorder
+from poseguide.live import routine as lv_routine
+from poseguide.live import session as lv_session
+from poseguide.live import state as lv_state
+from poseguide.live.clock import FrameClock
+from poseguide.live.recorder import HistoryRecorder
+from poseguide.live.routine import EXERCISE, REST, SETUP, Routine, RoutineRunner, Step
+from poseguide.live.session import LiveSession
 
 FPS = 15.0
 
@@ -69,7 +66,7 @@ def _rows(db: Path, sql: str) -> list[tuple]:
 
 def test_basic_routine_skips_missing_templates_with_a_note(library: Library) -> None:
     lib = _without(library, "knee_to_chest", "seated_twist", "pelvic_tilt")
-    plan, notes = lv.plan_routine(lv.BASIC_ROUTINE, lib)
+    plan, notes = lv_routine.plan_routine(lv_routine.BASIC_ROUTINE, lib)
     assert [p.template.id for p in plan] == ["childs_pose", "cat_cow"]
     assert plan[0].template.target.hold_s == 60
     assert plan[1].template.target.reps == 15
@@ -80,18 +77,18 @@ def test_basic_routine_skips_missing_templates_with_a_note(library: Library) -> 
 
 def test_two_per_side_alternates_left_and_right(library: Library) -> None:
     lib = _with_fake(_without(library, "knee_to_chest"), "knee_to_chest", per_side=False)
-    plan, _ = lv.plan_routine(lv.BASIC_ROUTINE, lib)
+    plan, _ = lv_routine.plan_routine(lv_routine.BASIC_ROUTINE, lib)
     knee = [(p.side, p.number) for p in plan if p.template.id == "knee_to_chest"]
     assert knee == [("left", 3), ("right", 4), ("left", 5), ("right", 6)]
     assert plan[2].label == "Knee to chest, left side" and plan[2].total == len(plan)
     routine = Routine("r", (Step("knee_to_chest", hold_s=20, reps=2),))
-    assert lv.plan_routine(routine, lib)[0][0].target_text == "2 holds of 20 s"
+    assert lv_routine.plan_routine(routine, lib)[0][0].target_text == "2 holds of 20 s"
 
 
 def test_runner_moves_through_setup_sets_and_rests(library: Library) -> None:
-    routine = lv.custom(["sphinx", "cobra", "cat_cow"])
+    routine = lv_routine.custom(["sphinx", "cobra", "cat_cow"])
     r = RoutineRunner(routine, library, rest_s=10)
-    assert r.phase == lv.IDLE and r.serial == 0
+    assert r.phase == lv_routine.IDLE and r.serial == 0
     assert "Camera check" in r.begin(0)[0] and r.phase == SETUP
     said = r.setup_ok(1)
     assert r.phase == EXERCISE and r.serial == 1 and r.current.template.id == "sphinx"
@@ -109,14 +106,14 @@ def test_runner_moves_through_setup_sets_and_rests(library: Library) -> None:
     r.repeat(36)  # start cat-cow again
     assert r.current.template.id == "cat_cow" and r.serial == 4
     said = r.set_done(60)
-    assert r.phase == lv.DONE and "complete" in said[-1]
+    assert r.phase == lv_routine.DONE and "complete" in said[-1]
     r.repeat(61)  # after the end: the last exercise once more
     assert r.phase == EXERCISE and r.current.template.id == "cat_cow" and r.serial == 5
-    assert r.stop(62) == ["Stopped"] and r.phase == lv.STOPPED
+    assert r.stop(62) == ["Stopped"] and r.phase == lv_routine.STOPPED
 
 
 def test_runner_skip_during_rest_skips_the_next_set(library: Library) -> None:
-    r = RoutineRunner(lv.custom(["sphinx", "cobra", "cat"]), library, rest_s=5, setup=False)
+    r = RoutineRunner(lv_routine.custom(["sphinx", "cobra", "cat"]), library, rest_s=5, setup=False)
     r.begin(0)
     r.set_done(10)
     assert r.current.template.id == "cobra"
@@ -127,7 +124,7 @@ def test_runner_skip_during_rest_skips_the_next_set(library: Library) -> None:
 def test_runner_with_nothing_to_do_is_done(library: Library) -> None:
     r = RoutineRunner(Routine("none", (Step("pelvic_tilt"),)),
                       _without(library, "pelvic_tilt"))
-    assert r.phase == lv.DONE and r.plan == [] and r.notes
+    assert r.phase == lv_routine.DONE and r.plan == [] and r.notes
 
 
 # --------------------------------------------------------------------------- pure: clock
@@ -141,7 +138,7 @@ def test_frame_clock_drops_stale_frames_and_survives_a_restart() -> None:
     assert clock.normalize(100.5, 0.6) is None  # same frame time again: stale
     assert clock.wall(100.5) == start + timedelta(seconds=0.5)
     t = clock.normalize(3.0, 0.7)  # a new stream starts its timestamps again
-    assert t is not None and t >= 100.5 + lv.RESTART_GAP_S
+    assert t is not None and t >= 100.5 + lv_clock.RESTART_GAP_S
     assert clock.normalize(3.1, 0.8) == pytest.approx(t + 0.1)
 
 
@@ -149,7 +146,7 @@ def test_frame_clock_drops_stale_frames_and_survives_a_restart() -> None:
 
 
 def _feed(session: LiveSession, frame: np.ndarray, start: float, seconds: float
-          ) -> tuple[float, list[lv.Snapshot]]:
+          ) -> tuple[float, list[lv_state.Snapshot]]:
     """Frames at FPS with fake timestamps (also used as the monotonic clock)."""
     snaps = []
     t = start
@@ -167,7 +164,7 @@ def test_callback_times_in_form_frames_and_pauses_out_of_form(
     in_form, out_of_form = photos
     db = tmp_path / "history.sqlite3"
     with History(db) as history:
-        session = LiveSession(lv.single("sphinx"), library, HistoryRecorder(history, 3),
+        session = LiveSession(lv_routine.single("sphinx"), library, HistoryRecorder(history, 3),
                               setup_ok_s=0.5)
         session.mark_connecting(-0.25)
         first = session.process(in_form.copy(), 0.0, now=0.0)
@@ -194,14 +191,14 @@ def test_callback_times_in_form_frames_and_pauses_out_of_form(
         assert len(holds) == 1 and holds[0][0] == pytest.approx(held_before, abs=0.1)
 
         kinds = [e.kind for e in session.state.drain()]
-        assert lv.TONE_START in kinds and lv.SAY in kinds
+        assert lv_state.TONE_START in kinds and lv_state.SAY in kinds
 
         done = session.stop()
         assert done is not None and done.reason == "user_stop"
         assert isinstance(done.summary, SetSummary)
         assert done.summary.held == pytest.approx(held_before, abs=0.1)
         assert done.summary.best_hold == pytest.approx(held_before, abs=0.1)
-        assert session.state.read().phase == lv.STOPPED
+        assert session.state.read().phase == lv_routine.STOPPED
         passed = session.process(in_form.copy(), t + 1, now=t + 1)
         assert session.state.read().held == pytest.approx(held_before, abs=0.1)
         assert not np.array_equal(passed, in_form)  # labelled "Stopped", not analysed
@@ -224,13 +221,13 @@ def test_target_reached_moves_to_the_next_set_after_a_rest(
                               setup=False)
         _, snaps = _feed(session, in_form, 0.0, 7.0)
         phases = [s.phase for s in snaps]
-        assert phases[0] == EXERCISE and REST in phases and phases[-1] == lv.DONE
+        assert phases[0] == EXERCISE and REST in phases and phases[-1] == lv_routine.DONE
         assert [f.reason for f in session.finished] == ["completed", "completed"]
         assert session.finished[0].summary.held >= 2.0
         events = session.state.drain()
-        assert [e.kind for e in events].count(lv.TONE_TARGET) == 2
+        assert [e.kind for e in events].count(lv_state.TONE_TARGET) == 2
         texts = [e.text for e in events]
-        assert lv.TARGET_WORDS in texts and any("Rest for 1 seconds" in x for x in texts)
+        assert lv_state.TARGET_WORDS in texts and any("Rest for 1 seconds" in x for x in texts)
         assert [e.seq for e in events] == sorted(e.seq for e in events)
         assert _rows(db, "SELECT stop_reason FROM sets") == [("completed",), ("completed",)]
         assert _rows(db, "SELECT ended_at IS NOT NULL FROM sessions") == [(1,)]
@@ -240,7 +237,7 @@ def test_target_reached_moves_to_the_next_set_after_a_rest(
 def test_pause_stops_the_clock_and_stale_frames_are_passed_through(
         library: Library, photos: tuple[np.ndarray, np.ndarray]) -> None:
     in_form, _ = photos
-    session = LiveSession(lv.single("sphinx"), library, setup=False)
+    session = LiveSession(lv_routine.single("sphinx"), library, setup=False)
     t, _ = _feed(session, in_form, 0.0, 2.0)
     frames = session.state.read().frames
     stale = in_form.copy()
@@ -259,7 +256,7 @@ def test_pause_stops_the_clock_and_stale_frames_are_passed_through(
 def test_skip_and_repeat_end_the_set_in_progress(
         library: Library, photos: tuple[np.ndarray, np.ndarray]) -> None:
     in_form, _ = photos
-    session = LiveSession(lv.custom(["sphinx", "cobra"]), library, setup=False)
+    session = LiveSession(lv_routine.custom(["sphinx", "cobra"]), library, setup=False)
     t, _ = _feed(session, in_form, 0.0, 1.0)
     session.skip()
     assert [f.reason for f in session.finished] == ["skipped"]
@@ -277,10 +274,10 @@ def test_skip_and_repeat_end_the_set_in_progress(
 @pytest.mark.realdata
 def test_webrtc_callback_converts_av_frames(
         library: Library, photos: tuple[np.ndarray, np.ndarray]) -> None:
-    from poseguide.page_exercise import _callback
+    from poseguide.ui.exercise import _callback
 
     in_form, _ = photos
-    session = LiveSession(lv.single("sphinx"), library, setup=False)
+    session = LiveSession(lv_routine.single("sphinx"), library, setup=False)
     callback = _callback(session)
     for i in range(3):
         frame = av.VideoFrame.from_ndarray(in_form.copy(), format="bgr24")
@@ -295,31 +292,31 @@ def test_webrtc_callback_converts_av_frames(
 
 
 def test_state_events_are_handed_out_once_and_bounded() -> None:
-    state = lv.LiveState()
-    for i in range(lv.MAX_EVENTS + 5):
-        state.push(lv.SAY, f"{i}")
+    state = lv_state.LiveState()
+    for i in range(lv_state.MAX_EVENTS + 5):
+        state.push(lv_state.SAY, f"{i}")
     events = state.drain()
-    assert len(events) == lv.MAX_EVENTS and events[-1].text == f"{lv.MAX_EVENTS + 4}"
+    assert len(events) == lv_state.MAX_EVENTS and events[-1].text == f"{lv_state.MAX_EVENTS + 4}"
     assert state.drain() == []
 
 
 def test_sound_script_embeds_events_safely() -> None:
-    from poseguide.page_exercise import sound_html
+    from poseguide.ui.exercise import sound_html
 
-    html = sound_html([lv.SoundEvent(7, lv.SAY, "</script><b>x")], "abcd")
+    html = sound_html([lv_state.SoundEvent(7, lv_state.SAY, "</script><b>x")], "abcd")
     assert "</script><b>" not in html and '"abcd"' in html and '"seq": 7' in html
     assert "speechSynthesis" in html and "createOscillator" in html
 
 
 def test_record_summary_stores_an_analysed_video(library: Library, tmp_path: Path) -> None:
     db = tmp_path / "h.sqlite3"
-    planned = lv.plan_routine(lv.single("sphinx"), library)[0][0]
+    planned = lv_routine.plan_routine(lv_routine.single("sphinx"), library)[0][0]
     summary = SetSummary("sphinx", None, 30, 1, 0.0, 12.0,
                          segments=[Segment(1.0, 4.0), Segment(6.0, 11.0)],
                          events=[Event(CUE, 5.0, "Lift your chest a little")])
     now = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
     with History(db) as history:
-        done = lv.record_summary(HistoryRecorder(history), planned, summary,
+        done = lv_recorder.record_summary(HistoryRecorder(history), planned, summary,
                                  lambda t: now + timedelta(seconds=t), "user_stop")
     assert done.set_id is not None
     assert _rows(db, "SELECT seconds FROM holds ORDER BY start_at") == [(3.0,), (5.0,)]
@@ -340,7 +337,7 @@ class FailingHistory:
 
 def test_unwritable_history_never_stops_the_exercise(library: Library) -> None:
     recorder = HistoryRecorder(FailingHistory("disk full"))  # type: ignore[arg-type]
-    planned = lv.plan_routine(lv.single("sphinx"), library)[0][0]
+    planned = lv_routine.plan_routine(lv_routine.single("sphinx"), library)[0][0]
     recorder.set_started(planned, datetime.now(timezone.utc))
     assert recorder.error == "disk full" and recorder.set_id is None
     recorder.hold(datetime.now(timezone.utc), datetime.now(timezone.utc))  # no-op, no raise
@@ -349,16 +346,16 @@ def test_unwritable_history_never_stops_the_exercise(library: Library) -> None:
 def test_a_session_that_could_not_be_saved_can_be_downloaded(library: Library) -> None:
     import json
 
-    from poseguide.page_exercise import session_json
-    from poseguide.session import SetSummary
-    from poseguide.timer import Segment
+    from poseguide.core.session import SetSummary
+    from poseguide.core.timer import Segment
+    from poseguide.ui.exercise import session_json
 
     recorder = HistoryRecorder(FailingHistory("database or disk is full"))  # type: ignore[arg-type]
-    planned = lv.plan_routine(lv.single("sphinx"), library)[0][0]
+    planned = lv_routine.plan_routine(lv_routine.single("sphinx"), library)[0][0]
     summary = SetSummary("sphinx", None, 30, 1, 0.0, 40.0,
                          segments=[Segment(1.0, 21.0), Segment(25.0, 37.5)])
     now = datetime.now(timezone.utc)
-    finished = lv.record_summary(recorder, planned, summary, lambda t: now, "completed")
+    finished = lv_recorder.record_summary(recorder, planned, summary, lambda t: now, "completed")
     assert recorder.error == "database or disk is full" and finished.set_id is None
     kept = json.loads(session_json([finished]))
     assert kept[0]["held_s"] == 32.5 and kept[0]["best_hold_s"] == 20.0
@@ -367,10 +364,10 @@ def test_a_session_that_could_not_be_saved_can_be_downloaded(library: Library) -
 
 
 def test_longer_target_suggested_after_holds_past_it(library: Library, tmp_path: Path) -> None:
-    from poseguide.session import SetSummary
-    from poseguide.timer import Segment
+    from poseguide.core.session import SetSummary
+    from poseguide.core.timer import Segment
 
-    planned = lv.plan_routine(lv.single("sphinx"), library)[0][0]
+    planned = lv_routine.plan_routine(lv_routine.single("sphinx"), library)[0][0]
     with History(tmp_path / "h.sqlite3") as history:
         recorder = HistoryRecorder(history)
         finished = []
@@ -378,14 +375,14 @@ def test_longer_target_suggested_after_holds_past_it(library: Library, tmp_path:
             now = datetime.now(timezone.utc) - timedelta(days=2 - day)
             summary = SetSummary("sphinx", None, 30, 1, 0.0, 40.0,
                                  segments=[Segment(2.0, 35.0)], target_met=True)
-            finished.append(lv.record_summary(recorder, planned, summary,
+            finished.append(lv_recorder.record_summary(recorder, planned, summary,
                                               lambda t, now=now: now + timedelta(seconds=t),
                                               "completed"))
             recorder = HistoryRecorder(history)
-        tips = lv.target_suggestions(history, finished)
+        tips = lv_recorder.target_suggestions(history, finished)
     assert tips == ["Sphinx: your last holds all passed 30 s. Try 40 s next time "
                     "(the guides go up to 60 s)."]
-    assert lv.target_suggestions(None, finished) == []
+    assert lv_recorder.target_suggestions(None, finished) == []
 
 
 @pytest.mark.realdata
@@ -403,7 +400,7 @@ def test_a_live_set_writes_no_frame_to_disk(library: Library, photos, tmp_path: 
     monkeypatch.setattr(tempfile, "tempdir", None)
     in_form, out_of_form = photos
     with History(work / "history.sqlite3") as history:
-        session = LiveSession(lv.single("sphinx"), library, HistoryRecorder(history),
+        session = LiveSession(lv_routine.single("sphinx"), library, HistoryRecorder(history),
                               setup=False)
         t = 0.0
         for frame in [in_form] * 30 + [out_of_form] * 30:
@@ -420,15 +417,15 @@ def test_camera_lost_mid_set_ends_it_and_keeps_what_was_held(
     in_form, _ = photos
     db = tmp_path / "history.sqlite3"
     with History(db) as history:
-        session = LiveSession(lv.single("sphinx"), library, HistoryRecorder(history),
+        session = LiveSession(lv_routine.single("sphinx"), library, HistoryRecorder(history),
                               setup=False)
         t = 0.0
         for _ in range(45):  # 3 s in form, then the camera goes away
             session.process(in_form.copy(), t, now=t)
             t += 1 / FPS
         snap = session.state.read()
-        assert not lv.camera_lost(snap, t + 1.0)
-        assert lv.camera_lost(snap, t + lv.CAMERA_LOST_S + 0.1)
+        assert not lv_session.camera_lost(snap, t + 1.0)
+        assert lv_session.camera_lost(snap, t + lv_session.CAMERA_LOST_S + 0.1)
         done = session.stop("camera_lost")
     assert done is not None and done.summary.held == pytest.approx(2.9, abs=0.2)
     assert _rows(db, "SELECT stop_reason FROM sets") == [("camera_lost",)]

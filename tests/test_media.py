@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from poseguide.media import MAX_SIDE, MediaError, iter_video, load_photo, probe_video
+from poseguide.vision.media import MAX_SIDE, MediaError, iter_video, load_photo, probe_video
 
 
 def _photo(tmp_path, name, image, **save):

@@ -26,7 +26,7 @@ if os.environ.get("AUDIT_PROBE"):  # the control: prove the hook sees a lookup
         pass
 sys.argv = ["poseguide"] + sys.argv[1:]
 try:
-    runpy.run_module("poseguide.cli", run_name="__main__")
+    runpy.run_module("poseguide.cli.main", run_name="__main__")
 except SystemExit as exc:
     code = exc.code
 else:

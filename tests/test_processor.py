@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from realdata import POSEDATA, SPHINX, letterbox, needs_posedata
 
-from poseguide.processor import BACKLIT, TOO_DARK, FrameProcessor, lighting_hint
-from poseguide.templates import load_library
+from poseguide.core.templates import load_library
+from poseguide.vision.processor import BACKLIT, TOO_DARK, FrameProcessor, lighting_hint
 
 LIB = load_library()
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from poseguide import safety
+from poseguide.live import safety
 
 
 @pytest.mark.parametrize(("stops", "warn"), [(0, False), (1, False), (2, True), (5, True)])

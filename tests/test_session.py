@@ -5,9 +5,9 @@ import math
 import pytest
 from posefixtures import POSES, make_frame
 
-from poseguide.session import ExerciseSet
-from poseguide.templates import load_library
-from poseguide.timer import BOUNCING, CUE, REP, TARGET, TOO_FAST
+from poseguide.core.session import ExerciseSet
+from poseguide.core.templates import load_library
+from poseguide.core.timer import BOUNCING, CUE, REP, TARGET, TOO_FAST
 
 LIB = load_library()
 DT = 1 / 30

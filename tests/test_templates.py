@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from poseguide.templates import DEFAULT_DIR, TemplateError, load_library, load_template
+from poseguide.core.templates import DEFAULT_DIR, TemplateError, load_library, load_template
 
 GOOD = (DEFAULT_DIR / "sphinx.toml").read_text()
 

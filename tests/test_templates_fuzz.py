@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from poseguide.templates import DEFAULT_DIR, TemplateError, load_library, parse_template
+from poseguide.core.templates import DEFAULT_DIR, TemplateError, load_library, parse_template
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from poseguide.timer import (
+from poseguide.core.timer import (
     BOUNCING,
     HOLD_START,
     PAUSED,

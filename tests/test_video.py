@@ -3,8 +3,8 @@
 import pytest
 from realdata import POSEDATA, SPHINX, STANDING, clip_frames, needs_posedata, write_clip
 
-from poseguide.analysis import analyze_many, analyze_video
-from poseguide.templates import load_library
+from poseguide.core.templates import load_library
+from poseguide.offline.analysis import analyze_many, analyze_video
 
 LIB = load_library()
 pytestmark = needs_posedata

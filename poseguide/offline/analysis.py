@@ -12,11 +12,11 @@ from pathlib import Path
 
 import cv2
 
-from poseguide.detector import PoseDetector
-from poseguide.media import MediaError, iter_video, probe_video
-from poseguide.processor import FrameProcessor, needs_mask
-from poseguide.session import ExerciseSet, SetSummary
-from poseguide.templates import Library, Template
+from poseguide.core.session import ExerciseSet, SetSummary
+from poseguide.core.templates import Library, Template
+from poseguide.vision.detector import PoseDetector
+from poseguide.vision.media import MediaError, iter_video, probe_video
+from poseguide.vision.processor import FrameProcessor, needs_mask
 
 ANALYZE_FPS = 15.0
 

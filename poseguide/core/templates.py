@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +18,10 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from poseguide.landmarks import INDEX
+from poseguide.core.landmarks import INDEX
 
-DEFAULT_DIR = Path(__file__).resolve().parent.parent / "reference_poses"
+# The shipped templates: the repository's reference_poses/, installed as package data.
+DEFAULT_DIR = Path(str(resources.files("poseguide.reference_poses")))
 MEASURES = {"joint": 3, "elevation": 2, "ratio": 4, "tilt": 4, "curve": 2}
 WORKING_SIDES = ("facing", "best")
 LIMITS = {"joint": (0.0, 180.0), "elevation": (-90.0, 90.0), "ratio": (0.0, 20.0),

@@ -11,7 +11,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from poseguide.landmarks import N_LANDMARKS, PoseFrame
+from poseguide.core.landmarks import N_LANDMARKS, PoseFrame
 
 Mode = Literal["video", "photo"]
 BORDER = 0.25  # of width/height added on each side: photo mode's second look, lying bodies

@@ -9,10 +9,10 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from poseguide import angles
-from poseguide.landmarks import BONES, INDEX
-from poseguide.session import FrameResult
-from poseguide.silhouette import FRACTIONS, contour_heights
+from poseguide.core import angles
+from poseguide.core.landmarks import BONES, INDEX
+from poseguide.core.session import FrameResult
+from poseguide.core.silhouette import FRACTIONS, contour_heights
 
 GREEN = (80, 200, 80)
 AMBER = (0, 170, 255)

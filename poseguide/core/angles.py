@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from poseguide.landmarks import INDEX, PoseFrame
+from poseguide.core.landmarks import INDEX, PoseFrame
 
 SIDES = ("left", "right")
 # Landmarks whose visibility and nearness decide which side faces the camera.

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from poseguide import checker
-from poseguide.checker import Verdict
-from poseguide.landmarks import PoseFrame
-from poseguide.smoothing import OneEuro
-from poseguide.templates import Library, Template
-from poseguide.timer import CUE, BounceDetector, Event, HoldTimer, RepCounter, Segment
+from poseguide.core import checker
+from poseguide.core.checker import Verdict
+from poseguide.core.landmarks import PoseFrame
+from poseguide.core.smoothing import OneEuro
+from poseguide.core.templates import Library, Template
+from poseguide.core.timer import CUE, BounceDetector, Event, HoldTimer, RepCounter, Segment
 
 CUE_AFTER_S = 1.0  # a correction must persist this long before it is spoken
 CUE_COOLDOWN_S = 6.0  # at most one spoken cue per this many seconds

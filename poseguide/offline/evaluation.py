@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from poseguide.checker import Verdict, check, visibility_problem, working_side
-from poseguide.landmarks import PoseFrame
-from poseguide.media import PHOTO_SUFFIXES, MediaError, letterbox, load_photo
-from poseguide.templates import Library
+from poseguide.core.checker import Verdict, check, visibility_problem, working_side
+from poseguide.core.landmarks import PoseFrame
+from poseguide.core.templates import Library
+from poseguide.vision.media import PHOTO_SUFFIXES, MediaError, letterbox, load_photo
 
 NEGATIVE = "negative"
 PARTS = ("dev", "test")
@@ -159,7 +159,7 @@ def evaluate(
 
 def photo_detector(segmentation: bool = True) -> Callable[[Path], PoseFrame | None]:
     """A detect function for photos: static mode, one model reused across photos."""
-    from poseguide.detector import PoseDetector
+    from poseguide.vision.detector import PoseDetector
 
     detector = PoseDetector("photo", segmentation=segmentation)
 
@@ -177,7 +177,7 @@ def video_detector(segmentation: bool = True) -> Callable[[Path], PoseFrame | No
     """A detect function that shows each photo to the live path (video mode, tracking) as a
     webcam would at the start of a session: letterboxed to 640x480 and held for 6 frames
     (0.2 s at 30 fps); the last frame is judged."""
-    from poseguide.detector import PoseDetector
+    from poseguide.vision.detector import PoseDetector
 
     detector = PoseDetector("video", segmentation=segmentation)
 

@@ -8,126 +8,47 @@ touched; callers get a `HistoryError` and keep their data in memory instead.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import math
 import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 
+from poseguide.history import export, reports, schema
+from poseguide.history.export import CSV_FIELDS
+from poseguide.history.progression import PROGRESS_WINDOW_DAYS, longer_target
+from poseguide.history.records import (
+    SIDES,
+    STOP_REASONS,
+    Correction,
+    DaySummary,
+    HistoryError,
+    Hold,
+    PersonalBest,
+    Rep,
+    SessionRecord,
+    SessionSummary,
+    SetRecord,
+    WeekSummary,
+    _dt,
+    _maybe_dt,
+    _not_before,
+    _note,
+    _pain,
+    _seconds,
+    _text,
+    _ts,
+)
 from poseguide.paths import data_dir
 
-__all__ = [
-    "BUSY_TIMEOUT_S",
-    "MIGRATIONS",
-    "SCHEMA_VERSION",
-    "STOP_REASONS",
-    "Correction",
-    "DaySummary",
-    "ExerciseTotals",
-    "History",
-    "HistoryError",
-    "Hold",
-    "PersonalBest",
-    "Rep",
-    "SessionRecord",
-    "SessionSummary",
-    "SetRecord",
-    "WeekSummary",
-    "default_db_path",
-    "exercise_totals",
-    "summarize_session",
-]
-
-STOP_REASONS = ("completed", "user_stop", "sharp_pain", "camera_lost", "skipped")
-SIDES = ("left", "right")
 # Concurrent writers (the camera thread, the page, a second tab) wait this long for the lock.
 # Generous because SQLite's busy wait is not fair: a writer committing back to back can keep
 # another waiting until it is done. Real writes are one short transaction per finished hold.
 BUSY_TIMEOUT_S = 30.0
-# Frame timing means a 30 s hold that completed may be recorded as 29.9 s.
-TARGET_TOLERANCE_S = 0.5
-# Adaptive targets: this many consecutive recent sets with a hold past the target...
-PROGRESS_AFTER_SETS = 3
-# ...within this many days, lead to a target this much longer (rounded to PROGRESS_STEP_S).
-PROGRESS_WINDOW_DAYS = 14
-PROGRESS_FACTOR = 1.25
-PROGRESS_STEP_S = 5
-
 _SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
-class HistoryError(Exception):
-    """The history database cannot be used; the message names the file and the reason."""
-
-
-# --------------------------------------------------------------------------- schema
-
-
-def _migrate_0_to_1(conn: sqlite3.Connection) -> None:
-    """Create the initial schema."""
-    stop_reasons = ", ".join(f"'{r}'" for r in STOP_REASONS)
-    statements = [
-        """CREATE TABLE sessions (
-            id INTEGER PRIMARY KEY,
-            started_at TEXT NOT NULL,
-            ended_at TEXT,
-            pain_before INTEGER CHECK (pain_before BETWEEN 0 AND 10),
-            pain_after INTEGER CHECK (pain_after BETWEEN 0 AND 10),
-            note TEXT
-        )""",
-        f"""CREATE TABLE sets (
-            id INTEGER PRIMARY KEY,
-            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-            exercise TEXT NOT NULL,
-            side TEXT CHECK (side IN ('left', 'right')),
-            target_s REAL,
-            target_reps INTEGER,
-            started_at TEXT NOT NULL,
-            ended_at TEXT,
-            stop_reason TEXT CHECK (stop_reason IN ({stop_reasons})),
-            sharp_pain INTEGER NOT NULL DEFAULT 0 CHECK (sharp_pain IN (0, 1))
-        )""",
-        """CREATE TABLE holds (
-            id INTEGER PRIMARY KEY,
-            set_id INTEGER NOT NULL REFERENCES sets(id) ON DELETE CASCADE,
-            start_at TEXT NOT NULL,
-            end_at TEXT NOT NULL,
-            seconds REAL NOT NULL CHECK (seconds >= 0)
-        )""",
-        """CREATE TABLE reps (
-            id INTEGER PRIMARY KEY,
-            set_id INTEGER NOT NULL REFERENCES sets(id) ON DELETE CASCADE,
-            at TEXT NOT NULL,
-            duration_s REAL NOT NULL CHECK (duration_s >= 0)
-        )""",
-        """CREATE TABLE corrections (
-            set_id INTEGER NOT NULL REFERENCES sets(id) ON DELETE CASCADE,
-            cue TEXT NOT NULL,
-            count INTEGER NOT NULL CHECK (count >= 1),
-            first_at TEXT NOT NULL,
-            PRIMARY KEY (set_id, cue)
-        )""",
-        "CREATE INDEX sessions_started ON sessions(started_at)",
-        "CREATE INDEX sets_session ON sets(session_id)",
-        "CREATE INDEX sets_exercise ON sets(exercise, started_at)",
-        "CREATE INDEX holds_set ON holds(set_id)",
-        "CREATE INDEX reps_set ON reps(set_id)",
-    ]
-    for statement in statements:
-        conn.execute(statement)
-
-
-# MIGRATIONS[i] upgrades a database from user_version i to i + 1, inside one transaction.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1]
-SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def default_db_path() -> Path:
@@ -136,221 +57,6 @@ def default_db_path() -> Path:
     if override:
         return Path(override).expanduser()
     return data_dir() / "history.sqlite3"
-
-
-# --------------------------------------------------------------------------- records
-
-
-@dataclass(frozen=True)
-class Hold:
-    """One continuous stretch of time in correct form."""
-
-    id: int
-    set_id: int
-    start: datetime
-    end: datetime
-    seconds: float
-
-
-@dataclass(frozen=True)
-class Rep:
-    """One finished repetition."""
-
-    id: int
-    set_id: int
-    at: datetime
-    duration_s: float
-
-
-@dataclass(frozen=True)
-class Correction:
-    """How often a form cue was given during a set."""
-
-    set_id: int
-    cue: str
-    count: int
-    first_at: datetime
-
-
-@dataclass(frozen=True)
-class SetRecord:
-    """One set of one exercise (one side), with everything recorded during it."""
-
-    id: int
-    session_id: int
-    exercise: str
-    side: str | None
-    target_s: float | None
-    target_reps: int | None
-    started_at: datetime
-    ended_at: datetime | None
-    stop_reason: str | None
-    sharp_pain: bool
-    holds: tuple[Hold, ...] = ()
-    reps: tuple[Rep, ...] = ()
-    corrections: tuple[Correction, ...] = ()
-
-    @property
-    def held_s(self) -> float:
-        """Total time in correct form."""
-        return sum(h.seconds for h in self.holds)
-
-    @property
-    def best_hold_s(self) -> float:
-        """Longest continuous hold."""
-        return max((h.seconds for h in self.holds), default=0.0)
-
-    @property
-    def target_met(self) -> bool | None:
-        """Whether the rep or hold target was reached; None when the set had no target."""
-        if self.target_reps is not None:
-            return len(self.reps) >= self.target_reps
-        if self.target_s is not None:
-            return self.held_s >= self.target_s - TARGET_TOLERANCE_S
-        return None
-
-
-@dataclass(frozen=True)
-class SessionRecord:
-    """One practice session and its sets."""
-
-    id: int
-    started_at: datetime
-    ended_at: datetime | None
-    pain_before: int | None
-    pain_after: int | None
-    note: str | None
-    sets: tuple[SetRecord, ...] = ()
-
-    @property
-    def held_s(self) -> float:
-        """Total time in correct form across all sets."""
-        return sum(s.held_s for s in self.sets)
-
-    @property
-    def rep_count(self) -> int:
-        return sum(len(s.reps) for s in self.sets)
-
-    @property
-    def active(self) -> bool:
-        """Whether anything was actually practised (a hold or a repetition)."""
-        return any(s.holds or s.reps for s in self.sets)
-
-
-@dataclass(frozen=True)
-class ExerciseTotals:
-    """Totals for one exercise over some sets."""
-
-    exercise: str
-    sets: int = 0
-    held_s: float = 0.0
-    best_hold_s: float = 0.0
-    reps: int = 0
-    targets_met: int = 0
-    targets_total: int = 0
-
-
-@dataclass(frozen=True)
-class SessionSummary:
-    """What a session achieved, for the end-of-session screen and the history table."""
-
-    session: SessionRecord
-    duration_s: float | None
-    held_s: float
-    reps: int
-    targets_met: int
-    targets_total: int
-    stop_reasons: dict[str, int]
-    exercises: dict[str, ExerciseTotals]
-
-
-@dataclass(frozen=True)
-class DaySummary:
-    """Practice on one local calendar day (sessions count on the day they started)."""
-
-    day: date
-    sessions: int
-    held_s: float
-    reps: int
-    exercises: dict[str, ExerciseTotals] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class WeekSummary:
-    """Practice in one ISO week (Monday to Sunday, local time)."""
-
-    week_start: date
-    days_practised: int
-    sessions: int
-    held_s: float
-    reps: int
-    exercises: dict[str, ExerciseTotals] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class PersonalBest:
-    """Best continuous hold and most repetitions in one set, per exercise."""
-
-    exercise: str
-    best_hold_s: float
-    best_hold_at: datetime | None
-    most_reps: int
-    most_reps_at: datetime | None
-
-
-# --------------------------------------------------------------------------- validation
-
-
-def _ts(value: datetime, name: str) -> str:
-    """Aware datetime -> fixed-width ISO-8601 UTC text, which also sorts correctly."""
-    if not isinstance(value, datetime):
-        raise ValueError(f"{name} must be a datetime, got {type(value).__name__}")
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{name} must be timezone-aware (got naive datetime {value})")
-    return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
-
-
-def _dt(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
-def _maybe_dt(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
-
-
-def _pain(value: int | None, name: str) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
-        raise ValueError(f"{name} must be an integer from 0 to 10 or None, got {value!r}")
-    return value
-
-
-def _seconds(value: float, name: str, *, positive: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    if value < 0 or (positive and value == 0):
-        raise ValueError(f"{name} must be {'> 0' if positive else '>= 0'}, got {value!r}")
-    return float(value)
-
-
-def _text(value: str, name: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{name} must be a non-empty string, got {value!r}")
-    return value
-
-
-def _note(value: str | None) -> None:
-    if value is not None and not isinstance(value, str):
-        raise ValueError(f"note must be a string or None, got {value!r}")
-
-
-def _not_before(end: datetime, start: datetime, what: str) -> None:
-    if end < start:
-        raise ValueError(f"{what} end {end.isoformat()} is before its start {start.isoformat()}")
-
-
-# --------------------------------------------------------------------------- store
 
 
 class History:
@@ -402,8 +108,7 @@ class History:
         # The header may be stale when a WAL file holds newer commits, so ask SQLite too.
         uri = f"{self.path.resolve().as_uri()}?mode=ro"
         try:
-            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S,
-                                   isolation_level=None)
+            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
             try:
                 # One read transaction, so the version and the tables come from one snapshot
                 # even while another process is creating the schema.
@@ -427,10 +132,11 @@ class History:
             raise self._error("cannot open", exc) from exc
 
     def _check_version(self, version: int) -> None:
-        if version > SCHEMA_VERSION:
+        if version > schema.SCHEMA_VERSION:
             raise HistoryError(
                 f"{self.path} was written by a newer poseguide (schema {version}, this version "
-                f"understands up to {SCHEMA_VERSION}); it was left untouched - please upgrade"
+                f"understands up to {schema.SCHEMA_VERSION}); it was left untouched - "
+                "please upgrade"
             )
 
     def _open(self) -> None:
@@ -443,7 +149,7 @@ class History:
                 raise HistoryError(f"cannot switch {self.path} to WAL mode (got {mode!r})")
             # FULL: a committed hold survives power loss too, not only a crash.
             conn.execute("PRAGMA synchronous = FULL")
-            if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            if conn.execute("PRAGMA user_version").fetchone()[0] < schema.SCHEMA_VERSION:
                 self._migrate()
         except sqlite3.Error as exc:
             raise self._error("cannot open", exc) from exc
@@ -468,9 +174,9 @@ class History:
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             self._check_version(version)
-            for migration in MIGRATIONS[version:]:
+            for migration in schema.MIGRATIONS[version:]:
                 migration(conn)
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION}")
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -762,56 +468,22 @@ class History:
             )
         ]
 
-    # -- summaries
+    # -- summaries (the rules live in reports, progression and export)
 
     def session_summary(self, session_id: int) -> SessionSummary:
-        return summarize_session(self.session(session_id))
+        return reports.summarize_session(self.session(session_id))
 
     def daily(
-        self,
-        days: float | None = None,
-        *,
-        tz: tzinfo | None = None,
-        now: datetime | None = None,
+        self, days: float | None = None, *, tz: tzinfo | None = None, now: datetime | None = None
     ) -> list[DaySummary]:
         """Per local day (tz None = this computer's zone), oldest first, practised days only."""
-        by_day: dict[date, list[SessionRecord]] = {}
-        for s in self.sessions(days, now=now):
-            by_day.setdefault(s.started_at.astimezone(tz).date(), []).append(s)
-        return [
-            DaySummary(
-                day=day,
-                sessions=len(group),
-                held_s=sum(s.held_s for s in group),
-                reps=sum(s.rep_count for s in group),
-                exercises=exercise_totals(st for s in group for st in s.sets),
-            )
-            for day, group in sorted(by_day.items())
-        ]
+        return reports.daily(self.sessions(days, now=now), tz)
 
     def weekly(
-        self,
-        days: float | None = None,
-        *,
-        tz: tzinfo | None = None,
-        now: datetime | None = None,
+        self, days: float | None = None, *, tz: tzinfo | None = None, now: datetime | None = None
     ) -> list[WeekSummary]:
         """Per ISO week (Monday start, local time), oldest first."""
-        by_week: dict[date, list[SessionRecord]] = {}
-        for s in self.sessions(days, now=now):
-            local = s.started_at.astimezone(tz).date()
-            by_week.setdefault(local - timedelta(days=local.weekday()), []).append(s)
-        return [
-            WeekSummary(
-                week_start=week,
-                days_practised=len({s.started_at.astimezone(tz).date() for s in group if s.active}),
-                sessions=len(group),
-                held_s=sum(s.held_s for s in group),
-                reps=sum(s.rep_count for s in group),
-                exercises=exercise_totals(st for s in group for st in s.sets),
-            )
-            for week, group in sorted(by_week.items())
-        ]
+        return reports.weekly(self.sessions(days, now=now), tz)
 
     def practice_days(self, tz: tzinfo | None = None) -> set[date]:
         """Local days with at least one hold or repetition."""
@@ -825,17 +497,9 @@ class History:
         return {datetime.fromisoformat(r[0]).astimezone(tz).date() for r in rows}
 
     def streak(self, tz: tzinfo | None = None, today: date | None = None) -> int:
-        """Consecutive practised local days up to today; a streak stays alive until the end
-        of the day after the last practice, so it does not read 0 every morning."""
-        days = self.practice_days(tz)
+        """Consecutive practised local days up to today (see ``reports.streak``)."""
         day = today or datetime.now(timezone.utc).astimezone(tz).date()
-        if day not in days:
-            day -= timedelta(days=1)
-        count = 0
-        while day in days:
-            count += 1
-            day -= timedelta(days=1)
-        return count
+        return reports.streak(self.practice_days(tz), day)
 
     def personal_bests(self) -> dict[str, PersonalBest]:
         """Per exercise: longest continuous hold and most repetitions in one set."""
@@ -883,13 +547,8 @@ class History:
         *,
         now: datetime | None = None,
     ) -> int | None:
-        """A longer hold target once the last few sets all held past the current one.
-
-        Needs PROGRESS_AFTER_SETS recent sets (within PROGRESS_WINDOW_DAYS) of the exercise,
-        each with a continuous hold of at least the target; any sharp-pain stop in that
-        window blocks progression. The suggestion is +25 % rounded to 5 s, at least 5 s
-        more, and never beyond the guide's maximum. None means keep the current target.
-        """
+        """A longer hold target once the last few sets all held past the current one (the
+        rule is ``progression.longer_target``); None means keep the current target."""
         _text(exercise, "exercise")
         current = _seconds(current_target_s, "current_target_s", positive=True)
         cap = _seconds(guide_max_s, "guide_max_s", positive=True)
@@ -902,172 +561,17 @@ class History:
                 "GROUP BY t.id ORDER BY t.started_at DESC, t.id DESC",
                 (exercise, _ts(since, "now")),
             ).fetchall()
-        if any(pain for pain, _ in rows):
-            return None
-        recent = [best for _, best in rows if best > 0][:PROGRESS_AFTER_SETS]
-        if len(recent) < PROGRESS_AFTER_SETS or min(recent) < current - TARGET_TOLERANCE_S:
-            return None
-        step = PROGRESS_STEP_S
-        longer = max(math.floor(current * PROGRESS_FACTOR / step + 0.5) * step, current + step)
-        suggestion = int(min(longer, cap))
-        return suggestion if suggestion > current else None
+        pain = any(p for p, _ in rows)
+        return longer_target([best for _, best in rows if best > 0], pain, current, cap)
 
     # -- export
 
-    CSV_FIELDS = (
-        "session_id",
-        "session_started_at",
-        "session_ended_at",
-        "pain_before",
-        "pain_after",
-        "note",
-        "set_id",
-        "exercise",
-        "side",
-        "target_s",
-        "target_reps",
-        "set_started_at",
-        "set_ended_at",
-        "stop_reason",
-        "sharp_pain",
-        "holds",
-        "held_s",
-        "best_hold_s",
-        "reps",
-        "target_met",
-        "corrections",
-    )
+    CSV_FIELDS = CSV_FIELDS
 
     def to_csv(self, days: float | None = None, *, now: datetime | None = None) -> str:
         """One row per set (a session without sets gets one row), oldest first."""
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=self.CSV_FIELDS, lineterminator="\n")
-        writer.writeheader()
-        for s in reversed(self.sessions(days, now=now)):
-            base = {
-                "session_id": s.id,
-                "session_started_at": _iso(s.started_at),
-                "session_ended_at": _iso(s.ended_at),
-                "pain_before": s.pain_before,
-                "pain_after": s.pain_after,
-                "note": s.note,
-            }
-            if not s.sets:
-                writer.writerow(base)
-            for st in s.sets:
-                writer.writerow(
-                    base
-                    | {
-                        "set_id": st.id,
-                        "exercise": st.exercise,
-                        "side": st.side,
-                        "target_s": st.target_s,
-                        "target_reps": st.target_reps,
-                        "set_started_at": _iso(st.started_at),
-                        "set_ended_at": _iso(st.ended_at),
-                        "stop_reason": st.stop_reason,
-                        "sharp_pain": int(st.sharp_pain),
-                        "holds": len(st.holds),
-                        "held_s": round(st.held_s, 3),
-                        "best_hold_s": round(st.best_hold_s, 3),
-                        "reps": len(st.reps),
-                        "target_met": "" if st.target_met is None else int(st.target_met),
-                        "corrections": ";".join(f"{c.cue}:{c.count}" for c in st.corrections),
-                    }
-                )
-        return out.getvalue()
+        return export.to_csv(self.sessions(days, now=now))
 
     def to_json(self, days: float | None = None, *, now: datetime | None = None) -> str:
         """Everything recorded, nested session > set > holds/reps/corrections, oldest first."""
-        sessions = [_session_json(s) for s in reversed(self.sessions(days, now=now))]
-        document = {
-            "format": "poseguide-history",
-            "schema_version": SCHEMA_VERSION,
-            "sessions": sessions,
-        }
-        return json.dumps(document, indent=2)
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def exercise_totals(sets: Iterable[SetRecord]) -> dict[str, ExerciseTotals]:
-    """Totals per exercise (sorted by name) over any sets, e.g. a day or a whole report."""
-    totals: dict[str, ExerciseTotals] = {}
-    for st in sets:
-        t = totals.get(st.exercise, ExerciseTotals(st.exercise))
-        met = st.target_met
-        totals[st.exercise] = ExerciseTotals(
-            exercise=st.exercise,
-            sets=t.sets + 1,
-            held_s=t.held_s + st.held_s,
-            best_hold_s=max(t.best_hold_s, st.best_hold_s),
-            reps=t.reps + len(st.reps),
-            targets_met=t.targets_met + bool(met),
-            targets_total=t.targets_total + (met is not None),
-        )
-    return dict(sorted(totals.items()))
-
-
-def summarize_session(session: SessionRecord) -> SessionSummary:
-    """Totals for one session: time in form, per-exercise best hold and total, targets."""
-    exercises = exercise_totals(session.sets)
-    stops: dict[str, int] = {}
-    for st in session.sets:
-        if st.stop_reason is not None:
-            stops[st.stop_reason] = stops.get(st.stop_reason, 0) + 1
-    duration = None
-    if session.ended_at is not None:
-        duration = (session.ended_at - session.started_at).total_seconds()
-    return SessionSummary(
-        session=session,
-        duration_s=duration,
-        held_s=session.held_s,
-        reps=session.rep_count,
-        targets_met=sum(t.targets_met for t in exercises.values()),
-        targets_total=sum(t.targets_total for t in exercises.values()),
-        stop_reasons=stops,
-        exercises=exercises,
-    )
-
-
-def _session_json(s: SessionRecord) -> dict[str, object]:
-    return {
-        "id": s.id,
-        "started_at": _iso(s.started_at),
-        "ended_at": _iso(s.ended_at),
-        "pain_before": s.pain_before,
-        "pain_after": s.pain_after,
-        "note": s.note,
-        "held_s": round(s.held_s, 3),
-        "sets": [
-            {
-                "id": st.id,
-                "exercise": st.exercise,
-                "side": st.side,
-                "target_s": st.target_s,
-                "target_reps": st.target_reps,
-                "started_at": _iso(st.started_at),
-                "ended_at": _iso(st.ended_at),
-                "stop_reason": st.stop_reason,
-                "sharp_pain": st.sharp_pain,
-                "held_s": round(st.held_s, 3),
-                "best_hold_s": round(st.best_hold_s, 3),
-                "target_met": st.target_met,
-                "holds": [
-                    {"start": _iso(h.start), "end": _iso(h.end), "seconds": h.seconds}
-                    for h in st.holds
-                ],
-                "reps": [{"at": _iso(r.at), "duration_s": r.duration_s} for r in st.reps],
-                "corrections": [
-                    {"cue": c.cue, "count": c.count, "first_at": _iso(c.first_at)}
-                    for c in st.corrections
-                ],
-            }
-            for st in s.sets
-        ],
-    }
+        return export.to_json(self.sessions(days, now=now))

@@ -12,9 +12,10 @@ import os
 import sys
 from pathlib import Path
 
-from poseguide.history_cli import add_history_parser
-from poseguide.media import MediaError
-from poseguide.templates import DEFAULT_DIR, Library, TemplateError, load_library
+from poseguide.cli.app import add_app_parser
+from poseguide.cli.history import add_history_parser
+from poseguide.core.templates import DEFAULT_DIR, Library, TemplateError, load_library
+from poseguide.vision.media import MediaError
 
 os.environ.setdefault("GLOG_minloglevel", "2")  # keep MediaPipe's C++ logging off the console
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -57,10 +58,10 @@ def cmd_poses(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from poseguide.checker import check
-    from poseguide.crowd import CrowdWatch
-    from poseguide.detector import PoseDetector
-    from poseguide.media import load_photo
+    from poseguide.core.checker import check
+    from poseguide.vision.crowd import CrowdWatch
+    from poseguide.vision.detector import PoseDetector
+    from poseguide.vision.media import load_photo
 
     library = _library(args)
     templates = [library[args.pose]] if args.pose else library.poses()
@@ -105,7 +106,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_analyze(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from poseguide.analysis import analyze_video
+    from poseguide.offline.analysis import analyze_video
 
     library = _library(args)
     template = library[args.pose]
@@ -139,7 +140,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from poseguide.evaluation import evaluate, misses, photo_detector, tally, video_detector
+    from poseguide.offline.evaluation import evaluate, misses, photo_detector, tally, video_detector
 
     library = _library(args)
     root = Path(args.folder)
@@ -173,7 +174,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     import tempfile
 
-    from poseguide.bench import run_bench, table
+    from poseguide.offline.bench import run_bench, table
 
     library = _library(args)
     template = library[args.pose]
@@ -191,7 +192,7 @@ def _assembled_clip(folder: Path, posedata: str) -> Path:
     import cv2
     import numpy as np
 
-    from poseguide.media import MediaError, load_photo
+    from poseguide.vision.media import MediaError, load_photo
 
     root = Path(posedata)
     photos = [root / "sphinx/aaiproject__File13.png",
@@ -217,10 +218,10 @@ def _assembled_clip(folder: Path, posedata: str) -> Path:
 
 
 def cmd_template_from_photo(args: argparse.Namespace) -> int:
-    from poseguide.custom import best_base, centred, to_toml
-    from poseguide.detector import PoseDetector
-    from poseguide.media import load_photo
-    from poseguide.templates import load_template
+    from poseguide.core.custom import best_base, centred, to_toml
+    from poseguide.core.templates import load_template
+    from poseguide.vision.detector import PoseDetector
+    from poseguide.vision.media import load_photo
 
     library = _library(args)
     if not args.id.isidentifier():
@@ -305,6 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_bench)
 
     add_history_parser(sub)
+    add_app_parser(sub)
     return parser
 
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from poseguide.detector import BODY, PoseDetector
-from poseguide.landmarks import PoseFrame
+from poseguide.core.landmarks import PoseFrame
+from poseguide.vision.detector import BODY, PoseDetector
 
 MIN_VISIBILITY = 0.8  # mean body visibility of the second detection to believe it
 MARGIN = 0.15  # of the first person's box, added on each side before covering it

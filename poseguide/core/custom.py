@@ -13,9 +13,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from poseguide import checker
-from poseguide.landmarks import PoseFrame
-from poseguide.templates import LIMITS, Library, Template, TemplateError
+from poseguide.core import checker
+from poseguide.core.landmarks import PoseFrame
+from poseguide.core.templates import LIMITS, Library, Template, TemplateError
 
 # Tolerance is given in degrees; other measures use the checker's equivalent units.
 _UNIT = {"ratio": 0.2 / 10.0, "curve": 0.05 / 10.0}

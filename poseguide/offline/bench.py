@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from poseguide.media import iter_video
-from poseguide.processor import FrameProcessor
-from poseguide.templates import Library, Template
+from poseguide.core.templates import Library, Template
+from poseguide.vision.media import iter_video
+from poseguide.vision.processor import FrameProcessor
 
 
 def timed_frames(path: Path, limit: int) -> Iterator[tuple[float, np.ndarray, float]]:

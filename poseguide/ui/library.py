@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from poseguide.checker import region
-from poseguide.live import target_text
-from poseguide.templates import Check, Library, Template
+from poseguide.core.checker import region
+from poseguide.core.templates import Check, Library, Template
+from poseguide.live.routine import target_text
 
 _VIEW = {
     "side": "Set the camera to your side, about 2-3 m away, so it sees your whole body.",

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from poseguide import overlay
-from poseguide.crowd import CrowdWatch
-from poseguide.detector import Mode, PoseDetector
-from poseguide.session import ExerciseSet, FrameResult, SetSummary
-from poseguide.templates import Library, Template
+from poseguide.core.session import ExerciseSet, FrameResult, SetSummary
+from poseguide.core.templates import Library, Template
+from poseguide.vision import overlay
+from poseguide.vision.crowd import CrowdWatch
+from poseguide.vision.detector import Mode, PoseDetector
 
 DARK = 40  # mean 8-bit brightness below which the model rarely finds a person
 TOO_DARK = "It is too dark for the camera: turn on a light in front of you"

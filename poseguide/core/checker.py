@@ -12,10 +12,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from poseguide import angles
-from poseguide.landmarks import BONES, INDEX, POINT_INDEX, PoseFrame
-from poseguide.silhouette import back_curvature
-from poseguide.templates import MEASURES, Check, Template
+from poseguide.core import angles
+from poseguide.core.landmarks import BONES, INDEX, POINT_INDEX, PoseFrame
+from poseguide.core.silhouette import back_curvature
+from poseguide.core.templates import MEASURES, Check, Template
 
 IN_RANGE = "in_range"
 OUT_OF_RANGE = "out_of_range"

@@ -1,6 +1,6 @@
 """Streamlit pieces for safety: the first-start screen, the repeated-pain advice, pain ratings.
 
-The rules and texts live in :mod:`poseguide.safety`; this module only draws them.
+The rules and texts live in :mod:`poseguide.live.safety`; this module only draws them.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from poseguide import safety
 from poseguide.history import History, HistoryError
+from poseguide.live import safety
 
 PAIN_CHOICES: list[int | None] = [None, *range(11)]
 

@@ -24,13 +24,16 @@ from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 from streamlit_webrtc import webrtc_streamer
 
-from poseguide import live as lv
-from poseguide import page_safety, safety
-from poseguide.analysis import analyze_video
+from poseguide.core.templates import Library
 from poseguide.history import History, HistoryError, default_db_path
-from poseguide.live import FinishedSet, HistoryRecorder, LiveSession, Routine, Snapshot
-from poseguide.media import VIDEO_SUFFIXES, MediaError
-from poseguide.templates import Library
+from poseguide.live import recorder, routine, safety, session, state
+from poseguide.live.recorder import FinishedSet, HistoryRecorder
+from poseguide.live.routine import Routine
+from poseguide.live.session import LiveSession
+from poseguide.live.state import Snapshot
+from poseguide.offline.analysis import analyze_video
+from poseguide.ui import safety as page_safety
+from poseguide.vision.media import VIDEO_SUFFIXES, MediaError
 
 # Camera and server run on the same machine: no outside STUN/TURN server is asked.
 RTC_CONFIGURATION: dict = {"iceServers": []}
@@ -146,14 +149,14 @@ def _choose_routine(library: Library, locked: bool) -> Routine | None:
     if mode == MODES[0]:
         tid = st.selectbox("Exercise", ids, index=ids.index(wanted) if wanted in ids else 0,
                            format_func=names, key="pose", disabled=locked)
-        return lv.single(tid)
+        return routine.single(tid)
     if mode == MODES[1]:
         st.caption("Child's pose 60 s · cat-cow 15 times · knee to chest 2 per side · seated "
                    "twist 2 per side · pelvic tilts 10 times, with a short rest between.")
-        return lv.BASIC_ROUTINE
+        return routine.BASIC_ROUTINE
     picked = st.multiselect("Exercises, in the order you want them", ids, format_func=names,
                             key="custom", disabled=locked)
-    return lv.custom(picked) if picked else None
+    return routine.custom(picked) if picked else None
 
 
 def _live_session(routine: Routine, library: Library, history: History | None,
@@ -173,7 +176,7 @@ def _live_session(routine: Routine, library: Library, history: History | None,
 
 
 def _finished(live: LiveSession) -> bool:
-    return live.runner.phase in (lv.DONE, lv.STOPPED)
+    return live.runner.phase in (routine.DONE, routine.STOPPED)
 
 
 @st.cache_resource(show_spinner=False)
@@ -267,7 +270,7 @@ def _status(live: LiveSession) -> None:
     events = live.state.drain()
     if events and st.session_state.get("sound_on", True):
         st.iframe(sound_html(events, live.state.token), height=1)
-    if live.active and lv.camera_lost(snap, time.monotonic()):
+    if live.active and session.camera_lost(snap, time.monotonic()):
         _stop(live, "camera_lost")
         st.rerun()
     if snap.phase != st.session_state.get("shown_phase"):
@@ -276,16 +279,16 @@ def _status(live: LiveSession) -> None:
 
 def _draw_status(snap: Snapshot) -> None:
     phase = snap.phase
-    if phase == lv.IDLE:
+    if phase == routine.IDLE:
         st.info("Press START under the video to begin (or Begin, if the camera is already on). "
                 "The camera checks first that it can see you.")
-    elif phase == lv.SETUP:
+    elif phase == routine.SETUP:
         st.subheader("Camera check")
         if snap.setup_message:
             st.warning(snap.setup_message)
         else:
             st.success("I can see you. Hold still a moment...")
-    elif phase == lv.EXERCISE:
+    elif phase == routine.EXERCISE:
         st.subheader(snap.pose + (f" ({snap.side} side)" if snap.side else ""))
         st.caption(f"Set {snap.position} · target: {snap.target}")
         held, reps = st.columns(2)
@@ -302,10 +305,10 @@ def _draw_status(snap: Snapshot) -> None:
             st.warning(snap.correction)
         elif snap.status == "in_range":
             st.success("Good form")
-    elif phase == lv.REST:
+    elif phase == routine.REST:
         st.subheader(f"Rest: {snap.rest_left:.0f} s")
         st.markdown(f"Next: **{snap.upcoming}** ({snap.target})")
-    elif phase == lv.DONE:
+    elif phase == routine.DONE:
         st.success("Routine complete. Well done.")
     else:
         st.info("Stopped.")
@@ -369,7 +372,7 @@ _PLAYER = """<script>
 </script>"""
 
 
-def sound_html(events: Sequence[lv.SoundEvent], token: str) -> str:
+def sound_html(events: Sequence[state.SoundEvent], token: str) -> str:
     """A script that plays each event once in the page (tones via WebAudio, words via
     speechSynthesis); corrections are dropped while something is being said."""
     payload = [{"seq": e.seq, "kind": e.kind, "text": e.text} for e in events]
@@ -386,7 +389,7 @@ def _js(value: object) -> str:
 
 def _end_of_session(live: LiveSession) -> None:
     summary_view(live.finished)
-    for tip in lv.target_suggestions(live.recorder.history, live.finished):
+    for tip in recorder.target_suggestions(live.recorder.history, live.finished):
         st.info(tip)
     if live.recorder.error or live.recorder.session_id is None:
         # Not (all) saved: the sets are still in memory, so the user can keep them.
@@ -472,7 +475,7 @@ def _upload(library: Library, history: History | None, template_id: str | None) 
 def _analyse(upload: UploadedFile, template_id: str, library: Library,
              history: History | None) -> FinishedSet | None:
     """Analyse the upload from a temporary file that is deleted right after."""
-    planned = replace(lv.plan_routine(lv.single(template_id), library)[0][0], side=None)
+    planned = replace(routine.plan_routine(routine.single(template_id), library)[0][0], side=None)
     fd, name = tempfile.mkstemp(prefix="poseguide-", suffix=Path(upload.name).suffix.lower())
     bar = st.progress(0.0, text="Analysing the video...")
     try:
@@ -488,7 +491,7 @@ def _analyse(upload: UploadedFile, template_id: str, library: Library,
     bar.progress(1.0, text="Done")
     now = datetime.now(timezone.utc)
     recorder = HistoryRecorder(history)
-    result = lv.record_summary(
+    result = recorder.record_summary(
         recorder, planned, summary, lambda t: now + timedelta(seconds=t - summary.ended),
         "completed" if summary.target_met else "user_stop")
     if recorder.error:

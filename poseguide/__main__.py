@@ -1,0 +1,5 @@
+"""``python -m poseguide``: the command line."""
+
+from poseguide.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,67 @@
+"""The history database's schema and its migrations, one per version."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from poseguide.history.records import STOP_REASONS
+
+
+def _migrate_0_to_1(conn: sqlite3.Connection) -> None:
+    """Create the initial schema."""
+    stop_reasons = ", ".join(f"'{r}'" for r in STOP_REASONS)
+    statements = [
+        """CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            pain_before INTEGER CHECK (pain_before BETWEEN 0 AND 10),
+            pain_after INTEGER CHECK (pain_after BETWEEN 0 AND 10),
+            note TEXT
+        )""",
+        f"""CREATE TABLE sets (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            exercise TEXT NOT NULL,
+            side TEXT CHECK (side IN ('left', 'right')),
+            target_s REAL,
+            target_reps INTEGER,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            stop_reason TEXT CHECK (stop_reason IN ({stop_reasons})),
+            sharp_pain INTEGER NOT NULL DEFAULT 0 CHECK (sharp_pain IN (0, 1))
+        )""",
+        """CREATE TABLE holds (
+            id INTEGER PRIMARY KEY,
+            set_id INTEGER NOT NULL REFERENCES sets(id) ON DELETE CASCADE,
+            start_at TEXT NOT NULL,
+            end_at TEXT NOT NULL,
+            seconds REAL NOT NULL CHECK (seconds >= 0)
+        )""",
+        """CREATE TABLE reps (
+            id INTEGER PRIMARY KEY,
+            set_id INTEGER NOT NULL REFERENCES sets(id) ON DELETE CASCADE,
+            at TEXT NOT NULL,
+            duration_s REAL NOT NULL CHECK (duration_s >= 0)
+        )""",
+        """CREATE TABLE corrections (
+            set_id INTEGER NOT NULL REFERENCES sets(id) ON DELETE CASCADE,
+            cue TEXT NOT NULL,
+            count INTEGER NOT NULL CHECK (count >= 1),
+            first_at TEXT NOT NULL,
+            PRIMARY KEY (set_id, cue)
+        )""",
+        "CREATE INDEX sessions_started ON sessions(started_at)",
+        "CREATE INDEX sets_session ON sets(session_id)",
+        "CREATE INDEX sets_exercise ON sets(exercise, started_at)",
+        "CREATE INDEX holds_set ON holds(set_id)",
+        "CREATE INDEX reps_set ON reps(set_id)",
+    ]
+    for statement in statements:
+        conn.execute(statement)
+
+
+# MIGRATIONS[i] upgrades a database from user_version i to i + 1, inside one transaction.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1]
+SCHEMA_VERSION = len(MIGRATIONS)

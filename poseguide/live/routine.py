@@ -1,0 +1,248 @@
+"""Routines: the guides' daily routine, single exercises, and the pure runner that steps
+through sets and rests on frame times."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from poseguide.core.templates import Library, Template
+
+REST_S = 10.0  # rest between sets
+
+# Routine phases.
+IDLE = "idle"
+SETUP = "setup"
+EXERCISE = "exercise"
+REST = "rest"
+DONE = "done"
+STOPPED = "stopped"
+ACTIVE = (SETUP, EXERCISE, REST)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One exercise of a routine; ``None`` keeps the template's own target."""
+
+    template_id: str
+    hold_s: float | None = None
+    reps: int | None = None
+    per_side: bool | None = None
+    sets_per_side: int | None = None
+
+
+@dataclass(frozen=True)
+class Routine:
+    name: str
+    steps: tuple[Step, ...]
+
+
+# The basic daily routine of the guides.
+BASIC_ROUTINE = Routine(
+    "Basic daily routine",
+    (
+        Step("childs_pose", hold_s=60),
+        Step("cat_cow", reps=15),
+        Step("knee_to_chest", per_side=True, sets_per_side=2),
+        Step("seated_twist", per_side=True, sets_per_side=2),
+        Step("pelvic_tilt", reps=10),
+    ),
+)
+
+
+def single(template_id: str) -> Routine:
+    """A routine of one exercise with the template's own target."""
+    return Routine(template_id, (Step(template_id),))
+
+
+def custom(template_ids: Sequence[str], name: str = "Custom routine") -> Routine:
+    """A routine of library exercises in the given order, each with its own target."""
+    return Routine(name, tuple(Step(t) for t in template_ids))
+
+
+@dataclass(frozen=True)
+class PlannedSet:
+    """One set of the plan: an exercise (target already adjusted), on one side or none."""
+
+    template: Template
+    side: str | None
+    number: int
+    total: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.template.name}, {self.side} side" if self.side else self.template.name
+
+    @property
+    def flow(self) -> bool:
+        return self.template.kind == "flow"
+
+    @property
+    def target_text(self) -> str:
+        return target_text(self.template)
+
+
+def target_text(template: Template) -> str:
+    """The target in words: 'hold 30 s', '15 repetitions', '2 holds of 20 s'."""
+    target = template.target
+    if template.kind == "flow":
+        return f"{target.reps} repetitions"
+    if target.reps > 1:
+        return f"{target.reps} holds of {target.hold_s:g} s"
+    return f"hold {target.hold_s:g} s"
+
+
+def _with_target(template: Template, step: Step) -> Template:
+    target = template.target
+    if step.hold_s is not None:
+        target = replace(target, hold_s=step.hold_s, hold_max_s=max(target.hold_max_s, step.hold_s))
+    if step.reps is not None:
+        target = replace(target, reps=step.reps, reps_max=max(target.reps_max, step.reps))
+    if step.per_side is not None:
+        target = replace(target, per_side=step.per_side)
+    if step.sets_per_side is not None:
+        target = replace(target, sets_per_side=step.sets_per_side)
+    return replace(template, target=target)
+
+
+def plan_routine(routine: Routine, library: Library) -> tuple[list[PlannedSet], list[str]]:
+    """The sets to do in order, and a note for every exercise left out (no template yet)."""
+    rows: list[tuple[Template, str | None]] = []
+    notes: list[str] = []
+    for step in routine.steps:
+        template = library.templates.get(step.template_id)
+        if template is None:
+            notes.append(
+                f"{step.template_id.replace('_', ' ').capitalize()} is skipped: "
+                "there is no pose template for it yet."
+            )
+            continue
+        template = _with_target(template, step)
+        sides: tuple[str | None, ...] = ("left", "right") if template.target.per_side else (None,)
+        for _ in range(template.target.sets_per_side):
+            rows += [(template, side) for side in sides]
+    plan = [PlannedSet(t, side, n + 1, len(rows)) for n, (t, side) in enumerate(rows)]
+    return plan, notes
+
+
+class RoutineRunner:
+    """Where the routine stands: camera set-up, a set, a rest, or finished.
+
+    Pure: every method takes the caller's time in seconds and returns what to announce. The
+    ``serial`` grows each time a set (re)starts, so the caller knows when to start a new one.
+    """
+
+    def __init__(
+        self, routine: Routine, library: Library, rest_s: float = REST_S, setup: bool = True
+    ) -> None:
+        self.plan, self.notes = plan_routine(routine, library)
+        self.rest_s = rest_s
+        self.setup = setup
+        self.phase = IDLE if self.plan else DONE
+        self.index = 0
+        self.serial = 0
+        self.paused = False
+        self._rest_until = 0.0
+        self._paused_at = 0.0
+
+    @property
+    def current(self) -> PlannedSet | None:
+        """The set being done, or during a rest the one coming next."""
+        return self.plan[self.index] if self.index < len(self.plan) else None
+
+    def rest_left(self, t: float) -> float:
+        if self.phase != REST:
+            return 0.0
+        now = self._paused_at if self.paused else t
+        return max(0.0, self._rest_until - now)
+
+    def begin(self, t: float) -> list[str]:
+        if self.phase != IDLE:
+            return []
+        if self.setup:
+            self.phase = SETUP
+            return ["Camera check: get into position so the camera sees your whole body"]
+        return self._start_set()
+
+    def setup_ok(self, t: float) -> list[str]:
+        if self.phase != SETUP:
+            return []
+        return ["The camera can see you", *self._start_set()]
+
+    def set_done(self, t: float) -> list[str]:
+        """The current set reached its target: rest before the next one, or finish."""
+        if self.phase != EXERCISE:
+            return []
+        self.index += 1
+        return self._next(t, "Well done.")
+
+    def tick(self, t: float) -> list[str]:
+        """Start the next set once the rest is over."""
+        if self.phase == REST and not self.paused and t >= self._rest_until:
+            return self._start_set()
+        return []
+
+    def skip(self, t: float) -> list[str]:
+        """Skip what is in front of the user: the camera check, this set, or the next set."""
+        if self.phase == SETUP:
+            return self._start_set()
+        if self.phase == EXERCISE:
+            self.index += 1
+            return self._next(t, "Skipped.", rest=False)
+        if self.phase == REST and self.current is not None:
+            skipped = self.current.label
+            self.index += 1
+            if self.current is None:
+                return self._finish(f"Skipped {skipped}.")
+            return [f"Skipped {skipped}. Next: {self.current.label}"]
+        return []
+
+    def repeat(self, t: float) -> list[str]:
+        """Do the current set again from the start; during a rest or at the end, the last one."""
+        if self.phase in (REST, DONE) and self.index > 0:
+            self.index -= 1
+        elif self.phase != EXERCISE:
+            return []
+        self.paused = False
+        return ["Again.", *self._start_set()]
+
+    def pause(self, t: float) -> list[str]:
+        if self.phase not in ACTIVE or self.paused:
+            return []
+        self.paused, self._paused_at = True, t
+        return ["Paused"]
+
+    def resume(self, t: float) -> list[str]:
+        if not self.paused:
+            return []
+        self.paused = False
+        if self.phase == REST:
+            self._rest_until += t - self._paused_at
+        return ["Continue"]
+
+    def stop(self, t: float) -> list[str]:
+        if self.phase in (DONE, STOPPED):
+            return []
+        self.phase, self.paused = STOPPED, False
+        return ["Stopped"]
+
+    def _start_set(self) -> list[str]:
+        planned = self.current
+        if planned is None:
+            return self._finish("")
+        self.phase = EXERCISE
+        self.serial += 1
+        return [f"Now: {planned.label}. Target: {planned.target_text}"]
+
+    def _next(self, t: float, praise: str, rest: bool = True) -> list[str]:
+        upcoming = self.current
+        if upcoming is None:
+            return self._finish(praise)
+        if not rest or self.rest_s <= 0:
+            return [praise, *self._start_set()]
+        self.phase, self._rest_until = REST, t + self.rest_s
+        return [f"{praise} Rest for {self.rest_s:g} seconds. Next: {upcoming.label}"]
+
+    def _finish(self, praise: str) -> list[str]:
+        self.phase = DONE
+        return [f"{praise} The routine is complete.".strip()]

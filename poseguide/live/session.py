@@ -1,0 +1,416 @@
+"""The live page's engine: webcam frames in, annotated frames and a shared state out.
+
+No Streamlit here. streamlit-webrtc calls the video callback on its own worker thread, where
+``st.*`` calls are not allowed, so everything the page shows goes through :class:`LiveState`
+(a lock-guarded snapshot plus a bounded queue of sound and voice events). The routine runner
+is pure and driven by frame times, so tests can step it with fake timestamps. Only the latest
+frame is ever processed: streamlit-webrtc's ``async_processing`` drops frames that arrive while
+one is being processed, and frames that are not newer than the last one are passed through.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+
+import cv2
+import numpy as np
+
+from poseguide.core.session import FrameResult
+from poseguide.core.templates import Library, Template
+from poseguide.core.timer import BOUNCING, CUE, HOLD_START, REP, TARGET, TOO_FAST
+from poseguide.live.clock import FrameClock
+from poseguide.live.recorder import FinishedSet, HistoryRecorder
+from poseguide.live.routine import (
+    ACTIVE,
+    DONE,
+    EXERCISE,
+    IDLE,
+    REST,
+    REST_S,
+    SETUP,
+    STOPPED,
+    Routine,
+    RoutineRunner,
+)
+from poseguide.live.state import (
+    SAY,
+    SAY_CUE,
+    TARGET_WORDS,
+    TONE_START,
+    TONE_TARGET,
+    LiveState,
+    Snapshot,
+)
+from poseguide.vision.processor import FrameProcessor
+
+log = logging.getLogger(__name__)
+
+SETUP_OK_S = 1.0  # the body must be judged (in or out of form) this long to pass the camera check
+SETUP_SAY_EVERY_S = 6.0  # repeat a camera set-up instruction at most this often
+FPS_WINDOW = 30  # processed frames over which the frame rate is measured
+
+CAMERA_LOST_S = 5.0  # no frame for this long while the camera is on: the set ends
+
+
+def camera_lost(snap: Snapshot, now: float) -> bool:
+    """Frames stopped arriving (camera unplugged, browser tab asleep) while not paused."""
+    return (
+        not snap.paused
+        and snap.last_frame_at is not None
+        and now - snap.last_frame_at > CAMERA_LOST_S
+    )
+
+
+class LiveSession:
+    """Runs a routine on webcam frames: ``process(bgr, t)`` is the (av-free) video callback.
+
+    The page calls pause/resume/skip/repeat/stop from its own thread; a lock keeps them from
+    interleaving with a frame. Each set has its own FrameProcessor (about 20 ms to build).
+    """
+
+    def __init__(
+        self,
+        routine: Routine,
+        library: Library,
+        recorder: HistoryRecorder | None = None,
+        rest_s: float = REST_S,
+        setup: bool = True,
+        speak_cautions: bool = False,
+        setup_ok_s: float = SETUP_OK_S,
+        armed: bool = True,
+    ) -> None:
+        self.library = library
+        self.runner = RoutineRunner(routine, library, rest_s, setup)
+        self.recorder = recorder or HistoryRecorder(None)
+        self.state = LiveState()
+        self.finished: list[FinishedSet] = []
+        self.interrupted: FinishedSet | None = None
+        self.speak_cautions = speak_cautions
+        self.setup_ok_s = setup_ok_s
+        self.armed = armed
+        self._lock = threading.RLock()
+        self._clock = FrameClock()
+        self._processor: FrameProcessor | None = None
+        self._spare: FrameProcessor | None = None
+        self._processor_serial = 0
+        self._committed = 0
+        self._set_start = 0.0
+        self._last_rep = 0.0
+        self._seen_since: float | None = None
+        self._setup_said: tuple[str, float] | None = None
+        self._connect_at: float | None = None
+        self._first_frame_at: float | None = None
+        self._analysed = False  # whether the pose model looked at the current frame
+        self._times: deque[float] = deque(maxlen=FPS_WINDOW)
+        self._latency: deque[float] = deque(maxlen=FPS_WINDOW)  # seconds inside process()
+        self.state.update(phase=self.runner.phase)
+
+    # -- page side
+
+    @property
+    def started(self) -> bool:
+        return self.runner.phase != IDLE
+
+    @property
+    def active(self) -> bool:
+        return self.runner.phase in ACTIVE
+
+    def arm(self) -> None:
+        """Let the next frame begin the routine (a new session waits while a camera is on)."""
+        self.armed = True
+
+    def prepare(self) -> None:
+        """Build the first processor now, on the page's thread: the first pose graph of a
+        process takes about 0.5 s to build, which the first webcam frame should not wait for."""
+        with self._lock:
+            planned = self.runner.current
+            if self.runner.phase == IDLE and self._spare is None and planned is not None:
+                self._spare = FrameProcessor(planned.template, self.library)
+
+    def mark_connecting(self, at: float) -> None:
+        """When the page saw the stream start (monotonic seconds), to time the first frame."""
+        if self._connect_at is None:
+            self._connect_at = at
+
+    def pause(self) -> None:
+        self._act(self.runner.pause)
+
+    def resume(self) -> None:
+        self._act(self.runner.resume)
+
+    def skip(self) -> None:
+        with self._lock:
+            self._end_current("skipped")
+            self._act(self.runner.skip)
+
+    def repeat(self) -> None:
+        with self._lock:
+            self._end_current("user_stop")
+            self._act(self.runner.repeat)
+
+    def stop(self, reason: str = "user_stop") -> FinishedSet | None:
+        """End at once: the set in progress (returned) is stored with ``reason``."""
+        with self._lock:
+            interrupted = self._end_current(reason)
+            self._act(self.runner.stop)
+            self.interrupted = interrupted
+            return interrupted
+
+    def mark_sharp_pain(self) -> None:
+        """The stopped set was stopped for sharp pain."""
+        with self._lock:
+            done = self.interrupted
+            if done is None or done.reason == "sharp_pain":
+                return
+            if done.set_id is not None:
+                self.recorder.mark_sharp_pain(done.set_id, done.ended_at)
+            done.reason = "sharp_pain"
+
+    def _act(self, action: Callable[[float], list[str]]) -> None:
+        with self._lock:
+            t = self._clock.last if self._clock.last is not None else 0.0
+            self._say(action(t))
+            self._sync(t)
+            self._publish(t, None)
+
+    # -- video side
+
+    def process(self, bgr: np.ndarray, t_raw: float, now: float | None = None) -> np.ndarray:
+        """One webcam frame at stream time ``t_raw`` (seconds): annotate it in place and
+        update the state; never raises. ``now`` (monotonic seconds) is for tests."""
+        started = time.perf_counter()
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            t = self._clock.normalize(t_raw, now)
+            if t is None:
+                return bgr  # not newer than the last frame: nothing to add
+            self._analysed = False
+            self.state.update(last_frame_at=now)
+            try:
+                result = self._step(bgr, t)
+            except Exception as exc:  # a bad frame must not end the stream
+                log.exception("frame processing failed")
+                self.state.update(error=f"Frame processing failed: {exc}")
+                return bgr
+            if self._analysed:
+                self._times.append(now)
+                self._latency.append(time.perf_counter() - started)
+                if self._first_frame_at is None:
+                    self._first_frame_at = now
+            self._publish(t, result, now if self._analysed else None)
+            return bgr
+
+    def _step(self, bgr: np.ndarray, t: float) -> FrameResult | None:
+        runner = self.runner
+        if runner.phase == IDLE and self.armed:
+            self._say(runner.begin(t))
+            self._sync(t)
+        if runner.paused or runner.phase in (IDLE, DONE, STOPPED):
+            _label(
+                bgr,
+                {IDLE: "Waiting to begin", DONE: "Routine complete", STOPPED: "Stopped"}.get(
+                    runner.phase, "Paused"
+                ),
+            )
+            return None
+        if runner.phase == REST:
+            self._say(runner.tick(t))
+            self._sync(t)
+            if runner.phase == REST:
+                upcoming = runner.current.label if runner.current else ""
+                _label(bgr, f"Rest {runner.rest_left(t):.0f} s - next: {upcoming}")
+                return None
+        if self._processor is None:
+            return None
+        _, result = self._processor.process(bgr, t)
+        self._analysed = True
+        if runner.phase == SETUP:
+            return result if self._check_setup(result, t) else None
+        self._handle(result, t)
+        return result
+
+    def _check_setup(self, result: FrameResult, t: float) -> bool:
+        """Whether the camera check goes on: it passes once the body has been judged (in or
+        out of form) for ``setup_ok_s``; until then, say what to change now and then."""
+        verdict = result.verdict
+        if not verdict.seen:
+            self._seen_since = None
+            said = self._setup_said
+            if said is None or t - said[1] >= SETUP_SAY_EVERY_S:
+                message = verdict.correction or "Get into position"
+                self._setup_said = (message, t)
+                self.state.push(SAY_CUE, message)
+            return True
+        if self._seen_since is None:
+            self._seen_since = t
+        if t - self._seen_since < self.setup_ok_s:
+            return True
+        self._close_processor()
+        self._say(self.runner.setup_ok(t))
+        self._sync(t)
+        return False
+
+    def _handle(self, result: FrameResult, t: float) -> None:
+        assert self._processor is not None
+        wall = self._clock.wall
+        for e in result.events:
+            if e.kind == HOLD_START:
+                self.state.push(TONE_START)
+            elif e.kind == TARGET:
+                self.state.push(TONE_TARGET)
+                self.state.push(SAY, TARGET_WORDS)
+            elif e.kind == CUE:
+                self.state.push(SAY_CUE, e.text)
+                self.recorder.correction(e.text, wall(e.t))
+            elif e.kind in (TOO_FAST, BOUNCING):
+                self.state.push(SAY_CUE, e.text)
+            elif e.kind == REP:
+                flow = self._processor.set.flow
+                duration = e.t - self._last_rep if flow else result.current_hold
+                self._last_rep = e.t
+                self.recorder.rep(wall(e.t), duration)
+                self.state.push(SAY, e.text)
+        self._commit(self._processor.set.segments)
+        if result.target_met:
+            self._end_current("completed")
+            self._say(self.runner.set_done(t))
+            self._sync(t)
+
+    # -- sets
+
+    def _sync(self, t: float) -> None:
+        """Open the processor the runner's phase needs (camera check or a new set)."""
+        runner = self.runner
+        planned = runner.current
+        if runner.phase in (DONE, STOPPED):
+            self._close_processor()
+            self._end_session()
+            return
+        if planned is None:
+            return
+        if runner.phase == SETUP and self._processor is None:
+            self._seen_since = None
+            self._processor = self._new_processor(planned.template)
+        elif runner.phase == EXERCISE and self._processor_serial != runner.serial:
+            self._close_processor()
+            self._processor = self._new_processor(planned.template)
+            self._processor_serial = runner.serial
+            self._committed = 0
+            self._set_start = self._last_rep = t
+            self.state.update(
+                held=0.0,
+                current_hold=0.0,
+                reps=0,
+                holding=False,
+                target_met=False,
+                status="",
+                correction=None,
+            )
+            self.recorder.set_started(planned, self._clock.wall(t))
+            if self.speak_cautions:
+                self._say(list(planned.template.cautions))
+
+    def _end_current(self, reason: str) -> FinishedSet | None:
+        """Finish the set in progress (if any) and store it with ``reason``."""
+        if self.runner.phase != EXERCISE or self._processor is None:
+            return None
+        planned = self.runner.current
+        summary = self._processor.finish()
+        self._close_processor()
+        if planned is None:
+            return None
+        self._commit(summary.segments)
+        ended = self._clock.wall(max(summary.ended, self._set_start))
+        set_id = self.recorder.set_ended(ended, reason)
+        done = FinishedSet(planned, summary, reason, set_id, ended)
+        self.finished.append(done)
+        return done
+
+    def _commit(self, segments: Sequence) -> None:
+        """Store each hold once it has ended."""
+        for s in segments[self._committed :]:
+            self.recorder.hold(self._clock.wall(s.start), self._clock.wall(s.end))
+        self._committed = max(self._committed, len(segments))
+
+    def _new_processor(self, template: Template) -> FrameProcessor:
+        spare, self._spare = self._spare, None
+        if spare is not None and spare.template is template:
+            return spare
+        if spare is not None:
+            spare.close()
+        return FrameProcessor(template, self.library)
+
+    def _close_processor(self) -> None:
+        if self._processor is not None:
+            self._processor.close()
+            self._processor = None
+            self._processor_serial = 0
+
+    def _end_session(self) -> None:
+        if self._clock.last is not None:
+            self.recorder.end_session(self._clock.wall(self._clock.last))
+
+    def _say(self, texts: Sequence[str]) -> None:
+        for text in texts:
+            if text:
+                self.state.push(SAY, text)
+
+    def _publish(self, t: float, result: FrameResult | None, now: float | None = None) -> None:
+        runner = self.runner
+        planned = runner.current
+        fields: dict[str, object] = {
+            "phase": runner.phase,
+            "paused": runner.paused,
+            "pose": planned.template.name if planned else "",
+            "side": planned.side if planned else None,
+            "position": f"{planned.number} of {planned.total}" if planned else "",
+            "target": planned.target_text if planned else "",
+            "flow": planned.flow if planned else False,
+            "target_reps": planned.template.target.reps if planned else 1,
+            "rest_left": runner.rest_left(t),
+            "upcoming": planned.label if planned and runner.phase == REST else "",
+        }
+        if result is not None:
+            verdict = result.verdict
+            if runner.phase == SETUP:
+                fields["setup_message"] = None if verdict.seen else verdict.correction
+            else:
+                fields.update(
+                    held=result.held,
+                    current_hold=result.current_hold,
+                    reps=result.reps,
+                    holding=result.holding,
+                    target_met=result.target_met,
+                    status=verdict.status,
+                    correction=None if verdict.in_range else verdict.correction,
+                )
+        if now is not None:  # a frame the pose model looked at
+            fields["frames"] = self.state.read().frames + 1
+            if len(self._times) > 1:
+                fields["fps"] = (len(self._times) - 1) / max(self._times[-1] - self._times[0], 1e-6)
+            fields["latency_ms_p95"] = 1000 * float(np.percentile(self._latency, 95))
+        connect, first = self._connect_at, self._first_frame_at
+        if connect is not None and first is not None and first >= connect:
+            fields["first_frame_s"] = first - connect
+        self.state.update(**fields)
+
+
+def _label(frame: np.ndarray, text: str) -> None:
+    """A plain banner at the top of a frame the pose model does not look at."""
+    h, w = frame.shape[:2]
+    scale = max(h, w) / 640.0
+    cv2.rectangle(frame, (0, 0), (w, int(40 * scale)), (30, 30, 30), -1)
+    cv2.putText(
+        frame,
+        text,
+        (int(10 * scale), int(27 * scale)),
+        cv2.FONT_HERSHEY_SIMPLEX,
+        0.7 * scale,
+        (255, 255, 255),
+        2,
+        cv2.LINE_AA,
+    )

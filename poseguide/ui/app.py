@@ -1,0 +1,52 @@
+"""poseguide in the browser: ``poseguide app``, or ``streamlit run app.py`` in the repository.
+
+Three pages: the exercise page (webcam or a recorded video), the pose library and the
+practice history. Templates are read on every run, so an edited pose file shows at once.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from poseguide.core.templates import Library, TemplateError, load_library
+from poseguide.ui import exercise as page_exercise
+from poseguide.ui import history as page_history
+from poseguide.ui import library as page_library
+
+
+def _library() -> Library | None:
+    try:
+        return load_library()
+    except TemplateError as exc:
+        st.error(f"The pose templates cannot be read: {exc}")
+        return None
+
+
+def exercise() -> None:
+    library = _library()
+    if library is not None:
+        page_exercise.render(library)
+
+
+def poses() -> None:
+    library = _library()
+    if library is not None:
+        page_library.render(library)
+
+
+def history() -> None:
+    page_history.render()
+
+
+def main() -> None:
+    st.set_page_config(page_title="poseguide", page_icon="🧘", layout="wide")
+    pages = [
+        st.Page(exercise, title="Stretch", url_path="stretch", default=True),
+        st.Page(poses, title="Pose library", url_path="poses"),
+        st.Page(history, title="History", url_path="history"),
+    ]
+    st.navigation(pages).run()
+
+
+if __name__ == "__main__":  # Streamlit runs the page script as __main__
+    main()
