@@ -13,8 +13,28 @@ Convention (degrees, measured in the image plane with the pixel aspect corrected
   positive rounded (cat), negative sagging (cow).
 * **ratio** of two distances |P-Q| / |R-S|: unitless, for relations such as "hips on heels".
 
-The image plane is used rather than MediaPipe's world coordinates because the templates
-describe what a camera sees from the side, and the world depth estimate is the noisiest axis.
+Measures in 3D, from MediaPipe's world landmarks (``pose_world_landmarks``: metres, origin
+between the hips, axes along the camera's: x right, y down, z away from the camera). They do
+not change when the camera moves round the person, which image-plane angles do:
+
+* **joint3d** at B of A-B-C: as ``joint`` but between the 3D bones, 0..180.
+* **elevation3d** of P->Q: the angle above the horizontal plane (the camera's x-z plane),
+  -90..90, positive when Q is above P. It does not depend on where round the person the
+  camera stands, only on the camera being roughly level (a tilted camera tilts it).
+* **rotation3d** of the line P->Q against the line R->S: the angle between them seen along the
+  axis from the middle of R-S to the middle of P-Q, 0..180. With shoulders P, Q and hips R, S it
+  is how far the chest is turned against the pelvis around the spine: the twist itself.
+* **facing3d** of the plane P, Q, R: where the front of the body points, as the elevation of
+  the plane's normal, -90..90: +90 facing the ceiling, -90 facing the floor. With P, Q the
+  left and right shoulder and R the middle of the hips the normal is the chest's forward
+  direction (MediaPipe's left/right tell front from back), so lying face-down gives about -80
+  and lying on the back about +80, seen from any side.
+
+The image plane is the default because the templates describe what a camera sees and the
+world depth estimate is the noisiest axis; the 3D kinds are used where the image cannot see
+the thing measured (a rotation about the line of sight, which way the face points). Which
+of 2D, 3D or the silhouette is more reliable was measured per check on the real photos, and
+each template's ``why`` says which was kept.
 """
 
 from __future__ import annotations
@@ -58,6 +78,36 @@ def ratio(p: np.ndarray, q: np.ndarray, r: np.ndarray, s: np.ndarray) -> np.ndar
     num = np.linalg.norm(p - q, axis=-1)
     den = np.linalg.norm(r - s, axis=-1)
     return num / np.maximum(den, 1e-9)
+
+
+def joint_angle3d(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Interior angle at ``b`` in degrees between 3D bones; works on (..., 3) arrays."""
+    u, v = a - b, c - b
+    cross = np.linalg.norm(np.cross(u, v), axis=-1)
+    return np.degrees(np.arctan2(cross, (u * v).sum(axis=-1)))
+
+
+def elevation3d(p: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Angle of p->q above the world's horizontal plane in degrees (world y points down)."""
+    d = q - p
+    return np.degrees(np.arctan2(-d[..., 1], np.hypot(d[..., 0], d[..., 2])))
+
+
+def rotation3d(p: np.ndarray, q: np.ndarray, r: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """Angle between p->q and r->s seen along the axis from mid(r, s) to mid(p, q), 0..180."""
+    axis = (p + q - r - s) / 2.0
+    axis = axis / np.maximum(np.linalg.norm(axis, axis=-1, keepdims=True), 1e-9)
+    u, v = q - p, s - r
+    u = u - (u * axis).sum(axis=-1, keepdims=True) * axis
+    v = v - (v * axis).sum(axis=-1, keepdims=True) * axis
+    return joint_angle3d(u, np.zeros_like(u), v)
+
+
+def facing3d(p: np.ndarray, q: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """Elevation of the normal (q - p) x (r - mid(p, q)) in degrees: with p, q the left and
+    right shoulder and r the middle of the hips, where the chest faces (+90 up)."""
+    n = np.cross(q - p, r - (p + q) / 2.0)
+    return np.degrees(np.arctan2(-n[..., 1], np.hypot(n[..., 0], n[..., 2])))
 
 
 def facing_side(frame: PoseFrame) -> str:

@@ -15,7 +15,7 @@ import numpy as np
 from poseguide.core import angles
 from poseguide.core.landmarks import BONES, INDEX, POINT_INDEX, PoseFrame
 from poseguide.core.silhouette import back_curvature
-from poseguide.core.templates import MEASURES, Check, Template
+from poseguide.core.templates import MEASURES, WORLD_MEASURES, Check, Template, Tier
 
 IN_RANGE = "in_range"
 OUT_OF_RANGE = "out_of_range"
@@ -23,7 +23,8 @@ CANNOT_SEE = "cannot_see"
 WRONG_VIEW = "wrong_view"
 NO_PERSON = "no_person"
 
-HYSTERESIS = {"joint": 3.0, "elevation": 3.0, "tilt": 3.0, "ratio": 0.05, "curve": 0.01}
+HYSTERESIS = {"joint": 3.0, "elevation": 3.0, "tilt": 3.0, "ratio": 0.05, "curve": 0.01,
+              "joint3d": 3.0, "elevation3d": 3.0, "rotation3d": 3.0, "facing3d": 3.0}
 MIN_VISIBILITY = 0.4  # with the geometric checks below; lying legs often score 0.4-0.5
 EDGE = 0.01  # landmarks this far outside the picture are guesses
 SIDE_ON_MAX = 0.65  # side_on_ratio above this: the camera sees chest or back, not the side
@@ -57,11 +58,16 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class Verdict:
+    """``status`` and ``correction`` come from the gate checks only (the pose is held or not,
+    and what to change to get into it); ``refinement`` is the cue of the worst refine check,
+    given while the gates are in range and the hold keeps counting."""
+
     status: str
     template_id: str
     side: str | None = None
     results: tuple[CheckResult, ...] = ()
     correction: str | None = None
+    refinement: str | None = None
 
     @property
     def in_range(self) -> bool:
@@ -188,8 +194,19 @@ def measure_checks(frame: PoseFrame, template: Template, side: str) -> np.ndarra
     pts = frame.points
     values = np.empty(compiled.n)
     for kind, rows, idx in compiled.groups:
-        p = pts[idx]  # (checks, points, 2)
-        if kind == "joint":
+        if kind in WORLD_MEASURES and not frame.world.any():
+            values[rows] = np.nan  # the detector gave no world landmarks
+            continue
+        p = frame.world_points[idx] if kind in WORLD_MEASURES else pts[idx]  # (checks, points, d)
+        if kind == "joint3d":
+            values[rows] = angles.joint_angle3d(p[:, 0], p[:, 1], p[:, 2])
+        elif kind == "elevation3d":
+            values[rows] = angles.elevation3d(p[:, 0], p[:, 1])
+        elif kind == "rotation3d":
+            values[rows] = angles.rotation3d(p[:, 0], p[:, 1], p[:, 2], p[:, 3])
+        elif kind == "facing3d":
+            values[rows] = angles.facing3d(p[:, 0], p[:, 1], p[:, 2])
+        elif kind == "joint":
             values[rows] = angles.joint_angle(p[:, 0], p[:, 1], p[:, 2])
         elif kind == "elevation":
             values[rows] = angles.elevation(p[:, 0], p[:, 1])
@@ -226,7 +243,10 @@ def judge(
     values: np.ndarray,
     previous: Verdict | None = None,
 ) -> Verdict:
-    """Compare measured values with the ranges, with hysteresis from ``previous``."""
+    """Compare measured values with the ranges, with hysteresis from ``previous``.
+
+    The pose is in range when every gate check is; the worst failing gate gives the correction.
+    While the gates hold, the worst failing refine check gives the refinement."""
     was_ok = {}
     if previous is not None and previous.template_id == template.id:
         was_ok = {r.check.id: r.ok for r in previous.results}
@@ -235,11 +255,17 @@ def judge(
         margin = HYSTERESIS[c.measure] if was_ok.get(c.id, False) else 0.0
         ok = bool(c.low - margin <= v <= c.high + margin)
         results.append(CheckResult(check=c, value=float(v), ok=ok))
-    failing = [r for r in results if not r.ok]
-    if not failing:
-        return Verdict(IN_RANGE, template.id, side, tuple(results))
-    worst = max(failing, key=lambda r: abs(r.deviation) / scale(r.check) * r.check.weight)
-    return Verdict(OUT_OF_RANGE, template.id, side, tuple(results), worst.cue)
+    gates = [r for r in results if not r.ok and r.check.tier == Tier.GATE]
+    if gates:
+        return Verdict(OUT_OF_RANGE, template.id, side, tuple(results), _worst(gates).cue)
+    refine = [r for r in results if not r.ok]
+    return Verdict(IN_RANGE, template.id, side, tuple(results),
+                   refinement=_worst(refine).cue if refine else None)
+
+
+def _worst(failing: list[CheckResult]) -> CheckResult:
+    """The failing check furthest out of its range, in comparable units and weighted."""
+    return max(failing, key=lambda r: abs(r.deviation) / scale(r.check) * r.check.weight)
 
 
 def scale(c: Check) -> float:
@@ -274,7 +300,9 @@ def check(
         return Verdict(CANNOT_SEE, template.id, side, correction=problem)
     if values is None:
         values = measure_checks(frame, template, side)
-    if np.isnan(values).any():
-        return Verdict(CANNOT_SEE, template.id, side,
-                       correction="Turn side-on so the camera can see the outline of your back")
+    unmeasured = {c.measure for c, v in zip(template.checks, values, strict=True) if np.isnan(v)}
+    if unmeasured:
+        words = ("Turn side-on so the camera can see the outline of your back"
+                 if "curve" in unmeasured else "Move so the camera can see your whole body")
+        return Verdict(CANNOT_SEE, template.id, side, correction=words)
     return judge(template, side, values, previous)

@@ -83,6 +83,13 @@ class PoseFrame:
         pts = self.image * np.array([self.width / self.height, 1.0])
         return np.concatenate([pts, (pts[_PAIR_LEFT] + pts[_PAIR_RIGHT]) / 2.0])
 
+    @cached_property
+    def world_points(self) -> np.ndarray:
+        """(33 + midpoints, 3) MediaPipe's world landmarks in metres, hip-centred, with the
+        ``mid_`` pairs appended as in :attr:`points`. Axes follow the camera: x right, y down,
+        z away from the camera; index with POINT_INDEX."""
+        return np.concatenate([self.world, (self.world[_PAIR_LEFT] + self.world[_PAIR_RIGHT]) / 2])
+
     def point(self, name: str) -> np.ndarray:
         """One aspect-correct point by name (landmark or ``mid_`` pair)."""
         return self.points[POINT_INDEX[name]]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from enum import Enum
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -22,14 +23,28 @@ from poseguide.core.landmarks import INDEX
 
 # The shipped templates: the repository's reference_poses/, installed as package data.
 DEFAULT_DIR = Path(str(resources.files("poseguide.reference_poses")))
-MEASURES = {"joint": 3, "elevation": 2, "ratio": 4, "tilt": 4, "curve": 2}
+# Measure kinds and how many points each takes; the *3d kinds use the world landmarks.
+MEASURES = {"joint": 3, "elevation": 2, "ratio": 4, "tilt": 4, "curve": 2,
+            "joint3d": 3, "elevation3d": 2, "rotation3d": 4, "facing3d": 3}
+WORLD_MEASURES = frozenset({"joint3d", "elevation3d", "rotation3d", "facing3d"})
 WORKING_SIDES = ("facing", "best")
 LIMITS = {"joint": (0.0, 180.0), "elevation": (-90.0, 90.0), "ratio": (0.0, 20.0),
-          "tilt": (-90.0, 90.0), "curve": (-1.0, 1.0)}  # what each measure can take
+          "tilt": (-90.0, 90.0), "curve": (-1.0, 1.0), "joint3d": (0.0, 180.0),
+          "elevation3d": (-90.0, 90.0), "rotation3d": (0.0, 180.0),
+          "facing3d": (-90.0, 90.0)}  # what each can take
 VIEWS = ("side", "front", "any")
 KINDS = ("hold", "flow")
 # Names a template may use besides MediaPipe's literal ones (see angles.resolve).
 _PARTS = {n.split("_", 1)[1] for n in INDEX if n.startswith("left_")}
+
+
+class Tier(str, Enum):
+    """What a check does. A ``gate`` defines the pose: the hold counts only while every gate is
+    in range. A ``refine`` check improves a pose that is already being held: its correction is
+    spoken while the hold keeps counting."""
+
+    GATE = "gate"
+    REFINE = "refine"
 
 
 class TemplateError(ValueError):
@@ -49,6 +64,7 @@ class Check:
     why: str = ""
     weight: float = 1.0
     key: bool = False
+    tier: Tier = Tier.GATE
 
     def deviation(self, value: float) -> float:
         """Signed distance outside the range: <0 below, >0 above, 0 inside."""
@@ -251,7 +267,15 @@ def _parse_check(r: _Reader, raw: Any, i: int) -> Check:
         why=r.text(raw, "why", f"{w}.why", default=""),
         weight=r.number(raw, "weight", f"{w}.weight", 0.01, 100.0, default=1.0),
         key=r.get(raw, "key", f"{w}.key", bool, "true or false", False),
+        tier=_tier(r, raw, w),
     )
+
+
+def _tier(r: _Reader, raw: dict, where: str) -> Tier:
+    value = r.text(raw, "tier", f"{where}.tier", default=Tier.GATE.value)
+    if value not in {t.value for t in Tier}:
+        raise r.fail(f"{where}.tier", f"one of {[t.value for t in Tier]}", value)
+    return Tier(value)
 
 
 def _parse_target(r: _Reader, raw: dict, kind: str) -> Target:
