@@ -58,6 +58,8 @@ SIDE_POSES: dict[str, Points] = {
 }  # fmt: skip
 
 FAR_PARTS: dict[str, Points] = {
+    # The far shoulder stays up while the near one rests on the floor: the chest turns.
+    "thread_the_needle": {"shoulder": (0.66, 0.52)},
     "knee_to_chest": _LONG_LEG,
     "piriformis": _FOOT_FLAT_LEG,
     "supine_hip_flexor": _HUGGED_LEG,
@@ -85,11 +87,13 @@ FRONT_POSES: dict[str, Points] = {
 
 
 # Depth (metres, + away from the camera) of front-view points that are not level with the hips:
-# in the twist the chest turns about 30 degrees towards the raised left knee.
+# in the twist the chest turns about 30 degrees towards the raised left knee, and the legs
+# reach forward towards the camera.
 FRONT_DEPTHS: dict[str, dict[str, float]] = {
     "seated_twist": {"left_shoulder": 0.1, "right_shoulder": -0.1, "left_elbow": 0.12,
                      "right_elbow": -0.2, "right_wrist": -0.25, "left_knee": -0.3,
-                     "nose": -0.05},
+                     "nose": -0.05, "left_ankle": -0.45, "right_knee": -0.5,
+                     "right_ankle": -0.6},
 }  # fmt: skip
 
 
@@ -116,13 +120,14 @@ def front_frame(points: Points, depths: dict[str, float] | None = None) -> PoseF
     )
 
 
-def with_far_parts(frame: PoseFrame, near: str, parts: Points) -> PoseFrame:
+def with_far_parts(frame: PoseFrame, near: str, parts: Points, front: str | None) -> PoseFrame:
     """``frame`` with the far side's listed parts moved to the given points."""
     far = "right" if near == "left" else "left"
     image = frame.image.copy()
     for part, xy in parts.items():
         image[INDEX[f"{far}_{part}"]] = xy
-    return replace(frame, image=image)
+    world = world_from_image(image, frame.world[:, 2], frame.width, frame.height, front)
+    return replace(frame, image=image, world=world)
 
 
 def pose_frame(template_id: str, side: str = "left", mirror: bool = False) -> PoseFrame:
@@ -137,5 +142,5 @@ def pose_frame(template_id: str, side: str = "left", mirror: bool = False) -> Po
         "side" if template_id == "standing_back_extension" else "up")
     frame = make_frame(SIDE_POSES[template_id], near=side, front=front)
     if template_id in FAR_PARTS:
-        frame = with_far_parts(frame, side, FAR_PARTS[template_id])
+        frame = with_far_parts(frame, side, FAR_PARTS[template_id], front)
     return frame.flipped() if mirror else frame

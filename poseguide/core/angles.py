@@ -24,6 +24,8 @@ not change when the camera moves round the person, which image-plane angles do:
 * **rotation3d** of the line P->Q against the line R->S: the angle between them seen along the
   axis from the middle of R-S to the middle of P-Q, 0..180. With shoulders P, Q and hips R, S it
   is how far the chest is turned against the pelvis around the spine: the twist itself.
+* **ratio3d** |P-Q| / |R-S| between world points: as ``ratio``, but lengths along the line of
+  sight count too (an ear close to the shoulder stays close seen from any side).
 * **facing3d** of the plane P, Q, R: where the front of the body points, as the elevation of
   the plane's normal, -90..90: +90 facing the ceiling, -90 facing the floor. With P, Q the
   left and right shoulder and R the middle of the hips the normal is the chest's forward

@@ -24,7 +24,8 @@ WRONG_VIEW = "wrong_view"
 NO_PERSON = "no_person"
 
 HYSTERESIS = {"joint": 3.0, "elevation": 3.0, "tilt": 3.0, "ratio": 0.05, "curve": 0.01,
-              "joint3d": 3.0, "elevation3d": 3.0, "rotation3d": 3.0, "facing3d": 3.0}
+              "joint3d": 3.0, "elevation3d": 3.0, "rotation3d": 3.0, "facing3d": 3.0,
+              "ratio3d": 0.05}
 MIN_VISIBILITY = 0.4  # with the geometric checks below; lying legs often score 0.4-0.5
 EDGE = 0.01  # landmarks this far outside the picture are guesses
 SIDE_ON_MAX = 0.65  # side_on_ratio above this: the camera sees chest or back, not the side
@@ -204,6 +205,8 @@ def measure_checks(frame: PoseFrame, template: Template, side: str) -> np.ndarra
             values[rows] = angles.elevation3d(p[:, 0], p[:, 1])
         elif kind == "rotation3d":
             values[rows] = angles.rotation3d(p[:, 0], p[:, 1], p[:, 2], p[:, 3])
+        elif kind == "ratio3d":
+            values[rows] = angles.ratio(p[:, 0], p[:, 1], p[:, 2], p[:, 3])
         elif kind == "facing3d":
             values[rows] = angles.facing3d(p[:, 0], p[:, 1], p[:, 2])
         elif kind == "joint":
@@ -270,7 +273,7 @@ def _worst(failing: list[CheckResult]) -> CheckResult:
 
 def scale(c: Check) -> float:
     """Deviation units comparable across measures: 10 degrees ~ 0.2 of a ratio."""
-    return {"ratio": 0.2, "curve": 0.05}.get(c.measure, 10.0)
+    return {"ratio": 0.2, "ratio3d": 0.2, "curve": 0.05}.get(c.measure, 10.0)
 
 
 def check(

@@ -309,6 +309,7 @@ class LiveSession:
                 target_met=False,
                 status="",
                 correction=None,
+                refinement=None,
             )
             self.recorder.set_started(planned, self._clock.wall(t))
             if self.speak_cautions:
@@ -387,6 +388,7 @@ class LiveSession:
                     target_met=result.target_met,
                     status=verdict.status,
                     correction=None if verdict.in_range else verdict.correction,
+                    refinement=verdict.refinement if verdict.in_range else None,
                 )
         if now is not None:  # a frame the pose model looked at
             fields["frames"] = self.state.read().frames + 1

@@ -49,6 +49,7 @@ class Snapshot:
     target_met: bool = False
     status: str = ""
     correction: str | None = None
+    refinement: str | None = None  # a refine check's cue: shown while the hold keeps counting
     setup_message: str | None = None
     rest_left: float = 0.0
     upcoming: str = ""

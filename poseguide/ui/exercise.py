@@ -303,6 +303,8 @@ def _draw_status(snap: Snapshot) -> None:
             st.success("Target reached. Release slowly.")
         elif snap.correction:
             st.warning(snap.correction)
+        elif snap.refinement:  # the hold is counting: a refinement, not a stop (blue, not amber)
+            st.info(f"Timer running. To refine: {snap.refinement}")
         elif snap.status == "in_range":
             st.success("Good form")
     elif phase == routine.REST:
