@@ -33,7 +33,7 @@ def cmd_poses(args: argparse.Namespace) -> int:
     rows = []
     for t in sorted(library.templates.values(), key=lambda t: t.id):
         tg = t.target
-        if t.kind == "flow":
+        if t.is_flow:
             target = f"{tg.reps}-{tg.reps_max} reps"
         elif tg.reps > 1:
             target = f"{tg.hold_s:g} s x {tg.reps}-{tg.reps_max}"
@@ -124,7 +124,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         print(f"  hold {i}: {s.start:7.2f} s -> {s.end:7.2f} s  ({s.seconds:.1f} s)")
     print(f"time in form: {summary.held:.1f} s   best hold: {summary.best_hold:.1f} s"
           + (f"   target {summary.target_s:g} s" if summary.target_s else ""))
-    if template.kind == "flow" or summary.target_reps > 1:
+    if template.is_flow or summary.target_reps > 1:
         print(f"repetitions: {summary.reps} (target {summary.target_reps})")
     print(f"target reached: {'yes' if summary.target_met else 'no'}")
     said = [e for e in summary.events if e.kind in ("cue", "bouncing", "too_fast")]

@@ -16,11 +16,16 @@ from poseguide.core import angles
 from poseguide.core.landmarks import BONES, INDEX, POINT_INDEX, PoseFrame
 from poseguide.core.silhouette import back_curvature
 from poseguide.core.templates import MEASURES, Check, Template
+from poseguide.core.textenum import TextEnum
 
-IN_RANGE = "in_range"
-OUT_OF_RANGE = "out_of_range"
-CANNOT_SEE = "cannot_see"
-WRONG_VIEW = "wrong_view"
+
+class Status(TextEnum):
+    """What the checker concluded about one frame."""
+
+    IN_RANGE = "in_range"
+    OUT_OF_RANGE = "out_of_range"
+    CANNOT_SEE = "cannot_see"
+    WRONG_VIEW = "wrong_view"
 NO_PERSON = "no_person"
 
 HYSTERESIS = {"joint": 3.0, "elevation": 3.0, "tilt": 3.0, "ratio": 0.05, "curve": 0.01}
@@ -57,7 +62,7 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class Verdict:
-    status: str
+    status: Status
     template_id: str
     side: str | None = None
     results: tuple[CheckResult, ...] = ()
@@ -65,12 +70,12 @@ class Verdict:
 
     @property
     def in_range(self) -> bool:
-        return self.status == IN_RANGE
+        return self.status == Status.IN_RANGE
 
     @property
     def seen(self) -> bool:
         """The person and the needed joints were seen (in or out of range)."""
-        return self.status in (IN_RANGE, OUT_OF_RANGE)
+        return self.status in (Status.IN_RANGE, Status.OUT_OF_RANGE)
 
     def values(self) -> dict[str, float]:
         return {r.check.id: r.value for r in self.results}
@@ -237,9 +242,9 @@ def judge(
         results.append(CheckResult(check=c, value=float(v), ok=ok))
     failing = [r for r in results if not r.ok]
     if not failing:
-        return Verdict(IN_RANGE, template.id, side, tuple(results))
+        return Verdict(Status.IN_RANGE, template.id, side, tuple(results))
     worst = max(failing, key=lambda r: abs(r.deviation) / scale(r.check) * r.check.weight)
-    return Verdict(OUT_OF_RANGE, template.id, side, tuple(results), worst.cue)
+    return Verdict(Status.OUT_OF_RANGE, template.id, side, tuple(results), worst.cue)
 
 
 def scale(c: Check) -> float:
@@ -268,13 +273,13 @@ def check(
     side = side or working_side(frame, template)
     problem = view_problem(frame, template)
     if problem:
-        return Verdict(WRONG_VIEW, template.id, side, correction=problem)
+        return Verdict(Status.WRONG_VIEW, template.id, side, correction=problem)
     problem = visibility_problem(frame, template, side)
     if problem:
-        return Verdict(CANNOT_SEE, template.id, side, correction=problem)
+        return Verdict(Status.CANNOT_SEE, template.id, side, correction=problem)
     if values is None:
         values = measure_checks(frame, template, side)
     if np.isnan(values).any():
-        return Verdict(CANNOT_SEE, template.id, side,
+        return Verdict(Status.CANNOT_SEE, template.id, side,
                        correction="Turn side-on so the camera can see the outline of your back")
     return judge(template, side, values, previous)

@@ -113,7 +113,7 @@ class ExerciseSet:
                  settle_s: float = 0.5, grace_s: float = 1.0) -> None:
         self.template = template
         target = template.target
-        self.flow = template.kind == "flow"
+        self.flow = template.is_flow
         names = template.phases if self.flow else (template.id,)
         self._smoothers = [_Smoother(library[n], smooth) for n in names]
         # A flow's timer only measures time spent in either position; its target is the reps.
@@ -196,7 +196,7 @@ class ExerciseSet:
     def _cue_events(self, t: float, verdict: Verdict) -> list[Event]:
         """At most one spoken correction at a time, only once it has persisted, with cooldowns."""
         cue = None if verdict.in_range else verdict.correction
-        if self.flow and verdict.status == checker.OUT_OF_RANGE:
+        if self.flow and verdict.status == checker.Status.OUT_OF_RANGE:
             cue = None  # between cat and cow the form is always "out": do not nag mid-move
         if cue != self._cue:
             self._cue, self._cue_since = cue, t

@@ -13,6 +13,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from poseguide.core.textenum import TextEnum
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -27,7 +29,14 @@ WORKING_SIDES = ("facing", "best")
 LIMITS = {"joint": (0.0, 180.0), "elevation": (-90.0, 90.0), "ratio": (0.0, 20.0),
           "tilt": (-90.0, 90.0), "curve": (-1.0, 1.0)}  # what each measure can take
 VIEWS = ("side", "front", "any")
-KINDS = ("hold", "flow")
+class Kind(TextEnum):
+    """A hold is timed; a flow (cat-cow) is counted in repetitions between its phases."""
+
+    HOLD = "hold"
+    FLOW = "flow"
+
+
+KINDS = tuple(k.value for k in Kind)
 # Names a template may use besides MediaPipe's literal ones (see angles.resolve).
 _PARTS = {n.split("_", 1)[1] for n in INDEX if n.startswith("left_")}
 
@@ -74,7 +83,7 @@ class Template:
     id: str
     name: str
     view: str
-    kind: str
+    kind: Kind
     how_to: str
     required: tuple[str, ...]
     checks: tuple[Check, ...]
@@ -85,6 +94,10 @@ class Template:
     measured: bool = True
     working_side: str = "facing"
     path: Path | None = field(default=None, compare=False)
+
+    @property
+    def is_flow(self) -> bool:
+        return self.kind is Kind.FLOW
 
     @property
     def key_check(self) -> Check | None:
@@ -168,9 +181,10 @@ def parse_template(data: dict, path: Path) -> Template:
     working_side = r.text(data, "working_side", "working_side", default="facing")
     if working_side not in WORKING_SIDES:
         raise r.fail("working_side", f"one of {list(WORKING_SIDES)}", working_side)
-    kind = r.text(data, "kind", "kind", default="hold")
-    if kind not in KINDS:
-        raise r.fail("kind", f"one of {list(KINDS)}", kind)
+    kind_text = r.text(data, "kind", "kind", default="hold")
+    if kind_text not in KINDS:
+        raise r.fail("kind", f"one of {list(KINDS)}", kind_text)
+    kind = Kind(kind_text)
     required = r.get(data, "required", "required", list, "a list of landmark names", [])
     for i, name in enumerate(required):
         if not isinstance(name, str) or not valid_name(name):
@@ -182,7 +196,7 @@ def parse_template(data: dict, path: Path) -> Template:
     phases: tuple[str, ...] = ()
     min_phase_s = 0.0
     checks: tuple[Check, ...] = ()
-    if kind == "flow":
+    if kind is Kind.FLOW:
         flow = r.get(data, "flow", "flow", dict, "a table with phases and min_phase_s")
         raw_phases = r.get(flow, "phases", "flow.phases", list, "a list of two template ids")
         if len(raw_phases) != 2 or not all(isinstance(p, str) and p for p in raw_phases):
@@ -254,11 +268,11 @@ def _parse_check(r: _Reader, raw: Any, i: int) -> Check:
     )
 
 
-def _parse_target(r: _Reader, raw: dict, kind: str) -> Target:
+def _parse_target(r: _Reader, raw: dict, kind: Kind) -> Target:
     reps = int(r.number(raw, "reps", "target.reps", 1, 100, default=1))
     reps_max = int(r.number(raw, "reps_max", "target.reps_max", reps, 100, default=reps))
-    hold = r.number(raw, "hold_s", "target.hold_s", 0 if kind == "flow" else 1, 600,
-                    default=0.0 if kind == "flow" else None)
+    hold = r.number(raw, "hold_s", "target.hold_s", 0 if kind is Kind.FLOW else 1, 600,
+                    default=0.0 if kind is Kind.FLOW else None)
     hold_max = r.number(raw, "hold_max_s", "target.hold_max_s", hold, 600, default=hold or 0.0)
     return Target(
         hold_s=hold,
@@ -303,7 +317,7 @@ class Library:
 
     def poses(self) -> list[Template]:
         """Templates that check a single pose (flows are built from them)."""
-        return [t for t in self.templates.values() if t.kind == "hold"]
+        return [t for t in self.templates.values() if not t.is_flow]
 
 
 def load_library(folder: str | Path = DEFAULT_DIR) -> Library:
@@ -321,7 +335,7 @@ def load_library(folder: str | Path = DEFAULT_DIR) -> Library:
             continue
         templates[t.id] = t
     for t in list(templates.values()):
-        missing = [p for p in t.phases if p not in templates or templates[p].kind != "hold"]
+        missing = [p for p in t.phases if p not in templates or templates[p].is_flow]
         if missing:
             errors.append(f"{t.path}: flow.phases: expected ids of pose templates in this "
                           f"folder, got unknown {missing}")

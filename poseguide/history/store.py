@@ -32,6 +32,7 @@ from poseguide.history.records import (
     SessionRecord,
     SessionSummary,
     SetRecord,
+    StopReason,
     WeekSummary,
     _dt,
     _maybe_dt,
@@ -363,7 +364,7 @@ class History:
             raise ValueError(f"stop_reason must be one of {STOP_REASONS}, got {stop_reason!r}")
         if not isinstance(sharp_pain, bool):
             raise ValueError(f"sharp_pain must be a bool, got {sharp_pain!r}")
-        flag = sharp_pain or stop_reason == "sharp_pain"
+        flag = sharp_pain or stop_reason == StopReason.SHARP_PAIN
         with self._write() as conn:
             (started,) = self._require(conn, "sets", set_id)
             _not_before(ended_at, datetime.fromisoformat(started), "set")
@@ -444,7 +445,7 @@ class History:
                     target_reps=row[5],
                     started_at=_dt(row[6]),
                     ended_at=_maybe_dt(row[7]),
-                    stop_reason=row[8],
+                    stop_reason=None if row[8] is None else StopReason(row[8]),
                     sharp_pain=bool(row[9]),
                     holds=tuple(holds.get(sid, ())),
                     reps=tuple(reps.get(sid, ())),

@@ -26,9 +26,10 @@ from streamlit_webrtc import webrtc_streamer
 
 from poseguide.core.templates import Library
 from poseguide.history import History, HistoryError, default_db_path
+from poseguide.history.records import StopReason
 from poseguide.live import recorder, routine, safety, session, state
 from poseguide.live.recorder import FinishedSet, HistoryRecorder
-from poseguide.live.routine import Routine
+from poseguide.live.routine import Phase, Routine
 from poseguide.live.session import LiveSession
 from poseguide.live.state import Snapshot
 from poseguide.offline.analysis import analyze_video
@@ -40,11 +41,11 @@ RTC_CONFIGURATION: dict = {"iceServers": []}
 CAMERA_KEY = "camera"
 MODES = ("One exercise", "Basic daily routine", "Custom routine")
 REASONS = {
-    "completed": "target reached",
-    "user_stop": "stopped",
-    "sharp_pain": "stopped: sharp pain",
-    "camera_lost": "camera lost",
-    "skipped": "skipped",
+    StopReason.COMPLETED: "target reached",
+    StopReason.USER_STOP: "stopped",
+    StopReason.SHARP_PAIN: "stopped: sharp pain",
+    StopReason.CAMERA_LOST: "camera lost",
+    StopReason.SKIPPED: "skipped",
 }
 TRANSLATIONS = {
     "stop": "Camera off",  # not "Stop": the red Stop button ends the set
@@ -176,7 +177,7 @@ def _live_session(routine: Routine, library: Library, history: History | None,
 
 
 def _finished(live: LiveSession) -> bool:
-    return live.runner.phase in (routine.DONE, routine.STOPPED)
+    return live.runner.phase in (Phase.DONE, Phase.STOPPED)
 
 
 @st.cache_resource(show_spinner=False)
@@ -218,7 +219,7 @@ def _camera_state(live: LiveSession, playing: bool, signalling: bool) -> None:
         st.button("Begin", type="primary", on_click=live.arm, key="begin",
                   help="The camera is already on: begin the routine now.")
     if live.active and not (playing or signalling) and live.state.read().frames:
-        _stop(live, "user_stop")
+        _stop(live, StopReason.USER_STOP)
 
 
 def _controls(live: LiveSession) -> None:
@@ -234,13 +235,13 @@ def _controls(live: LiveSession) -> None:
     cols[2].button("Repeat", key="repeat_button", on_click=live.repeat, width="stretch",
                    help="Start this set again (while resting: the one just done).")
     cols[3].button("Stop", key="stop_button", type="primary", on_click=_stop,
-                   args=(live, "user_stop"), width="stretch")
+                   args=(live, StopReason.USER_STOP), width="stretch")
 
 
 def _stop(live: LiveSession, reason: str) -> None:
     """End at once; if a set was cut short by the user, ask whether it was sharp pain."""
     interrupted = live.stop(reason)
-    st.session_state["ask_pain"] = interrupted is not None and reason == "user_stop"
+    st.session_state["ask_pain"] = interrupted is not None and reason == StopReason.USER_STOP
 
 
 def _sharp_pain_question(live: LiveSession) -> None:
@@ -271,7 +272,7 @@ def _status(live: LiveSession) -> None:
     if events and st.session_state.get("sound_on", True):
         st.iframe(sound_html(events, live.state.token), height=1)
     if live.active and session.camera_lost(snap, time.monotonic()):
-        _stop(live, "camera_lost")
+        _stop(live, StopReason.CAMERA_LOST)
         st.rerun()
     if snap.phase != st.session_state.get("shown_phase"):
         st.rerun()  # a new phase changes the rest of the page (buttons, summary)
@@ -279,16 +280,16 @@ def _status(live: LiveSession) -> None:
 
 def _draw_status(snap: Snapshot) -> None:
     phase = snap.phase
-    if phase == routine.IDLE:
+    if phase == Phase.IDLE:
         st.info("Press START under the video to begin (or Begin, if the camera is already on). "
                 "The camera checks first that it can see you.")
-    elif phase == routine.SETUP:
+    elif phase == Phase.SETUP:
         st.subheader("Camera check")
         if snap.setup_message:
             st.warning(snap.setup_message)
         else:
             st.success("I can see you. Hold still a moment...")
-    elif phase == routine.EXERCISE:
+    elif phase == Phase.EXERCISE:
         st.subheader(snap.pose + (f" ({snap.side} side)" if snap.side else ""))
         st.caption(f"Set {snap.position} · target: {snap.target}")
         held, reps = st.columns(2)
@@ -305,10 +306,10 @@ def _draw_status(snap: Snapshot) -> None:
             st.warning(snap.correction)
         elif snap.status == "in_range":
             st.success("Good form")
-    elif phase == routine.REST:
+    elif phase == Phase.REST:
         st.subheader(f"Rest: {snap.rest_left:.0f} s")
         st.markdown(f"Next: **{snap.upcoming}** ({snap.target})")
-    elif phase == routine.DONE:
+    elif phase == Phase.DONE:
         st.success("Routine complete. Well done.")
     else:
         st.info("Stopped.")
@@ -493,7 +494,7 @@ def _analyse(upload: UploadedFile, template_id: str, library: Library,
     recorder = HistoryRecorder(history)
     result = recorder.record_summary(
         recorder, planned, summary, lambda t: now + timedelta(seconds=t - summary.ended),
-        "completed" if summary.target_met else "user_stop")
+        StopReason.COMPLETED if summary.target_met else StopReason.USER_STOP)
     if recorder.error:
         st.error(f"The result could not be saved: {recorder.error}")
     return result
