@@ -3,7 +3,7 @@
 import cv2
 import numpy as np
 import pytest
-from realdata import POSEDATA, SPHINX, letterbox, needs_posedata
+from realdata import POSEDATA, SPHINX, letterbox
 
 from poseguide.core.checker import NO_PERSON
 from poseguide.core.templates import load_library
@@ -11,7 +11,7 @@ from poseguide.vision.crowd import CrowdWatch
 from poseguide.vision.detector import PoseDetector
 from poseguide.vision.processor import FrameProcessor
 
-pytestmark = needs_posedata
+pytestmark = pytest.mark.realdata
 STANDING_A = "negative/getyourasanamat__mountain_file1.jpeg"
 STANDING_B = "negative/lucapomer__mountain_File58.jpg"
 

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from poseguide.core.session import SetSummary
-from poseguide.core.templates import Library, load_library
+from poseguide.core.templates import Library
 from poseguide.core.timer import CUE, Event, Segment
 from poseguide.history import History
 from poseguide.live import clock as lv_clock
@@ -29,11 +29,6 @@ from poseguide.live.routine import Phase, Routine, RoutineRunner, Step
 from poseguide.live.session import LiveSession
 
 FPS = 15.0
-
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library()
 
 
 @pytest.fixture(scope="module")
