@@ -5,7 +5,7 @@ import pytest
 from posefixtures import make_frame
 
 from poseguide.core import checker
-from poseguide.core.checker import NO_PERSON, Status, check
+from poseguide.core.checker import Status, check
 from poseguide.core.landmarks import INDEX
 from poseguide.core.templates import load_library
 
@@ -60,11 +60,11 @@ def test_too_low_and_too_high_cues():
 
 
 def test_nobody_and_two_people():
-    assert check(None, LIB["sphinx"]).status == NO_PERSON
+    assert check(None, LIB["sphinx"]).status == Status.NO_PERSON
     f = make_frame("sphinx")
     two = type(f)(f.timestamp, f.image, f.world, f.visibility, f.presence, people=2)
     v = check(two, LIB["sphinx"])
-    assert v.status == NO_PERSON and "one person" in v.correction
+    assert v.status == Status.NO_PERSON and "one person" in v.correction
 
 
 def test_out_of_frame_knees_say_move_back():

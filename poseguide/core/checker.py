@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+from numpy.typing import NDArray
 
 from poseguide.core import angles
-from poseguide.core.landmarks import BONES, INDEX, POINT_INDEX, PoseFrame
+from poseguide.core.landmarks import BONES, INDEX, POINT_INDEX, Floats, PoseFrame
 from poseguide.core.silhouette import back_curvature
 from poseguide.core.templates import MEASURES, Check, Template
 from poseguide.core.textenum import TextEnum
@@ -26,7 +27,7 @@ class Status(TextEnum):
     OUT_OF_RANGE = "out_of_range"
     CANNOT_SEE = "cannot_see"
     WRONG_VIEW = "wrong_view"
-NO_PERSON = "no_person"
+    NO_PERSON = "no_person"
 
 HYSTERESIS = {"joint": 3.0, "elevation": 3.0, "tilt": 3.0, "ratio": 0.05, "curve": 0.01}
 MIN_VISIBILITY = 0.4  # with the geometric checks below; lying legs often score 0.4-0.5
@@ -171,7 +172,8 @@ class _Compiled:
     """A template's checks for one side as index arrays into PoseFrame.points, grouped by
     measure, so a frame's values come from a few vectorised numpy operations."""
 
-    groups: tuple[tuple[str, np.ndarray, np.ndarray], ...]  # (measure, check rows, point idx)
+    # (measure, check rows, point indices) per measure kind
+    groups: tuple[tuple[str, NDArray[np.intp], NDArray[np.intp]], ...]
     n: int
 
 
@@ -187,7 +189,7 @@ def _compile(template: Template, side: str) -> _Compiled:
     return _Compiled(tuple(groups), len(template.checks))
 
 
-def measure_checks(frame: PoseFrame, template: Template, side: str) -> np.ndarray:
+def measure_checks(frame: PoseFrame, template: Template, side: str) -> Floats:
     """Every check's raw measured value, in template order (NaN when it cannot be measured)."""
     compiled = _compile(template, side)
     pts = frame.points
@@ -228,7 +230,7 @@ def working_side(frame: PoseFrame, template: Template) -> str:
 def judge(
     template: Template,
     side: str,
-    values: np.ndarray,
+    values: Floats,
     previous: Verdict | None = None,
 ) -> Verdict:
     """Compare measured values with the ranges, with hysteresis from ``previous``."""
@@ -256,7 +258,7 @@ def check(
     frame: PoseFrame | None,
     template: Template,
     previous: Verdict | None = None,
-    values: np.ndarray | None = None,
+    values: Floats | None = None,
     side: str | None = None,
 ) -> Verdict:
     """The verdict for one frame.
@@ -266,9 +268,9 @@ def check(
     "cannot see", never "in range".
     """
     if frame is None:
-        return Verdict(NO_PERSON, template.id, correction="Step into the camera's view")
+        return Verdict(Status.NO_PERSON, template.id, correction="Step into the camera's view")
     if frame.people > 1:
-        return Verdict(NO_PERSON, template.id,
+        return Verdict(Status.NO_PERSON, template.id,
                        correction="Only one person should be in the picture")
     side = side or working_side(frame, template)
     problem = view_problem(frame, template)

@@ -52,7 +52,7 @@ class SetSummary:
     reps: int = 0
     rep_times: list[float] = field(default_factory=list)
     target_met: bool = False
-    corrections: Counter = field(default_factory=Counter)
+    corrections: Counter[str] = field(default_factory=Counter)
     events: list[Event] = field(default_factory=list)
 
     @property
@@ -63,7 +63,7 @@ class SetSummary:
     def best_hold(self) -> float:
         return max((s.seconds for s in self.segments), default=0.0)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {
             "pose": self.template_id,
             "side": self.side,
@@ -128,7 +128,7 @@ class ExerciseSet:
         self._key_index = template.checks.index(key) if key is not None else None
         self.bounce = BounceDetector()
         self.events: list[Event] = []
-        self.corrections: Counter = Counter()
+        self.corrections: Counter[str] = Counter()
         self._started: float | None = None
         self._t = 0.0
         self._cue: str | None = None
@@ -149,7 +149,7 @@ class ExerciseSet:
         verdicts = [s.verdict(frame, t) for s in self._smoothers]
         if frame is None and unseen_hint:
             verdicts = [replace(v, correction=unseen_hint) for v in verdicts]
-        if self.flow:
+        if self.counter is not None:
             in_phase = [v for v in verdicts if v.in_range]
             verdict = in_phase[0] if in_phase else min(verdicts, key=_misfit)
             phase = verdict.template_id if verdict.in_range else None

@@ -125,8 +125,8 @@ class _Reader:
         shown = repr(got) if not isinstance(got, _Missing) else "nothing"
         return TemplateError(f"{self.path}: {where}: expected {expected}, got {shown}")
 
-    def get(self, table: dict, key: str, where: str, kind: type | tuple, expected: str,
-            default: Any = None) -> Any:
+    def get(self, table: dict[str, Any], key: str, where: str, kind: type | tuple[type, ...],
+            expected: str, default: Any = None) -> Any:
         if key not in table:
             if default is not None:
                 return default
@@ -138,13 +138,13 @@ class _Reader:
             raise self.fail(where, expected, value)
         return value
 
-    def text(self, table: dict, key: str, where: str, default: str | None = None) -> str:
-        value = self.get(table, key, where, str, "a non-empty string", default)
+    def text(self, table: dict[str, Any], key: str, where: str, default: str | None = None) -> str:
+        value: str = self.get(table, key, where, str, "a non-empty string", default)
         if not value.strip() and default is None:
             raise self.fail(where, "a non-empty string", value)
         return value.strip()
 
-    def number(self, table: dict, key: str, where: str, low: float, high: float,
+    def number(self, table: dict[str, Any], key: str, where: str, low: float, high: float,
                default: float | None = None) -> float:
         expected = f"a number from {low:g} to {high:g}"
         value = self.get(table, key, where, (int, float), expected, default)
@@ -160,11 +160,11 @@ class _Missing:
 _MISSING = _Missing()
 
 
-def _as_tuple(kind: type | tuple) -> tuple:
+def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
     return kind if isinstance(kind, tuple) else (kind,)
 
 
-def parse_template(data: dict, path: Path) -> Template:
+def parse_template(data: dict[str, Any], path: Path) -> Template:
     """Validate a parsed TOML table into a Template."""
     r = _Reader(path)
     known = {"id", "name", "view", "kind", "how_to", "required", "checks", "target",
@@ -268,7 +268,7 @@ def _parse_check(r: _Reader, raw: Any, i: int) -> Check:
     )
 
 
-def _parse_target(r: _Reader, raw: dict, kind: Kind) -> Target:
+def _parse_target(r: _Reader, raw: dict[str, Any], kind: Kind) -> Target:
     reps = int(r.number(raw, "reps", "target.reps", 1, 100, default=1))
     reps_max = int(r.number(raw, "reps_max", "target.reps_max", reps, 100, default=reps))
     hold = r.number(raw, "hold_s", "target.hold_s", 0 if kind is Kind.FLOW else 1, 600,

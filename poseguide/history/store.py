@@ -268,7 +268,7 @@ class History:
                 "INSERT INTO sessions (started_at, pain_before, note) VALUES (?, ?, ?)",
                 (started, pain, note),
             )
-            return int(cur.lastrowid)
+            return _inserted_id(cur)
 
     def end_session(
         self,
@@ -316,7 +316,7 @@ class History:
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 (session_id, exercise, side, target, target_reps, started),
             )
-            return int(cur.lastrowid)
+            return _inserted_id(cur)
 
     def add_hold(self, set_id: int, start: datetime, end: datetime) -> int:
         """Commit one finished hold at once, so a crash cannot lose it; returns its id."""
@@ -328,7 +328,7 @@ class History:
                 "INSERT INTO holds (set_id, start_at, end_at, seconds) VALUES (?, ?, ?, ?)",
                 (set_id, start_text, end_text, (end - start).total_seconds()),
             )
-            return int(cur.lastrowid)
+            return _inserted_id(cur)
 
     def add_rep(self, set_id: int, at: datetime, duration_s: float) -> int:
         """Commit one finished repetition at once; returns its id."""
@@ -340,7 +340,7 @@ class History:
                 "INSERT INTO reps (set_id, at, duration_s) VALUES (?, ?, ?)",
                 (set_id, at_text, duration),
             )
-            return int(cur.lastrowid)
+            return _inserted_id(cur)
 
     def add_correction(self, set_id: int, cue: str, at: datetime) -> None:
         """Count one more occurrence of a form cue in a set (keeping when it first came)."""
@@ -385,7 +385,8 @@ class History:
         self, days: float | None = None, *, now: datetime | None = None
     ) -> list[SessionRecord]:
         """Sessions started in the last `days` days (all when None), newest first."""
-        where, params = "", ()
+        where: str = ""
+        params: tuple[object, ...] = ()
         if days is not None:
             since = (now or datetime.now(timezone.utc)) - timedelta(days=days)
             where, params = "WHERE started_at >= ?", (_ts(since, "now"),)
@@ -576,3 +577,10 @@ class History:
     def to_json(self, days: float | None = None, *, now: datetime | None = None) -> str:
         """Everything recorded, nested session > set > holds/reps/corrections, oldest first."""
         return export.to_json(self.sessions(days, now=now))
+
+
+def _inserted_id(cur: sqlite3.Cursor) -> int:
+    """The id SQLite gave the row just inserted (always set after an INSERT)."""
+    if cur.lastrowid is None:
+        raise HistoryError("the history database did not report the new row's id")
+    return cur.lastrowid

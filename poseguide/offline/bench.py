@@ -101,12 +101,12 @@ def assembled_clip(folder: Path, posedata: Path, size: tuple[int, int] = (640, 4
     if missing:
         raise MediaError(f"{missing[0]}: not found; give a VIDEO or --posedata")
     path = folder / "bench.mp4"
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, size)
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), fps, size)
     rng = np.random.default_rng(0)
     for photo, seconds in CLIP_PHOTOS:
         base = letterbox(load_photo(posedata / photo)[:, :, ::-1], size)
         for _ in range(round(fps * seconds)):
-            m = np.float32([[1, 0, rng.normal(0, 2)], [0, 1, rng.normal(0, 2)]])
+            m = np.array([[1, 0, rng.normal(0, 2)], [0, 1, rng.normal(0, 2)]], np.float32)
             writer.write(cv2.warpAffine(base, m, size))
     writer.release()
     return path
