@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from realdata import POSEDATA, needs_posedata
+from realdata import POSEDATA
 
 from poseguide.core.landmarks import INDEX, PoseFrame
 from poseguide.core.session import ExerciseSet
@@ -18,7 +18,7 @@ from poseguide.core.templates import load_library
 from poseguide.core.timer import CUE, TOO_FAST
 from poseguide.vision.media import load_photo
 
-pytestmark = needs_posedata
+pytestmark = pytest.mark.realdata
 
 LIB = load_library()
 DT = 1 / 15

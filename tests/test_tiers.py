@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from posefixtures import make_frame
 
-from poseguide.core.checker import IN_RANGE, OUT_OF_RANGE, check
+from poseguide.core.checker import Status, check
 from poseguide.core.session import ExerciseSet
 from poseguide.core.templates import TemplateError, Tier, load_library, parse_template
 from poseguide.core.timer import CUE
@@ -32,7 +32,7 @@ def timeline(spans):
 
 def test_failing_refine_check_keeps_the_pose_in_range_with_a_refinement():
     v = check(make_frame("sphinx", overrides=SHRUGGED), LIB["sphinx"])
-    assert v.status == IN_RANGE
+    assert v.status == Status.IN_RANGE
     assert v.refinement == SHRUG
     assert v.correction is None
     failing = [r.check for r in v.results if not r.ok]
@@ -42,7 +42,7 @@ def test_failing_refine_check_keeps_the_pose_in_range_with_a_refinement():
 def test_failing_gate_stops_the_pose_and_its_cue_wins_over_a_refinement():
     # Hips lifted (a gate) and shoulders shrugged (a refinement) at once.
     v = check(make_frame("sphinx", overrides={**SHRUGGED, "hip": (0.62, 0.55)}), LIB["sphinx"])
-    assert v.status == OUT_OF_RANGE
+    assert v.status == Status.OUT_OF_RANGE
     assert v.refinement is None
     assert v.correction != SHRUG
     gate_cues = {r.cue for r in v.results if not r.ok and r.check.tier == Tier.GATE}
@@ -96,5 +96,5 @@ def test_face_up_fold_is_not_childs_pose():
     """A lying-on-the-back twist can look like a fold side-on; only 3D says it faces up."""
     assert check(make_frame("childs_pose"), LIB["childs_pose"]).in_range
     v = check(make_frame("childs_pose", front="up"), LIB["childs_pose"])
-    assert v.status == OUT_OF_RANGE
+    assert v.status == Status.OUT_OF_RANGE
     assert v.correction == "Turn over onto your knees and fold forward, chest towards the floor"

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from poseguide.core.landmarks import INDEX, PoseFrame
+from poseguide.core.landmarks import INDEX, Floats, PoseFrame
 
 SIDES = ("left", "right")
 # Landmarks whose visibility and nearness decide which side faces the camera.
@@ -52,50 +52,56 @@ _LEFT = np.array([INDEX[f"left_{p}"] for p in SIDE_PARTS])
 _RIGHT = np.array([INDEX[f"right_{p}"] for p in SIDE_PARTS])
 
 
-def joint_angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+def joint_angle(a: Floats, b: Floats, c: Floats) -> Floats:
     """Interior angle at ``b`` in degrees; works on (..., 2) arrays."""
     u = a - b
     v = c - b
     cross = u[..., 0] * v[..., 1] - u[..., 1] * v[..., 0]
     dot = (u * v).sum(axis=-1)
-    return np.degrees(np.abs(np.arctan2(cross, dot)))
+    angle: Floats = np.degrees(np.abs(np.arctan2(cross, dot)))
+    return angle
 
 
-def elevation(p: np.ndarray, q: np.ndarray) -> np.ndarray:
+def elevation(p: Floats, q: Floats) -> Floats:
     """Angle of p->q above the horizontal in degrees, -90..90 (image y points down)."""
     d = q - p
-    return np.degrees(np.arctan2(-d[..., 1], np.abs(d[..., 0])))
+    angle: Floats = np.degrees(np.arctan2(-d[..., 1], np.abs(d[..., 0])))
+    return angle
 
 
-def tilt(p: np.ndarray, q: np.ndarray, r: np.ndarray, s: np.ndarray) -> np.ndarray:
+def tilt(p: Floats, q: Floats, r: Floats, s: Floats) -> Floats:
     """Angle of p->q from straight up, signed by the horizontal direction of r->s."""
     d = q - p
     ahead = np.sign(s[..., 0] - r[..., 0])
     ahead = np.where(ahead == 0, 1.0, ahead)
-    return np.degrees(np.arctan2(d[..., 0] * ahead, -d[..., 1]))
+    angle: Floats = np.degrees(np.arctan2(d[..., 0] * ahead, -d[..., 1]))
+    return angle
 
 
-def ratio(p: np.ndarray, q: np.ndarray, r: np.ndarray, s: np.ndarray) -> np.ndarray:
+def ratio(p: Floats, q: Floats, r: Floats, s: Floats) -> Floats:
     """|p-q| / |r-s|, guarded against a zero denominator."""
     num = np.linalg.norm(p - q, axis=-1)
     den = np.linalg.norm(r - s, axis=-1)
-    return num / np.maximum(den, 1e-9)
+    quotient: Floats = num / np.maximum(den, 1e-9)
+    return quotient
 
 
-def joint_angle3d(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+def joint_angle3d(a: Floats, b: Floats, c: Floats) -> Floats:
     """Interior angle at ``b`` in degrees between 3D bones; works on (..., 3) arrays."""
     u, v = a - b, c - b
     cross = np.linalg.norm(np.cross(u, v), axis=-1)
-    return np.degrees(np.arctan2(cross, (u * v).sum(axis=-1)))
+    angle: Floats = np.degrees(np.arctan2(cross, (u * v).sum(axis=-1)))
+    return angle
 
 
-def elevation3d(p: np.ndarray, q: np.ndarray) -> np.ndarray:
+def elevation3d(p: Floats, q: Floats) -> Floats:
     """Angle of p->q above the world's horizontal plane in degrees (world y points down)."""
     d = q - p
-    return np.degrees(np.arctan2(-d[..., 1], np.hypot(d[..., 0], d[..., 2])))
+    angle: Floats = np.degrees(np.arctan2(-d[..., 1], np.hypot(d[..., 0], d[..., 2])))
+    return angle
 
 
-def rotation3d(p: np.ndarray, q: np.ndarray, r: np.ndarray, s: np.ndarray) -> np.ndarray:
+def rotation3d(p: Floats, q: Floats, r: Floats, s: Floats) -> Floats:
     """Angle between p->q and r->s seen along the axis from mid(r, s) to mid(p, q), 0..180."""
     axis = (p + q - r - s) / 2.0
     axis = axis / np.maximum(np.linalg.norm(axis, axis=-1, keepdims=True), 1e-9)
@@ -105,11 +111,12 @@ def rotation3d(p: np.ndarray, q: np.ndarray, r: np.ndarray, s: np.ndarray) -> np
     return joint_angle3d(u, np.zeros_like(u), v)
 
 
-def facing3d(p: np.ndarray, q: np.ndarray, r: np.ndarray) -> np.ndarray:
+def facing3d(p: Floats, q: Floats, r: Floats) -> Floats:
     """Elevation of the normal (q - p) x (r - mid(p, q)) in degrees: with p, q the left and
     right shoulder and r the middle of the hips, where the chest faces (+90 up)."""
     n = np.cross(q - p, r - (p + q) / 2.0)
-    return np.degrees(np.arctan2(-n[..., 1], np.hypot(n[..., 0], n[..., 2])))
+    angle: Floats = np.degrees(np.arctan2(-n[..., 1], np.hypot(n[..., 0], n[..., 2])))
+    return angle
 
 
 def facing_side(frame: PoseFrame) -> str:
