@@ -140,3 +140,22 @@ def test_facing3d_tells_face_down_from_face_up():
     down = angles.facing3d(ls, rs, hip)
     assert down == pytest.approx(-90.0)
     assert angles.facing3d(rs, ls, hip) == pytest.approx(90.0)  # the same body turned over
+
+
+def test_slope_is_measured_from_the_floor_line_and_ignores_a_tilted_camera():
+    p, q = np.array([0.5, 0.5]), np.array([0.6, 0.4])  # 45 degrees up, to the right
+    floor = np.array([0.2, 0.8]), np.array([0.8, 0.8])
+    assert angles.slope(p, q, *floor) == pytest.approx(45.0)
+    assert angles.slope(p, q, floor[1], floor[0]) == pytest.approx(45.0)  # either direction
+
+    def roll(x, deg):
+        t = np.radians(deg)
+        return np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]]) @ x
+
+    for deg in (-10, 10):
+        moved = [roll(x, deg) for x in (p, q, *floor)]
+        assert angles.slope(*moved) == pytest.approx(45.0)
+        assert angles.elevation(moved[0], moved[1]) == pytest.approx(45.0 - deg)
+    # a "floor" steeper than 15 degrees is a misread limb: its tilt counts only up to 15
+    steep = floor[0], np.array([0.8, 0.8 - 0.6 * np.tan(np.radians(40))])
+    assert angles.slope(p, q, *steep) == pytest.approx(45.0 - angles.FLOOR_TILT_MAX)

@@ -12,6 +12,11 @@ Convention (degrees, measured in the image plane with the pixel aspect corrected
 * **curve**: back curvature from the silhouette (see ``silhouette``), in back lengths;
   positive rounded (cat), negative sagging (cow).
 * **ratio** of two distances |P-Q| / |R-S|: unitless, for relations such as "hips on heels".
+* **slope** of P->Q above the floor line through R and S: as ``elevation``, but measured from
+  that line instead of the picture's horizontal, -90..90, positive on the side of the line the
+  picture's up points to. With R, S two points resting on the floor (knee and wrist on all
+  fours) a tilted camera turns the floor with the body and the value stays. The floor's tilt
+  is taken only up to 15 degrees either way: a steeper line is a misread limb.
 
 Measures in 3D, from MediaPipe's world landmarks (``pose_world_landmarks``: metres, origin
 between the hips, axes along the camera's: x right, y down, z away from the camera). They do
@@ -75,6 +80,25 @@ def tilt(p: Floats, q: Floats, r: Floats, s: Floats) -> Floats:
     ahead = np.sign(s[..., 0] - r[..., 0])
     ahead = np.where(ahead == 0, 1.0, ahead)
     angle: Floats = np.degrees(np.arctan2(d[..., 0] * ahead, -d[..., 1]))
+    return angle
+
+
+FLOOR_TILT_MAX = 15.0  # degrees: a steeper "floor" line is a misread limb, not a tilted camera
+
+
+def slope(p: Floats, q: Floats, r: Floats, s: Floats) -> Floats:
+    """Angle of p->q above the floor line r-s, -90..90 (image y points down).
+
+    The floor's tilt from the picture's horizontal is taken up to FLOOR_TILT_MAX either way:
+    enough for a tilted laptop, while a misdetected ankle or wrist cannot turn the floor."""
+    f = s - r
+    tilt_deg = np.degrees(np.arctan2(-f[..., 1], np.abs(f[..., 0])))
+    tilt_deg = np.where(f[..., 0] < 0, -tilt_deg, tilt_deg)  # the line taken pointing right
+    a = np.radians(np.clip(tilt_deg, -FLOOR_TILT_MAX, FLOOR_TILT_MAX))
+    d = q - p
+    along = d[..., 0] * np.cos(a) - d[..., 1] * np.sin(a)
+    up = -d[..., 1] * np.cos(a) - d[..., 0] * np.sin(a)
+    angle: Floats = np.degrees(np.arctan2(up, np.abs(along)))
     return angle
 
 

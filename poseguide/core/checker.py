@@ -29,7 +29,7 @@ class Status(TextEnum):
     WRONG_VIEW = "wrong_view"
     NO_PERSON = "no_person"
 
-HYSTERESIS = {"joint": 3.0, "elevation": 3.0, "tilt": 3.0, "ratio": 0.05, "curve": 0.01,
+HYSTERESIS = {"joint": 3.0, "elevation": 3.0, "slope": 3.0, "tilt": 3.0, "ratio": 0.05, "curve": 0.01,
               "joint3d": 3.0, "elevation3d": 3.0, "rotation3d": 3.0, "facing3d": 3.0,
               "ratio3d": 0.05}
 MIN_VISIBILITY = 0.4  # with the geometric checks below; lying legs often score 0.4-0.5
@@ -212,6 +212,8 @@ def measure_checks(frame: PoseFrame, template: Template, side: str) -> Floats:
             values[rows] = angles.elevation3d(p[:, 0], p[:, 1])
         elif kind == "rotation3d":
             values[rows] = angles.rotation3d(p[:, 0], p[:, 1], p[:, 2], p[:, 3])
+        elif kind == "slope":
+            values[rows] = angles.slope(p[:, 0], p[:, 1], p[:, 2], p[:, 3])
         elif kind == "ratio3d":
             values[rows] = angles.ratio(p[:, 0], p[:, 1], p[:, 2], p[:, 3])
         elif kind == "facing3d":

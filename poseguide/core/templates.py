@@ -25,12 +25,13 @@ from poseguide.core.landmarks import INDEX
 # The shipped templates: the repository's reference_poses/, installed as package data.
 DEFAULT_DIR = Path(str(resources.files("poseguide.reference_poses")))
 # Measure kinds and how many points each takes; the *3d kinds use the world landmarks.
-MEASURES = {"joint": 3, "elevation": 2, "ratio": 4, "tilt": 4, "curve": 2,
+MEASURES = {"joint": 3, "elevation": 2, "ratio": 4, "tilt": 4, "curve": 2, "slope": 4,
             "joint3d": 3, "elevation3d": 2, "rotation3d": 4, "facing3d": 3, "ratio3d": 4}
 WORLD_MEASURES = frozenset({"joint3d", "elevation3d", "rotation3d", "facing3d", "ratio3d"})
 WORKING_SIDES = ("facing", "best")
 LIMITS = {"joint": (0.0, 180.0), "elevation": (-90.0, 90.0), "ratio": (0.0, 20.0),
-          "tilt": (-90.0, 90.0), "curve": (-1.0, 1.0), "joint3d": (0.0, 180.0),
+          "tilt": (-90.0, 90.0), "curve": (-1.0, 1.0), "slope": (-90.0, 90.0),
+          "joint3d": (0.0, 180.0),
           "elevation3d": (-90.0, 90.0), "rotation3d": (0.0, 180.0),
           "facing3d": (-90.0, 90.0), "ratio3d": (0.0, 20.0)}  # what each can take
 VIEWS = ("side", "front", "any")
