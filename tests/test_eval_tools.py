@@ -1,5 +1,6 @@
 """The per-source tally and the simulated camera changes of ``eval``, without the real photos."""
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -77,3 +78,23 @@ def test_camera_changes_do_what_they_say():
         assert warped.shape == rgb.shape and not np.array_equal(warped, rgb)
     jpeg = CHANGES["jpeg q10"](rgb)
     assert jpeg.shape == rgb.shape and np.abs(jpeg.astype(int) - rgb).mean() > 5
+
+
+@pytest.mark.realdata
+def test_eval_cli_reports_sources_and_camera_changes(capsys, tmp_path):
+    from realdata import POSEDATA, SPHINX
+
+    from poseguide.cli.main import main
+
+    (tmp_path / "sphinx").mkdir()
+    (tmp_path / "sphinx" / "good.png").symlink_to(POSEDATA / SPHINX)
+    (tmp_path / "manifest.csv").write_text("file,label,source_repo\nsphinx/good.png,sphinx,a/b\n")
+    assert main(["eval", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "by source" in out and "a/b" in out.split("by source")[1]
+    assert main(["eval", str(tmp_path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["sources"]["sphinx"]["a/b"]["right"] == 1.0
+    assert main(["eval", str(tmp_path), "--augment", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)["sphinx"]
+    assert set(report) == {"as is", *CHANGES}
+    assert report["as is"]["right"] == 1.0 and report["mirrored"]["right_change"] in (0.0, -100.0)

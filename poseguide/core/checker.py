@@ -29,8 +29,8 @@ class Status(TextEnum):
     WRONG_VIEW = "wrong_view"
     NO_PERSON = "no_person"
 
-HYSTERESIS = {"joint": 3.0, "elevation": 3.0, "slope": 3.0, "tilt": 3.0, "ratio": 0.05, "curve": 0.01,
-              "joint3d": 3.0, "elevation3d": 3.0, "rotation3d": 3.0, "facing3d": 3.0,
+HYSTERESIS = {"joint": 3.0, "elevation": 3.0, "slope": 3.0, "tilt": 3.0, "ratio": 0.05,
+              "curve": 0.01, "joint3d": 3.0, "elevation3d": 3.0, "rotation3d": 3.0, "facing3d": 3.0,
               "ratio3d": 0.05}
 MIN_VISIBILITY = 0.4  # with the geometric checks below; lying legs often score 0.4-0.5
 EDGE = 0.01  # landmarks this far outside the picture are guesses
@@ -264,7 +264,9 @@ def judge(
     results = []
     for c, v in zip(template.checks, values, strict=True):
         margin = HYSTERESIS[c.measure] if was_ok.get(c.id, False) else 0.0
-        ok = bool(c.low - margin <= v <= c.high + margin)
+        # A refinement that could not be measured (NaN) has nothing to say.
+        ok = bool(c.low - margin <= v <= c.high + margin) or (
+            c.tier == Tier.REFINE and bool(np.isnan(v)))
         results.append(CheckResult(check=c, value=float(v), ok=ok))
     gates = [r for r in results if not r.ok and r.check.tier == Tier.GATE]
     if gates:
@@ -272,6 +274,24 @@ def judge(
     refine = [r for r in results if not r.ok]
     return Verdict(Status.IN_RANGE, template.id, side, tuple(results),
                    refinement=_worst(refine).cue if refine else None)
+
+
+def _unseen_refinements(frame: PoseFrame, template: Template, side: str, values: Floats
+                        ) -> Floats:
+    """``values`` with NaN for the refine checks that use a joint only refinements use and the
+    camera does not see clearly: such a refinement cannot be trusted, and it must not stop the
+    verdict either (only the gates' joints are required). Joints the gates measure too (a
+    hidden ankle in child's pose) are trusted as far as the gates trust them."""
+    gate_points = {p for c in template.checks if c.tier == Tier.GATE for p in c.points}
+    gate_joints = set(needed_landmarks(template, side, tuple(gate_points)))
+    unseen = [i for i, c in enumerate(template.checks) if c.tier == Tier.REFINE and any(
+        n not in gate_joints and frame.visibility[INDEX[n]] < MIN_VISIBILITY
+        for n in needed_landmarks(template, side, c.points))]
+    if not unseen:
+        return values
+    values = np.array(values, dtype=float)
+    values[unseen] = np.nan
+    return values
 
 
 def _worst(failing: list[CheckResult]) -> CheckResult:
@@ -326,7 +346,9 @@ def check(
         return Verdict(Status.CANNOT_SEE, template.id, side, correction=problem)
     if values is None:
         values = measure_checks(frame, template, side)
-    unmeasured = {c.measure for c, v in zip(template.checks, values, strict=True) if np.isnan(v)}
+    values = _unseen_refinements(frame, template, side, values)
+    unmeasured = {c.measure for c, v in zip(template.checks, values, strict=True)
+                  if np.isnan(v) and c.tier == Tier.GATE}
     if unmeasured:
         words = ("Turn side-on so the camera can see the outline of your back"
                  if "curve" in unmeasured else "Move so the camera can see your whole body")
