@@ -4,11 +4,20 @@ Templates were tuned on the 'dev' part of the photos; the 'test' part (a third, 
 hash of the file name) was held out. Both parts are printed; the floors apply to all photos.
 """
 
+import hashlib
+
 import pytest
 from realdata import POSEDATA
 
 from poseguide.core.templates import load_library
-from poseguide.offline.evaluation import evaluate, photo_detector, tally, video_detector
+from poseguide.offline.evaluation import (
+    evaluate,
+    evaluate_changes,
+    photo_detector,
+    robustness,
+    tally,
+    video_detector,
+)
 
 pytestmark = pytest.mark.realdata
 
@@ -49,15 +58,18 @@ def test_eval_floors(results):
         report = tally(res, library, part)
         print(f"\n{part or 'all'}: label photos found seen right wrong")
         for label, s in report["labels"].items():
-            print(f"  {label:22s} {s['photos']:3d} {s['found']:6.0%} {s['seen']:6.0%} "
-                  f"{s['right']:6.0%} {s['wrong']:6.0%}")
+            print(
+                f"  {label:22s} {s['photos']:3d} {s['found']:6.0%} {s['seen']:6.0%} "
+                f"{s['right']:6.0%} {s['wrong']:6.0%}"
+            )
     report = tally(res, library)["labels"]
     failures = []
     for label, (found, seen, right, wrong) in FLOORS.items():
         s = report[label]
         if s["found"] < found or s["seen"] < seen or s["right"] < right or s["wrong"] > wrong:
-            failures.append(f"{label}: {s} (floors found>={found} seen>={seen} right>={right} "
-                            f"wrong<={wrong})")
+            failures.append(
+                f"{label}: {s} (floors found>={found} seen>={seen} right>={right} wrong<={wrong})"
+            )
     assert not failures, "\n".join(failures)
 
 
@@ -82,7 +94,53 @@ def test_live_path_floors():
     print("\nas video: label photos right wrong")
     for label, s in report.items():
         print(f"  {label:22s} {s['photos']:3d} {s['right']:6.0%} {s['wrong']:6.0%}")
-    failures = [f"{label}: {report[label]} (floors right>={right} wrong<={wrong})"
-                for label, (right, wrong) in VIDEO_FLOORS.items()
-                if report[label]["right"] < right or report[label]["wrong"] > wrong]
+    failures = [
+        f"{label}: {report[label]} (floors right>={right} wrong<={wrong})"
+        for label, (right, wrong) in VIDEO_FLOORS.items()
+        if report[label]["right"] < right or report[label]["wrong"] > wrong
+    ]
+    assert not failures, "\n".join(failures)
+
+
+# Camera changes (eval --augment) on a fixed half of the measured labels' photos (those whose
+# file-name hash is even: 122 photos x 9 looks, about 2 minutes; the README gives the figures
+# for all photos). The issue's target is that no label loses more than 5 points right or gains
+# more than 2 points wrong under any change; not yet met (README). These are the limits reached:
+# label: (most points lost right, most points gained wrong) under any one change.
+AUGMENT_LABELS = ("cat", "cow", "childs_pose", "sphinx", "cobra", "seated_twist", "negative")
+AUGMENT_LIMITS = {
+    "cat": (0, 0),
+    "cow": (0, 0),
+    "childs_pose": (0, 0),
+    "sphinx": (0, 0),
+    "cobra": (0, 0),
+    "seated_twist": (0, 0),
+    "negative": (0, 0),
+}
+
+
+def in_augment_sample(label, path):
+    return label in AUGMENT_LABELS and hashlib.md5(path.name.encode()).digest()[1] % 2 == 0
+
+
+def test_camera_changes_cost_at_most_the_limits():
+    library = load_library()
+    report = robustness(evaluate_changes(POSEDATA, library, keep=in_augment_sample), library)
+    print("\nlabel: right/wrong as is, then points lost right / gained wrong per change")
+    for label in AUGMENT_LABELS:
+        row = report[label]
+        changes = " ".join(
+            f"{name}: {c['right_change']:+.0f}/{c['wrong_change']:+.0f}"
+            for name, c in row.items()
+            if name != "as is"
+        )
+        print(f"  {label:13s} {row['as is']['right']:4.0%}/{row['as is']['wrong']:3.0%} {changes}")
+    failures = []
+    for label, (lost, gained) in AUGMENT_LIMITS.items():
+        for name, c in report[label].items():
+            if -c["right_change"] > lost + 0.1 or c["wrong_change"] > gained + 0.1:
+                failures.append(
+                    f"{label} {name}: right {c['right_change']:+.1f} (limit -{lost}), "
+                    f"wrong {c['wrong_change']:+.1f} (limit +{gained})"
+                )
     assert not failures, "\n".join(failures)
