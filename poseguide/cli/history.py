@@ -14,14 +14,16 @@ from poseguide.history import (
     summarize_session,
 )
 
+MAX_DAYS = 36_500  # a hundred years: a longer span is a typo (and runs past the calendar)
+
 
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number of days, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1 day, got {value}")
+    if not 1 <= value <= MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"expected 1 to {MAX_DAYS} days, got {value}")
     return value
 
 

@@ -35,6 +35,8 @@ def timed_frames(path: Path, limit: int) -> Iterator[tuple[float, np.ndarray, fl
 def run_bench(path: Path, template: Template, library: Library, limit: int = 300,
               loops: int = 1) -> dict:
     """Process up to ``limit`` frames of ``path`` ``loops`` times; figures in ms per frame."""
+    if limit < 1 or loops < 1:
+        raise ValueError(f"limit and loops must be at least 1, got {limit} and {loops}")
     processor = FrameProcessor(template, library, mode="video", draw=True, keep_samples=True)
     decode: list[float] = []
     wall0 = time.perf_counter()
