@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
+from poseguide.cli.text import shown
 from poseguide.history import (
     History,
     HistoryError,
     SessionRecord,
+    default_db_path,
     exercise_totals,
+    export,
     summarize_session,
 )
 
@@ -55,9 +60,17 @@ def add_history_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run_history(args: argparse.Namespace) -> int:
-    """Print the history; a bad database is one clear line on stderr and exit code 2."""
+    """Print the history; a bad database is one clear line on stderr and exit code 2.
+    Reading never creates a database: before the first session there is simply none."""
+    path = Path(args.db).expanduser() if args.db else default_db_path()
+    if not args.db and not os.environ.get("POSEGUIDE_DB") and not os.path.lexists(path):
+        text = export.to_json([]) if args.json else export.to_csv([]) if args.csv else (
+            f"Sessions in the last {args.days} days: 0\nNo sessions yet (nothing recorded "
+            f"in {shown(path)}).")
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return 0
     try:
-        with History(args.db) as history:
+        with History(path, readonly=True) as history:
             if args.json:
                 text = history.to_json(args.days)
             elif args.csv:
@@ -65,7 +78,7 @@ def run_history(args: argparse.Namespace) -> int:
             else:
                 text = _report(history, args.days)
     except HistoryError as exc:
-        print(f"poseguide history: error: {exc}", file=sys.stderr)
+        print(f"poseguide history: error: {shown(exc)}", file=sys.stderr)
         return 2
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0

@@ -12,7 +12,6 @@ import json
 import math
 import os
 import sys
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
@@ -20,15 +19,9 @@ from typing import NoReturn
 from poseguide.cli.app import add_app_parser
 from poseguide.cli.history import add_history_parser
 from poseguide.cli.quiet import native_logs_hidden
+from poseguide.cli.text import shown
 from poseguide.core.templates import DEFAULT_DIR, Library, TemplateError, load_library
 from poseguide.vision.media import MediaError
-
-
-def shown(text: object) -> str:
-    """``text`` safe for a terminal: bytes that are not UTF-8 as \\xff, control characters
-    (escape codes, newlines) escaped, so a hostile file name cannot rewrite the screen."""
-    clean = str(text).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return "".join(repr(ch)[1:-1] if unicodedata.category(ch)[0] == "C" else ch for ch in clean)
 
 
 def _library(args: argparse.Namespace) -> Library:
