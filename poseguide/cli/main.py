@@ -7,6 +7,7 @@ line naming the problem, with exit status 2 and no traceback.
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import json
 import math
@@ -18,7 +19,7 @@ from typing import NoReturn
 
 from poseguide.cli.app import add_app_parser
 from poseguide.cli.history import add_history_parser
-from poseguide.cli.quiet import native_logs_hidden
+from poseguide.cli.quiet import hide_native_logs, native_logs_hidden
 from poseguide.cli.text import shown
 from poseguide.core.templates import DEFAULT_DIR, Library, TemplateError, load_library
 from poseguide.vision.media import MediaError
@@ -152,6 +153,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from poseguide.offline.evaluation import (
         NEGATIVE,
         evaluate,
+        labelled_photos,
         misses,
         photo_detector,
         tally,
@@ -160,6 +162,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     library = _library(args)
     root = Path(args.folder)
+    if not labelled_photos(root):
+        raise MediaError(f"{root}: no photos to score; expected sub-folders named after "
+                         f"template ids or '{NEGATIVE}' holding photos")
     detect = video_detector() if args.as_video else photo_detector()
     unreadable: list[dict] = []
 
@@ -267,8 +272,12 @@ def cmd_template_from_photo(args: argparse.Namespace) -> int:
     if out.exists() and not args.force:
         raise TemplateError(f"{out}: already exists; choose another --id or pass --force")
     base = library[args.base] if args.base else None
+    if base is not None and base.kind != "hold":
+        raise TemplateError(f"--base {base.id}: a flow has no ranges of its own; give one of "
+                            f"its poses ({', '.join(base.phases)}) as --base")
+    rgb = load_photo(args.photo)
     with PoseDetector("photo", segmentation=True) as detector:
-        frame = detector.detect_photo(load_photo(args.photo))
+        frame = detector.detect_photo(rgb)
     if frame is None:
         raise MediaError(f"{args.photo}: no person found in the photo")
     base = base or best_base(frame, library)
@@ -405,6 +414,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; ``argv`` None means this process is poseguide (the console script or
+    ``python -m poseguide``), so native log lines are filtered until the process exits."""
     args = build_parser().parse_args(argv)
     with contextlib.suppress(AttributeError, ValueError):  # a file name that is not UTF-8
         sys.stdout.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
@@ -413,6 +424,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GLOG_minloglevel", "2")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
+    if argv is None:
+        atexit.register(hide_native_logs())
+        return _run(args)
     with native_logs_hidden():
         return _run(args)
 

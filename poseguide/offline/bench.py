@@ -41,15 +41,17 @@ def run_bench(path: Path, template: Template, library: Library, limit: int = 300
     decode: list[float] = []
     wall0 = time.perf_counter()
     offset = 0.0
-    for _ in range(loops):
-        last = 0.0
-        for t, bgr, dt in timed_frames(path, limit):
-            decode.append(dt)
-            processor.process(bgr, offset + t)
-            last = t
-        offset += last + 1.0
-    wall = time.perf_counter() - wall0
-    processor.close()
+    try:
+        for _ in range(loops):
+            last = 0.0
+            for t, bgr, dt in timed_frames(path, limit):
+                decode.append(dt)
+                processor.process(bgr, offset + t)
+                last = t
+            offset += last + 1.0
+        wall = time.perf_counter() - wall0
+    finally:
+        processor.close()
     samples = processor.times.samples
     frames = processor.times.frames
     ms = {"decode": 1000 * float(np.mean(decode))} if decode else {"decode": 0.0}
