@@ -50,19 +50,32 @@ def world(tmp_path_factory):
     for tid in ("sphinx", "cat", "cow", "cat_cow"):
         (poses / f"{tid}.toml").write_text((DEFAULT_DIR / f"{tid}.toml").read_text())
     (poses / "deep.toml").write_text("x = " + "[" * 500 + "]" * 500 + "\n")
-    (poses / "typo.toml").write_text((DEFAULT_DIR / "cow.toml").read_text()
-                                     .replace('id = "cow"', 'id = "typo"')
-                                     .replace("range =", "rnage =", 1))
-    (poses / "escape.toml").write_text((DEFAULT_DIR / "cow.toml").read_text()
-                                       .replace('id = "cow"', 'id = "escape"')
-                                       .replace('name = "Cow"', 'name = "\\u001b[2JCow"'))
+    (poses / "typo.toml").write_text(
+        (DEFAULT_DIR / "cow.toml")
+        .read_text()
+        .replace('id = "cow"', 'id = "typo"')
+        .replace("range =", "rnage =", 1)
+    )
+    (poses / "escape.toml").write_text(
+        (DEFAULT_DIR / "cow.toml")
+        .read_text()
+        .replace('id = "cow"', 'id = "escape"')
+        .replace('name = "Cow"', 'name = "\\u001b[2JCow"')
+    )
     os.mkfifo(poses / "fifo.toml")
     (poses / "folder.toml").mkdir()
     labels = root / "labels"
     for label in ("sphinx", "negative"):
         (labels / label).mkdir(parents=True)
-    for name in ("text.jpg", "empty.jpg", "dir.jpg", "dangling.jpg", "cut.jpg", "bomb.png",
-                 "fifo.jpg"):
+    for name in (
+        "text.jpg",
+        "empty.jpg",
+        "dir.jpg",
+        "dangling.jpg",
+        "cut.jpg",
+        "bomb.png",
+        "fifo.jpg",
+    ):
         target = labels / "sphinx" / name
         if name == "dir.jpg":
             target.mkdir()
@@ -75,8 +88,14 @@ def world(tmp_path_factory):
     (root / "home").mkdir()
     db = root / "db" / "history.sqlite3"
     db.parent.mkdir()
-    return {"root": root, "files": files, "poses": poses, "labels": labels, "db": db,
-            "fingerprint": _history(db)}
+    return {
+        "root": root,
+        "files": files,
+        "poses": poses,
+        "labels": labels,
+        "db": db,
+        "fingerprint": _history(db),
+    }
 
 
 def _argv(world) -> list[tuple[str, list, int, str]]:
@@ -84,58 +103,148 @@ def _argv(world) -> list[tuple[str, list, int, str]]:
     f, root, poses = world["files"], world["root"], str(world["poses"])
     missing = str(root / "no_such_folder" / "mine.toml")
     return [
-        ("1 non-UTF-8 video", ["analyze", f["non_utf8.mp4"], "--pose", "sphinx"], 2,
-         "vid\\xffname.mp4: the file name is not valid UTF-8"),
-        ("1 non-UTF-8 --out", ["analyze", f["clip.mp4"], "--pose", "sphinx", "--out",
-                               os.fsdecode(os.fsencode(root) + b"/out\xff.mp4")], 2,
-         "out\\xff.mp4: the file name is not valid UTF-8"),
-        ("1 non-UTF-8 bench", ["bench", f["non_utf8.mp4"], "--frames", "5"], 2,
-         "not valid UTF-8"),
-        ("2 nested template", ["--poses-dir", poses, "poses"], 0,
-         "deep.toml: not valid TOML (arrays or tables nested too deeply)"),
+        (
+            "1 non-UTF-8 video",
+            ["analyze", f["non_utf8.mp4"], "--pose", "sphinx"],
+            2,
+            "vid\\xffname.mp4: the file name is not valid UTF-8",
+        ),
+        (
+            "1 non-UTF-8 --out",
+            [
+                "analyze",
+                f["clip.mp4"],
+                "--pose",
+                "sphinx",
+                "--out",
+                os.fsdecode(os.fsencode(root) + b"/out\xff.mp4"),
+            ],
+            2,
+            "out\\xff.mp4: the file name is not valid UTF-8",
+        ),
+        ("1 non-UTF-8 bench", ["bench", f["non_utf8.mp4"], "--frames", "5"], 2, "not valid UTF-8"),
+        (
+            "2 nested template",
+            ["--poses-dir", poses, "poses"],
+            0,
+            "deep.toml: not valid TOML (arrays or tables nested too deeply)",
+        ),
         ("3 decompression bomb", ["check", f["bomb.png"]], 2, "bomb.png: too large"),
-        ("3 100 MP", ["check", f["100mp.png"], "--pose", "sphinx"], 2,
-         "100mp.png: 10000x10000 is too large"),
-        ("4 fps nan", ["analyze", f["clip.mp4"], "--pose", "sphinx", "--fps", "nan"], 2,
-         "argument --fps: expected a number from 0 to 240, got 'nan'"),
+        (
+            "3 100 MP",
+            ["check", f["100mp.png"], "--pose", "sphinx"],
+            2,
+            "100mp.png: 10000x10000 is too large",
+        ),
+        (
+            "4 fps nan",
+            ["analyze", f["clip.mp4"], "--pose", "sphinx", "--fps", "nan"],
+            2,
+            "argument --fps: expected a number from 0 to 240, got 'nan'",
+        ),
         ("4 days overflow", ["history", "--days", "1000000"], 2, "expected 1 to 36500 days"),
-        ("5 --out missing folder", ["template", "from-photo", f["clip.mp4"], "--id", "mine",
-                                    "--out", missing], 2, "no_such_folder: no such folder"),
-        ("6 database is a pipe", ["history", "--db", f["fifo.mp4"]], 2,
-         "fifo.mp4 is not a regular file"),
-        ("7 truncated mp4", ["analyze", f["short.mp4"], "--pose", "sphinx"], 0,
-         "short.mp4: the video ends early"),
-        ("8 photo as video", ["analyze", f["photo.mp4"], "--pose", "sphinx"], 2,
-         "photo.mp4: a photo, not a video"),
+        (
+            "5 --out missing folder",
+            ["template", "from-photo", f["clip.mp4"], "--id", "mine", "--out", missing],
+            2,
+            "no_such_folder: no such folder",
+        ),
+        (
+            "6 database is a pipe",
+            ["history", "--db", f["fifo.mp4"]],
+            2,
+            "fifo.mp4 is not a regular file",
+        ),
+        (
+            "7 truncated mp4",
+            ["analyze", f["short.mp4"], "--pose", "sphinx"],
+            0,
+            "short.mp4: the video ends early",
+        ),
+        (
+            "8 photo as video",
+            ["analyze", f["photo.mp4"], "--pose", "sphinx"],
+            2,
+            "photo.mp4: a photo, not a video",
+        ),
         ("9 eval empty folder", ["eval", root / "empty"], 2, "empty: no photos to score"),
-        ("10 bench 0 frames", ["bench", f["clip.mp4"], "--frames", "0"], 2,
-         "argument --frames: expected a whole number from 1"),
-        ("10 bench -1 loops", ["bench", f["clip.mp4"], "--frames", "-1", "--loops", "-1"], 2,
-         "argument --frames"),
-        ("11 mistyped --db", ["history", "--db", str(world["db"]) + "x"], 2,
-         "no such history database"),
-        ("12 tolerance nan", ["template", "from-photo", f["clip.mp4"], "--id", "t",
-                              "--tolerance", "nan"], 2, "argument --tolerance"),
-        ("12 tolerance 1e9", ["template", "from-photo", f["clip.mp4"], "--id", "t",
-                              "--tolerance", "1e9"], 2, "argument --tolerance"),
-        ("12 tolerance 0", ["template", "from-photo", f["clip.mp4"], "--id", "t",
-                            "--tolerance", "0"], 2, "argument --tolerance"),
-        ("12 base flow", ["--poses-dir", poses, "template", "from-photo", f["clip.mp4"],
-                          "--id", "t", "--base", "cat_cow"], 2,
-         "--base cat_cow: a flow has no ranges of its own"),
-        ("13 template typo", ["--poses-dir", poses, "poses"], 0,
-         "typo.toml: checks[0].rnage: expected one of the fields"),
+        (
+            "10 bench 0 frames",
+            ["bench", f["clip.mp4"], "--frames", "0"],
+            2,
+            "argument --frames: expected a whole number from 1",
+        ),
+        (
+            "10 bench -1 loops",
+            ["bench", f["clip.mp4"], "--frames", "-1", "--loops", "-1"],
+            2,
+            "argument --frames",
+        ),
+        (
+            "11 mistyped --db",
+            ["history", "--db", str(world["db"]) + "x"],
+            2,
+            "no such history database",
+        ),
+        (
+            "12 tolerance nan",
+            ["template", "from-photo", f["clip.mp4"], "--id", "t", "--tolerance", "nan"],
+            2,
+            "argument --tolerance",
+        ),
+        (
+            "12 tolerance 1e9",
+            ["template", "from-photo", f["clip.mp4"], "--id", "t", "--tolerance", "1e9"],
+            2,
+            "argument --tolerance",
+        ),
+        (
+            "12 tolerance 0",
+            ["template", "from-photo", f["clip.mp4"], "--id", "t", "--tolerance", "0"],
+            2,
+            "argument --tolerance",
+        ),
+        (
+            "12 base flow",
+            [
+                "--poses-dir",
+                poses,
+                "template",
+                "from-photo",
+                f["clip.mp4"],
+                "--id",
+                "t",
+                "--base",
+                "cat_cow",
+            ],
+            2,
+            "--base cat_cow: a flow has no ranges of its own",
+        ),
+        (
+            "13 template typo",
+            ["--poses-dir", poses, "poses"],
+            0,
+            "typo.toml: checks[0].rnage: expected one of the fields",
+        ),
         ("14 eval bad files", ["eval", world["labels"]], 0, "sphinx/text.jpg"),
         ("15 folder as photo", ["check", f["dir.jpg"]], 2, "dir.jpg: a folder, not a photo"),
         ("15 broken link", ["check", f["dangling.jpg"]], 2, "dangling.jpg: a broken link"),
         ("15 pipe as photo", ["check", f["fifo.jpg"]], 2, "fifo.jpg: not a regular file"),
-        ("15 pipe as video", ["analyze", f["fifo.mp4"], "--pose", "sphinx"], 2,
-         "fifo.mp4: not a regular file"),
+        (
+            "15 pipe as video",
+            ["analyze", f["fifo.mp4"], "--pose", "sphinx"],
+            2,
+            "fifo.mp4: not a regular file",
+        ),
         ("15 escape codes", ["check", f["escape.jpg"]], 2, "\\x1b[31mred\\x1b[0m.jpg"),
         ("text as photo", ["check", f["text.jpg"]], 2, "text.jpg: not an image"),
         ("empty photo", ["check", f["empty.jpg"]], 2, "empty.jpg: the file is empty"),
-        ("cut photo", ["check", f["cut.jpg"], "--pose", "sphinx"], 2,
-         "cut.jpg: cannot decode the image"),
+        (
+            "cut photo",
+            ["check", f["cut.jpg"], "--pose", "sphinx"],
+            2,
+            "cut.jpg: cannot decode the image",
+        ),
         ("app bad port", ["app", "--port", "0"], 2, "expected a port number"),
         ("history reads", ["history"], 0, "Sessions in the last 30 days: 1"),
     ]
@@ -156,15 +265,17 @@ def _process(world, argv):
     env = {**os.environ, "HOME": str(world["root"] / "home"), "POSEGUIDE_DB": str(world["db"])}
     env.pop("XDG_DATA_HOME", None)
     args = [sys.executable, "-m", "poseguide", *(os.fsencode(a) for a in argv)]
-    proc = subprocess.run(args, capture_output=True, timeout=TIMEOUT_S, env=env,
-                          cwd=world["root"])
+    proc = subprocess.run(args, capture_output=True, timeout=TIMEOUT_S, env=env, cwd=world["root"])
     return proc.returncode, proc.stdout.decode(errors="replace"), proc.stderr.decode()
 
 
 def _said(err: str) -> list[str]:
     """stderr's lines less the warnings about broken templates and the progress bar."""
-    return [line for line in err.splitlines()
-            if line.strip() and not line.startswith("warning: ") and "\r" not in line]
+    return [
+        line
+        for line in err.splitlines()
+        if line.strip() and not line.startswith("warning: ") and "\r" not in line
+    ]
 
 
 def test_every_subcommand_answers_bad_files_in_one_line(world):
@@ -186,8 +297,16 @@ def test_every_subcommand_answers_bad_files_in_one_line(world):
     assert _fingerprint(world["db"]) == world["fingerprint"]
     assert not (world["root"] / "home" / ".local").exists()  # no database was created
     assert sorted(p.name for p in world["poses"].iterdir()) == [
-        "cat.toml", "cat_cow.toml", "cow.toml", "deep.toml", "escape.toml", "fifo.toml",
-        "folder.toml", "sphinx.toml", "typo.toml"]  # from-photo left no broken file
+        "cat.toml",
+        "cat_cow.toml",
+        "cow.toml",
+        "deep.toml",
+        "escape.toml",
+        "fifo.toml",
+        "folder.toml",
+        "sphinx.toml",
+        "typo.toml",
+    ]  # from-photo left no broken file
 
 
 def test_a_broken_template_folder_lists_every_broken_file_and_keeps_the_rest(world):
@@ -195,9 +314,13 @@ def test_a_broken_template_folder_lists_every_broken_file_and_keeps_the_rest(wor
     assert code == 0 and out.split()[5:6] and "sphinx" in out and "cat_cow" in out
     broken = [line for line in err.splitlines() if line.startswith("warning: skipped")]
     assert len(broken) == 5
-    for name, why in [("deep.toml", "nested too deeply"), ("typo.toml", "did you mean 'range'"),
-                      ("escape.toml", "name: expected text without control characters"),
-                      ("fifo.toml", "not a regular file"), ("folder.toml", "not a regular")]:
+    for name, why in [
+        ("deep.toml", "nested too deeply"),
+        ("typo.toml", "did you mean 'range'"),
+        ("escape.toml", "name: expected text without control characters"),
+        ("fifo.toml", "not a regular file"),
+        ("folder.toml", "not a regular"),
+    ]:
         assert any(name in line and why in line for line in broken), (name, err)
 
 
@@ -206,8 +329,13 @@ def test_eval_carries_on_past_unreadable_files_and_says_why(world):
     assert code == 0 and "Traceback" not in err
     assert "negative" in out.split("confusion")[0]  # the readable photo is still scored
     listed = out.split("unreadable files, left out of the figures (7)")[1]
-    for name, why in [("text.jpg", "not an image"), ("empty.jpg", "the file is empty"),
-                      ("dir.jpg", "a folder, not a photo"), ("dangling.jpg", "a broken link"),
-                      ("cut.jpg", "cannot decode the image"), ("bomb.png", "too large"),
-                      ("fifo.jpg", "not a regular file")]:
+    for name, why in [
+        ("text.jpg", "not an image"),
+        ("empty.jpg", "the file is empty"),
+        ("dir.jpg", "a folder, not a photo"),
+        ("dangling.jpg", "a broken link"),
+        ("cut.jpg", "cannot decode the image"),
+        ("bomb.png", "too large"),
+        ("fifo.jpg", "not a regular file"),
+    ]:
         assert f"sphinx/{name}: {why}" in listed

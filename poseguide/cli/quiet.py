@@ -3,9 +3,9 @@
 They are written by C++ threads straight to file descriptor 2, so Python's logging settings
 cannot reach them, and with absl's logging they ignore ``GLOG_minloglevel``. While a command
 runs, descriptor 2 is a pipe read by a thread that drops those lines and passes every other
-line on; Python's own messages go to the real stderr directly. As a program, poseguide keeps the filter up
-to its exit: MediaPipe's threads log a while after a graph is built. ``--verbose`` skips all
-this.
+line on; Python's own messages go to the real stderr directly. As a program, poseguide keeps
+the filter up to its exit: MediaPipe's threads log a while after a graph is built.
+``--verbose`` skips all this.
 """
 
 from __future__ import annotations
@@ -79,8 +79,12 @@ def hide_native_logs() -> Callable[[], None]:
     python_stderr = sys.stderr
     if _on_descriptor_2(python_stderr):  # Python's own lines (a progress bar) go round the
         sys.stderr = os.fdopen(  # pipe, or they would split a native line in two
-            os.dup(real), "w", buffering=1, encoding=python_stderr.encoding,
-            errors=python_stderr.errors)
+            os.dup(real),
+            "w",
+            buffering=1,
+            encoding=python_stderr.encoding,
+            errors=python_stderr.errors,
+        )
 
     def restore() -> None:
         gc.collect()  # a pose graph left for the garbage collector logs as it shuts down
