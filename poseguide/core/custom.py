@@ -41,7 +41,7 @@ def best_base(frame: PoseFrame, library: Library) -> Template:
 
 def centred(frame: PoseFrame, base: Template, new_id: str, tolerance: float) -> Template:
     """``base`` with every range re-centred on the photo's values, +- ``tolerance``."""
-    if base.kind != "hold":
+    if base.is_flow:
         raise TemplateError(f"--base {base.id}: a flow has no ranges of its own; give one of "
                             f"its poses ({', '.join(base.phases)}) as --base")
     if not (math.isfinite(tolerance) and tolerance > 0):

@@ -17,6 +17,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from poseguide.core.textenum import TextEnum
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -31,7 +33,14 @@ WORKING_SIDES = ("facing", "best")
 LIMITS = {"joint": (0.0, 180.0), "elevation": (-90.0, 90.0), "ratio": (0.0, 20.0),
           "tilt": (-90.0, 90.0), "curve": (-1.0, 1.0)}  # what each measure can take
 VIEWS = ("side", "front", "any")
-KINDS = ("hold", "flow")
+class Kind(TextEnum):
+    """A hold is timed; a flow (cat-cow) is counted in repetitions between its phases."""
+
+    HOLD = "hold"
+    FLOW = "flow"
+
+
+KINDS = tuple(k.value for k in Kind)
 # Pairs of points in a check that must be different names, or the measure is degenerate
 # (an angle at a point against itself, a distance of zero) and the check can never pass.
 DISTINCT = {"joint": ((0, 1), (1, 2), (0, 2)), "elevation": ((0, 1),), "ratio": ((0, 1), (2, 3)),
@@ -94,7 +103,7 @@ class Template:
     id: str
     name: str
     view: str
-    kind: str
+    kind: Kind
     how_to: str
     required: tuple[str, ...]
     checks: tuple[Check, ...]
@@ -105,6 +114,10 @@ class Template:
     measured: bool = True
     working_side: str = "facing"
     path: Path | None = field(default=None, compare=False)
+
+    @property
+    def is_flow(self) -> bool:
+        return self.kind is Kind.FLOW
 
     @property
     def key_check(self) -> Check | None:
@@ -132,7 +145,7 @@ class _Reader:
         shown = _SHOWN.repr(got) if not isinstance(got, _Missing) else "nothing"
         return TemplateError(f"{self.path}: {where}: expected {expected}, got {shown}")
 
-    def only(self, table: dict, known: frozenset[str], where: str) -> None:
+    def only(self, table: dict[str, Any], known: frozenset[str], where: str) -> None:
         """Refuse a field this table does not have (a typo would otherwise pass unseen)."""
         for key in table:
             if key not in known:
@@ -142,8 +155,8 @@ class _Reader:
                     f"{self.path}: {where}{key}: expected one of the fields "
                     f"{sorted(known)}, got unknown field {_SHOWN.repr(key)}{hint}")
 
-    def get(self, table: dict, key: str, where: str, kind: type | tuple, expected: str,
-            default: Any = None) -> Any:
+    def get(self, table: dict[str, Any], key: str, where: str, kind: type | tuple[type, ...],
+            expected: str, default: Any = None) -> Any:
         if key not in table:
             if default is not None:
                 return default
@@ -155,9 +168,9 @@ class _Reader:
             raise self.fail(where, expected, value)
         return value
 
-    def text(self, table: dict, key: str, where: str, default: str | None = None,
+    def text(self, table: dict[str, Any], key: str, where: str, default: str | None = None,
              lines: bool = False) -> str:
-        value = self.get(table, key, where, str, "a non-empty string", default)
+        value: str = self.get(table, key, where, str, "a non-empty string", default)
         if not value.strip() and default is None:
             raise self.fail(where, "a non-empty string", value)
         self.printable(value, where, lines)
@@ -169,7 +182,7 @@ class _Reader:
         if any(unicodedata.category(ch)[0] == "C" and ch not in allowed for ch in value):
             raise self.fail(where, "text without control characters", value)
 
-    def number(self, table: dict, key: str, where: str, low: float, high: float,
+    def number(self, table: dict[str, Any], key: str, where: str, low: float, high: float,
                default: float | None = None, whole: bool = False) -> float:
         expected = f"a {'whole number' if whole else 'number'} from {low:g} to {high:g}"
         value = self.get(table, key, where, (int, float), expected, default)
@@ -185,11 +198,11 @@ class _Missing:
 _MISSING = _Missing()
 
 
-def _as_tuple(kind: type | tuple) -> tuple:
+def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
     return kind if isinstance(kind, tuple) else (kind,)
 
 
-def parse_template(data: dict, path: Path) -> Template:
+def parse_template(data: dict[str, Any], path: Path) -> Template:
     """Validate a parsed TOML table into a Template."""
     r = _Reader(path)
     r.only(data, TEMPLATE_KEYS, "")
@@ -202,9 +215,10 @@ def parse_template(data: dict, path: Path) -> Template:
     working_side = r.text(data, "working_side", "working_side", default="facing")
     if working_side not in WORKING_SIDES:
         raise r.fail("working_side", f"one of {list(WORKING_SIDES)}", working_side)
-    kind = r.text(data, "kind", "kind", default="hold")
-    if kind not in KINDS:
-        raise r.fail("kind", f"one of {list(KINDS)}", kind)
+    kind_text = r.text(data, "kind", "kind", default="hold")
+    if kind_text not in KINDS:
+        raise r.fail("kind", f"one of {list(KINDS)}", kind_text)
+    kind = Kind(kind_text)
     required = r.get(data, "required", "required", list, "a list of landmark names", [])
     for i, name in enumerate(required):
         if not isinstance(name, str) or not valid_name(name):
@@ -217,7 +231,7 @@ def parse_template(data: dict, path: Path) -> Template:
     phases: tuple[str, ...] = ()
     min_phase_s = 0.0
     checks: tuple[Check, ...] = ()
-    if kind == "flow":
+    if kind is Kind.FLOW:
         flow = r.get(data, "flow", "flow", dict, "a table with phases and min_phase_s")
         r.only(flow, FLOW_KEYS, "flow.")
         raw_phases = r.get(flow, "phases", "flow.phases", list, "a list of two template ids")
@@ -299,13 +313,13 @@ def _parse_check(r: _Reader, raw: Any, i: int) -> Check:
     )
 
 
-def _parse_target(r: _Reader, raw: dict, kind: str) -> Target:
+def _parse_target(r: _Reader, raw: dict[str, Any], kind: Kind) -> Target:
     r.only(raw, TARGET_KEYS, "target.")
     reps = int(r.number(raw, "reps", "target.reps", 1, 100, default=1, whole=True))
     reps_max = int(r.number(raw, "reps_max", "target.reps_max", reps, 100, default=reps,
                             whole=True))
-    hold = r.number(raw, "hold_s", "target.hold_s", 0 if kind == "flow" else 1, 600,
-                    default=0.0 if kind == "flow" else None)
+    hold = r.number(raw, "hold_s", "target.hold_s", 0 if kind is Kind.FLOW else 1, 600,
+                    default=0.0 if kind is Kind.FLOW else None)
     hold_max = r.number(raw, "hold_max_s", "target.hold_max_s", hold, 600, default=hold or 0.0)
     return Target(
         hold_s=hold,
@@ -366,7 +380,7 @@ class Library:
 
     def poses(self) -> list[Template]:
         """Templates that check a single pose (flows are built from them)."""
-        return [t for t in self.templates.values() if t.kind == "hold"]
+        return [t for t in self.templates.values() if not t.is_flow]
 
 
 def load_library(folder: str | Path = DEFAULT_DIR) -> Library:
@@ -384,7 +398,7 @@ def load_library(folder: str | Path = DEFAULT_DIR) -> Library:
             continue
         templates[t.id] = t
     for t in list(templates.values()):
-        missing = [p for p in t.phases if p not in templates or templates[p].kind != "hold"]
+        missing = [p for p in t.phases if p not in templates or templates[p].is_flow]
         if missing:
             errors.append(f"{t.path}: flow.phases: expected ids of pose templates in this "
                           f"folder, got unknown {missing}")

@@ -75,7 +75,7 @@ def _check_out(path: Path) -> None:
 
 
 def _writer(path: Path, width: int, height: int, fps: float) -> cv2.VideoWriter:
-    writer = cv2.VideoWriter(opencv_name(path), cv2.VideoWriter_fourcc(*"mp4v"), fps,
+    writer = cv2.VideoWriter(opencv_name(path), cv2.VideoWriter.fourcc(*"mp4v"), fps,
                              (width, height))
     if not writer.isOpened():
         raise MediaError(f"{path}: cannot write a video here")

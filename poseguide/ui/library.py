@@ -37,7 +37,7 @@ def _pose(template: Template, library: Library) -> None:
     st.markdown(f"**Camera:** {_VIEW.get(template.view, _VIEW['any'])}")
     if template.cautions:
         st.warning("**Cautions**\n\n" + "\n".join(f"- {c}" for c in template.cautions))
-    if template.kind == "flow":
+    if template.is_flow:
         names = [library.templates[p].name for p in template.phases if p in library.templates]
         st.markdown(f"**Moves between:** {' and '.join(names)} (each checked as in their own "
                     f"entries). Stay at least {template.min_phase_s:g} s in each position.")
@@ -53,7 +53,7 @@ def _pose(template: Template, library: Library) -> None:
 def _target(template: Template) -> str:
     target = template.target
     text = target_text(template)
-    if template.kind != "flow" and target.hold_max_s > target.hold_s:
+    if not template.is_flow and target.hold_max_s > target.hold_s:
         text += f" (up to {target.hold_max_s:g} s as it gets easier)"
     if target.per_side:
         text += ", on each side"

@@ -70,8 +70,8 @@ def load_photo(path: str | Path) -> np.ndarray:
                 raise MediaError(
                     f"{path}: {im.width}x{im.height} is too large (limit {MAX_PIXELS} pixels)"
                 )
-            im = ImageOps.exif_transpose(im)
-            rgb = _to_rgb8(im)
+            upright = ImageOps.exif_transpose(im)
+            rgb = _to_rgb8(upright)
     except Image.DecompressionBombError:
         raise MediaError(too_large) from None
     except UnidentifiedImageError:
