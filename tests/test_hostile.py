@@ -339,3 +339,130 @@ def test_eval_carries_on_past_unreadable_files_and_says_why(world):
         ("fifo.jpg", "not a regular file"),
     ]:
         assert f"sphinx/{name}: {why}" in listed
+
+
+# --------------------------------------------------------------------- in-process details
+
+
+def test_eval_with_unreadable_files_collects_them_or_stops_when_asked(tmp_path, library):
+    from poseguide.offline.evaluation import evaluate
+    from poseguide.vision.media import MediaError, load_photo
+
+    (tmp_path / "sphinx").mkdir()
+    (tmp_path / "sphinx" / "a.jpg").write_text("not pixels")
+    (tmp_path / "sphinx" / "b.jpg").mkdir()
+
+    def detect(path):
+        load_photo(path)
+
+    skipped: list[tuple[str, str]] = []
+    results = evaluate(tmp_path, library, detect,
+                       on_unreadable=lambda p, why: skipped.append((p.name, why)))
+    assert results == [] and [name for name, _ in skipped] == ["a.jpg", "b.jpg"]
+    assert "not an image" in skipped[0][1] and "a folder, not a photo" in skipped[1][1]
+    with pytest.raises(MediaError, match="a.jpg: not an image"):
+        evaluate(tmp_path, library, detect)
+
+
+def test_reading_opens_read_only_and_writes_nothing(tmp_path):
+    from poseguide.history import HistoryError
+
+    db = tmp_path / "h.sqlite3"
+    fingerprint = _history(db)
+    with History(db, readonly=True) as h:
+        assert len(h.sessions()) == 1
+        with pytest.raises(HistoryError, match="read-only"):
+            h.start_session(datetime.now(timezone.utc))
+    assert _fingerprint(db) == fingerprint
+    empty = tmp_path / "empty.sqlite3"
+    empty.write_bytes(b"")
+    with pytest.raises(HistoryError, match="holds no history yet"):
+        History(empty, readonly=True)
+    assert empty.read_bytes() == b""
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into a read-only folder, so "
+                    "the folder cannot be made read-only for this test")
+def test_a_database_in_a_read_only_folder_can_be_viewed(tmp_path):
+    db = tmp_path / "ro" / "h.sqlite3"
+    db.parent.mkdir()
+    fingerprint = _history(db)
+    db.parent.chmod(0o555)
+    try:
+        with History(db, readonly=True) as h:
+            assert len(h.sessions()) == 1
+    finally:
+        db.parent.chmod(0o755)
+    assert _fingerprint(db) == fingerprint
+
+
+def test_a_full_disk_is_named_as_such(tmp_path, monkeypatch):
+    import shutil
+    import sqlite3
+    from collections import namedtuple
+
+    db = tmp_path / "h.sqlite3"
+    _history(db)
+    error = sqlite3.OperationalError("disk I/O error")
+    error.sqlite_errorname = "SQLITE_IOERR_SHMSIZE"
+    usage = namedtuple("usage", "total used free")
+    with History(db) as h:
+        monkeypatch.setattr(shutil, "disk_usage", lambda _: usage(10**9, 10**9, 4096))
+        assert "the disk is full; free some space" in str(h._error("cannot open", error))
+        monkeypatch.setattr(shutil, "disk_usage", lambda _: usage(10**9, 0, 10**9))
+        assert "the disk reported a read or write failure" in str(h._error("cannot open",
+                                                                            error))
+
+
+class _Upload:
+    """What Streamlit's file uploader hands the page."""
+
+    def __init__(self, name: str, data: bytes):
+        self.name, self._data = name, data
+
+    def getbuffer(self) -> memoryview:
+        return memoryview(self._data)
+
+
+def _page_messages(monkeypatch) -> dict[str, list[str]]:
+    from poseguide.ui import exercise
+
+    said: dict[str, list[str]] = {"error": [], "warning": []}
+    monkeypatch.setattr(exercise.st, "error", lambda text: said["error"].append(text))
+    monkeypatch.setattr(exercise.st, "warning", lambda text: said["warning"].append(text))
+    return said
+
+
+def test_a_photo_uploaded_as_a_video_is_refused_by_its_own_name(tmp_path, monkeypatch,
+                                                                  library):
+    from PIL import Image
+
+    from poseguide.ui.exercise import _analyse
+
+    said = _page_messages(monkeypatch)
+    photo = tmp_path / "p.jpg"
+    Image.new("RGB", (64, 48), (90, 90, 90)).save(photo)
+    db = tmp_path / "h.sqlite3"
+    fingerprint = _history(db)
+    with History(db) as history:
+        assert _analyse(_Upload("my stretch.mp4", photo.read_bytes()), "sphinx", library,
+                        history) is None
+    (error,) = said["error"]
+    assert error.startswith("This video cannot be analysed: my stretch.mp4: a photo, not a")
+    assert "poseguide-" not in error  # not the temporary file's name
+    assert _fingerprint(db) == fingerprint  # nothing stored
+
+
+def test_an_upload_cut_short_is_analysed_with_a_warning_naming_it(tmp_path, monkeypatch,
+                                                                   library):
+    from hostile_files import cut, faststart_clip
+
+    from poseguide.ui.exercise import _analyse
+
+    said = _page_messages(monkeypatch)
+    clip = cut(faststart_clip(tmp_path / "c.mp4"), 0.5)
+    with History(tmp_path / "h.sqlite3") as history:
+        assert _analyse(_Upload("monday.mp4", clip.read_bytes()), "sphinx", library,
+                        history) is not None
+    (warning,) = said["warning"]
+    assert warning.startswith("monday.mp4: the video ends early") and not said["error"]

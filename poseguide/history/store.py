@@ -75,8 +75,7 @@ class History:
         self._lock = threading.RLock()
         if readonly and not self.path.exists():
             raise HistoryError(
-                f"{self.path}: no such history database; check the path (reading never "
-                "creates one)"
+                f"{self.path}: no such history database; check the path (reading never creates one)"
             )
         self._inspect()
         if readonly:
@@ -133,9 +132,10 @@ class History:
             )
         self._check_version(int.from_bytes(header[60:64], "big"))
         # The header may be stale when a WAL file holds newer commits, so ask SQLite too.
-        uri = f"{self.path.resolve().as_uri()}?mode=ro"
         try:
-            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            conn = sqlite3.connect(
+                self._readonly_uri(), uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None
+            )
             try:
                 # One read transaction, so the version and the tables come from one snapshot
                 # even while another process is creating the schema.
@@ -159,20 +159,20 @@ class History:
             raise self._error("cannot open", exc) from exc
 
     def _open_readonly(self) -> sqlite3.Connection:
-        """A connection that cannot write. In a read-only folder SQLite cannot create the
-        WAL index beside the file; since no one can write there either, the file is then
-        opened as immutable."""
-        uri = self.path.resolve().as_uri()
+        """A connection that cannot write."""
         try:
-            try:
-                conn = self._connect_readonly(f"{uri}?mode=ro")
-            except sqlite3.OperationalError:
-                if os.access(self.path.parent, os.W_OK):
-                    raise
-                conn = self._connect_readonly(f"{uri}?mode=ro&immutable=1")
+            return self._connect_readonly(self._readonly_uri())
         except sqlite3.Error as exc:
             raise self._error("cannot open", exc) from exc
-        return conn
+
+    def _readonly_uri(self) -> str:
+        """In a read-only folder SQLite cannot create the WAL index a reader needs; no one can
+        write there either (a writer needs the WAL file), so the file is read as immutable."""
+        uri = f"{self.path.resolve().as_uri()}?mode=ro"
+        wal = self.path.with_name(self.path.name + "-wal")
+        if not os.access(self.path.parent, os.W_OK) and not wal.exists():
+            uri += "&immutable=1"
+        return uri
 
     def _connect_readonly(self, uri: str) -> sqlite3.Connection:
         conn = sqlite3.connect(
