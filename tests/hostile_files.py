@@ -90,6 +90,10 @@ def bad_files(folder: Path) -> dict[str, Path]:
     with open(raw, "wb") as f:
         f.write(files["clip.mp4"].read_bytes())
     files["non_utf8.mp4"] = Path(os.fsdecode(raw))
+    raw = os.fsencode(folder) + b"/vid\xffname.jpg"
+    with open(raw, "wb") as f:
+        f.write(good.read_bytes())
+    files["non_utf8.jpg"] = Path(os.fsdecode(raw))
     files["escape.jpg"] = folder / "\x1b[31mred\x1b[0m.jpg"
     files["escape.jpg"].write_text("not a photo")
     return files

@@ -123,6 +123,13 @@ def _argv(world) -> list[tuple[str, list, int, str]]:
             "out\\xff.mp4: the file name is not valid UTF-8",
         ),
         ("1 non-UTF-8 bench", ["bench", f["non_utf8.mp4"], "--frames", "5"], 2, "not valid UTF-8"),
+        ("1 non-UTF-8 photo", ["check", f["non_utf8.jpg"]], 1, "vid\\xffname.jpg: no person"),
+        (
+            "5 analyze --out missing folder",
+            ["analyze", f["clip.mp4"], "--pose", "sphinx", "--out", str(root / "no" / "a.mp4")],
+            2,
+            "no: no such folder",
+        ),
         (
             "2 nested template",
             ["--poses-dir", poses, "poses"],
@@ -356,8 +363,9 @@ def test_eval_with_unreadable_files_collects_them_or_stops_when_asked(tmp_path, 
         load_photo(path)
 
     skipped: list[tuple[str, str]] = []
-    results = evaluate(tmp_path, library, detect,
-                       on_unreadable=lambda p, why: skipped.append((p.name, why)))
+    results = evaluate(
+        tmp_path, library, detect, on_unreadable=lambda p, why: skipped.append((p.name, why))
+    )
     assert results == [] and [name for name, _ in skipped] == ["a.jpg", "b.jpg"]
     assert "not an image" in skipped[0][1] and "a folder, not a photo" in skipped[1][1]
     with pytest.raises(MediaError, match="a.jpg: not an image"):
@@ -381,8 +389,11 @@ def test_reading_opens_read_only_and_writes_nothing(tmp_path):
     assert empty.read_bytes() == b""
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into a read-only folder, so "
-                    "the folder cannot be made read-only for this test")
+@pytest.mark.skipif(
+    os.geteuid() == 0,
+    reason="root may write into a read-only folder, so "
+    "the folder cannot be made read-only for this test",
+)
 def test_a_database_in_a_read_only_folder_can_be_viewed(tmp_path):
     db = tmp_path / "ro" / "h.sqlite3"
     db.parent.mkdir()
@@ -410,8 +421,7 @@ def test_a_full_disk_is_named_as_such(tmp_path, monkeypatch):
         monkeypatch.setattr(shutil, "disk_usage", lambda _: usage(10**9, 10**9, 4096))
         assert "the disk is full; free some space" in str(h._error("cannot open", error))
         monkeypatch.setattr(shutil, "disk_usage", lambda _: usage(10**9, 0, 10**9))
-        assert "the disk reported a read or write failure" in str(h._error("cannot open",
-                                                                            error))
+        assert "the disk reported a read or write failure" in str(h._error("cannot open", error))
 
 
 class _Upload:
@@ -433,8 +443,7 @@ def _page_messages(monkeypatch) -> dict[str, list[str]]:
     return said
 
 
-def test_a_photo_uploaded_as_a_video_is_refused_by_its_own_name(tmp_path, monkeypatch,
-                                                                  library):
+def test_a_photo_uploaded_as_a_video_is_refused_by_its_own_name(tmp_path, monkeypatch, library):
     from PIL import Image
 
     from poseguide.ui.exercise import _analyse
@@ -445,16 +454,17 @@ def test_a_photo_uploaded_as_a_video_is_refused_by_its_own_name(tmp_path, monkey
     db = tmp_path / "h.sqlite3"
     fingerprint = _history(db)
     with History(db) as history:
-        assert _analyse(_Upload("my stretch.mp4", photo.read_bytes()), "sphinx", library,
-                        history) is None
+        assert (
+            _analyse(_Upload("my stretch.mp4", photo.read_bytes()), "sphinx", library, history)
+            is None
+        )
     (error,) = said["error"]
     assert error.startswith("This video cannot be analysed: my stretch.mp4: a photo, not a")
     assert "poseguide-" not in error  # not the temporary file's name
     assert _fingerprint(db) == fingerprint  # nothing stored
 
 
-def test_an_upload_cut_short_is_analysed_with_a_warning_naming_it(tmp_path, monkeypatch,
-                                                                   library):
+def test_an_upload_cut_short_is_analysed_with_a_warning_naming_it(tmp_path, monkeypatch, library):
     from hostile_files import cut, faststart_clip
 
     from poseguide.ui.exercise import _analyse
@@ -462,7 +472,9 @@ def test_an_upload_cut_short_is_analysed_with_a_warning_naming_it(tmp_path, monk
     said = _page_messages(monkeypatch)
     clip = cut(faststart_clip(tmp_path / "c.mp4"), 0.5)
     with History(tmp_path / "h.sqlite3") as history:
-        assert _analyse(_Upload("monday.mp4", clip.read_bytes()), "sphinx", library,
-                        history) is not None
+        assert (
+            _analyse(_Upload("monday.mp4", clip.read_bytes()), "sphinx", library, history)
+            is not None
+        )
     (warning,) = said["warning"]
     assert warning.startswith("monday.mp4: the video ends early") and not said["error"]

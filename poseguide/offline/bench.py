@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from poseguide.core.templates import Library, Template
-from poseguide.vision.media import iter_video
+from poseguide.vision.media import iter_video, probe_video
 from poseguide.vision.processor import FrameProcessor
 
 
@@ -37,6 +37,7 @@ def run_bench(path: Path, template: Template, library: Library, limit: int = 300
     """Process up to ``limit`` frames of ``path`` ``loops`` times; figures in ms per frame."""
     if limit < 1 or loops < 1:
         raise ValueError(f"limit and loops must be at least 1, got {limit} and {loops}")
+    probe_video(path)  # a file that cannot be used is said before the model is built
     processor = FrameProcessor(template, library, mode="video", draw=True, keep_samples=True)
     decode: list[float] = []
     wall0 = time.perf_counter()
