@@ -11,7 +11,6 @@ the filter up to its exit: MediaPipe's threads log a while after a graph is buil
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import gc
 import os
 import re
@@ -70,7 +69,9 @@ def hide_native_logs() -> Callable[[], None]:
     sys.stderr.flush()
     real = os.dup(2)
     read_fd, write_fd = os.pipe()
-    with contextlib.suppress(OSError, AttributeError):  # Linux only; the default also works
+    with contextlib.suppress(ImportError, OSError, AttributeError):  # Linux only; the
+        import fcntl  # default size also works
+
         fcntl.fcntl(write_fd, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
     thread = threading.Thread(target=_forward, args=(read_fd, real), daemon=True)
     thread.start()
