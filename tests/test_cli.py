@@ -26,7 +26,7 @@ def test_poses_lists_targets_and_measured_state(capsys):
     sphinx = next(line for line in out.splitlines() if line.startswith("sphinx "))
     assert "hold 30-60 s" in sphinx and sphinx.rstrip().endswith("yes")
     flow = next(line for line in out.splitlines() if line.startswith("cat_cow "))
-    assert "10-20 reps" in flow
+    assert "10-20 repetitions" in flow
     code, out, _ = run(capsys, "poses", "--json")
     rows = {r["id"]: r for r in json.loads(out)}
     assert rows["childs_pose"]["target"] == "hold 30-120 s"

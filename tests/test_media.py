@@ -162,7 +162,8 @@ def test_each_unreadable_file_says_why(tmp_path, monkeypatch):
         probe_video(tmp_path / "pipe.mp4")  # and no hang reading it
     locked = _video(tmp_path / "locked.mp4", 5)
     real_access = os.access
-    monkeypatch.setattr(os, "access", lambda p, mode: False if p == locked
-                        else real_access(p, mode))  # root reads anything: pretend
+    monkeypatch.setattr(
+        os, "access", lambda p, mode: False if p == locked else real_access(p, mode)
+    )  # root reads anything: pretend
     with pytest.raises(MediaError, match="locked.mp4: permission denied"):
         probe_video(locked)

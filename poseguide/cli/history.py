@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 from poseguide.cli.text import shown
@@ -18,6 +18,7 @@ from poseguide.history import (
     export,
     summarize_session,
 )
+from poseguide.live import safety
 
 MAX_DAYS = 36_500  # a hundred years: a longer span is a typo (and runs past the calendar)
 
@@ -64,9 +65,16 @@ def run_history(args: argparse.Namespace) -> int:
     Reading never creates a database: before the first session there is simply none."""
     path = Path(args.db).expanduser() if args.db else default_db_path()
     if not args.db and not os.environ.get("POSEGUIDE_DB") and not os.path.lexists(path):
-        text = export.to_json([]) if args.json else export.to_csv([]) if args.csv else (
-            f"Sessions in the last {args.days} days: 0\nNo sessions yet (nothing recorded "
-            f"in {shown(path)}).")
+        text = (
+            export.to_json([])
+            if args.json
+            else export.to_csv([])
+            if args.csv
+            else (
+                f"Sessions in the last {args.days} days: 0\nNo sessions yet (nothing recorded "
+                f"in {shown(path)})."
+            )
+        )
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return 0
     try:
@@ -172,7 +180,8 @@ def _report(history: History, days: int) -> str:
                 for b in bests.values()
             ]
         )
-    sharp = history.sharp_pain_stops(datetime.now(timezone.utc) - timedelta(days=7))
+    sharp = history.sharp_pain_stops(safety.warn_since(datetime.now(timezone.utc)))
     if sharp:
-        lines += ["", f"Sets stopped for sharp pain in the last 7 days: {sharp}"]
+        days = safety.WARN_WINDOW.days
+        lines += ["", f"Sets stopped for sharp pain in the last {days} days: {sharp}"]
     return "\n".join(lines)

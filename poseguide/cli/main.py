@@ -21,7 +21,7 @@ from poseguide.cli.app import add_app_parser
 from poseguide.cli.history import add_history_parser
 from poseguide.cli.quiet import hide_native_logs, native_logs_hidden
 from poseguide.cli.text import shown
-from poseguide.core.templates import DEFAULT_DIR, Library, TemplateError, load_library
+from poseguide.core.templates import DEFAULT_DIR, Library, TemplateError, load_library, target_words
 from poseguide.vision.media import MediaError
 
 
@@ -36,17 +36,7 @@ def cmd_poses(args: argparse.Namespace) -> int:
     library = _library(args)
     rows = []
     for t in sorted(library.templates.values(), key=lambda t: t.id):
-        tg = t.target
-        if t.is_flow:
-            target = f"{tg.reps}-{tg.reps_max} reps"
-        elif tg.reps > 1:
-            target = f"{tg.hold_s:g} s x {tg.reps}-{tg.reps_max}"
-        elif tg.hold_max_s > tg.hold_s:
-            target = f"hold {tg.hold_s:g}-{tg.hold_max_s:g} s"
-        else:
-            target = f"hold {tg.hold_s:g} s"
-        if tg.per_side:
-            target += f", {tg.sets_per_side} per side"
+        target = target_words(t, ranges=True)
         rows.append((t.id, t.name, t.view, target, "yes" if t.measured else "not yet"))
     if args.json:
         keys = ("id", "name", "view", "target", "measured_on_photos")

@@ -220,8 +220,7 @@ def working_side(frame: PoseFrame, template: Template) -> str:
 
     def misfit(side: str) -> float:
         values = measure_checks(frame, template, side)
-        return sum(abs(c.deviation(v)) / scale(c) * c.weight
-                   for c, v in zip(template.checks, values, strict=True))
+        return sum(weighted_deviation(c, v) for c, v in zip(template.checks, values, strict=True))
 
     other = "right" if facing == "left" else "left"
     return other if misfit(other) < misfit(facing) else facing
@@ -245,13 +244,28 @@ def judge(
     failing = [r for r in results if not r.ok]
     if not failing:
         return Verdict(Status.IN_RANGE, template.id, side, tuple(results))
-    worst = max(failing, key=lambda r: abs(r.deviation) / scale(r.check) * r.check.weight)
+    worst = max(failing, key=lambda r: weighted_deviation(r.check, r.value))
     return Verdict(Status.OUT_OF_RANGE, template.id, side, tuple(results), worst.cue)
 
 
 def scale(c: Check) -> float:
-    """Deviation units comparable across measures: 10 degrees ~ 0.2 of a ratio."""
+    """Deviation units comparable across measures: 10 degrees ~ 0.2 of a ratio ~ 0.05 of a
+    back length of curve."""
     return {"ratio": 0.2, "curve": 0.05}.get(c.measure, 10.0)
+
+
+def weighted_deviation(c: Check, value: float) -> float:
+    """How far ``value`` is outside the check's range, in comparable units, times its weight."""
+    return abs(c.deviation(value)) / scale(c) * c.weight
+
+
+def misfit(verdict: Verdict) -> float:
+    """How far a verdict is from in range, every check in comparable units (so a back curve
+    counts as much as an angle); unseen verdicts rank last. The one score used to pick the
+    likelier of several templates."""
+    if not verdict.seen:
+        return float("inf")
+    return sum(weighted_deviation(r.check, r.value) for r in verdict.results)
 
 
 def check(

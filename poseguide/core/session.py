@@ -151,7 +151,7 @@ class ExerciseSet:
             verdicts = [replace(v, correction=unseen_hint) for v in verdicts]
         if self.counter is not None:
             in_phase = [v for v in verdicts if v.in_range]
-            verdict = in_phase[0] if in_phase else min(verdicts, key=_misfit)
+            verdict = in_phase[0] if in_phase else min(verdicts, key=checker.misfit)
             phase = verdict.template_id if verdict.in_range else None
             events = self.counter.update(t, phase)
             events += self.timer.update(t, phase is not None)
@@ -232,8 +232,4 @@ class ExerciseSet:
         )
 
 
-def _misfit(v: Verdict) -> float:
-    """How far a verdict is from in range; unseen verdicts rank last."""
-    if not v.seen:
-        return np.inf
-    return sum(abs(r.deviation) for r in v.results)
+

@@ -125,6 +125,26 @@ class Template:
         return next((c for c in self.checks if c.key), self.checks[0] if self.checks else None)
 
 
+def target_words(template: Template, ranges: bool = False) -> str:
+    """The target in words, one wording for every screen: 'hold 30 s', '15 repetitions',
+    '2 holds of 20 s'; with ``ranges``, the guide's span and the sides: 'hold 30-60 s',
+    '10-20 repetitions', '5-10 holds of 10 s', 'hold 20-30 s, 2 per side'."""
+    t = template.target
+
+    def span(low: float, high: float) -> str:
+        return f"{low:g}-{high:g}" if ranges and high > low else f"{low:g}"
+
+    if template.is_flow:
+        text = f"{span(t.reps, t.reps_max)} repetitions"
+    elif t.reps > 1:
+        text = f"{span(t.reps, t.reps_max)} holds of {t.hold_s:g} s"
+    else:
+        text = f"hold {span(t.hold_s, t.hold_max_s)} s"
+    if ranges and t.per_side:
+        text += f", {t.sets_per_side} per side"
+    return text
+
+
 def valid_name(name: str) -> bool:
     """A landmark name a template may use (see ``angles.resolve``)."""
     if name in INDEX:

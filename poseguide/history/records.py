@@ -154,21 +154,11 @@ class SessionSummary:
 
 
 @dataclass(frozen=True)
-class DaySummary:
-    """Practice on one local calendar day (sessions count on the day they started)."""
+class PeriodSummary:
+    """Practice in a period of local calendar days starting at ``start``: one day, or an ISO
+    week (Monday to Sunday). Sessions count in the period they started."""
 
-    day: date
-    sessions: int
-    held_s: float
-    reps: int
-    exercises: dict[str, ExerciseTotals] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class WeekSummary:
-    """Practice in one ISO week (Monday to Sunday, local time)."""
-
-    week_start: date
+    start: date
     days_practised: int
     sessions: int
     held_s: float

@@ -26,16 +26,15 @@ from poseguide.history.records import (
     SIDES,
     STOP_REASONS,
     Correction,
-    DaySummary,
     HistoryError,
     Hold,
+    PeriodSummary,
     PersonalBest,
     Rep,
     SessionRecord,
     SessionSummary,
     SetRecord,
     StopReason,
-    WeekSummary,
     _dt,
     _maybe_dt,
     _not_before,
@@ -544,13 +543,13 @@ class History:
 
     def daily(
         self, days: float | None = None, *, tz: tzinfo | None = None, now: datetime | None = None
-    ) -> list[DaySummary]:
+    ) -> list[PeriodSummary]:
         """Per local day (tz None = this computer's zone), oldest first, practised days only."""
         return reports.daily(self.sessions(days, now=now), tz)
 
     def weekly(
         self, days: float | None = None, *, tz: tzinfo | None = None, now: datetime | None = None
-    ) -> list[WeekSummary]:
+    ) -> list[PeriodSummary]:
         """Per ISO week (Monday start, local time), oldest first."""
         return reports.weekly(self.sessions(days, now=now), tz)
 

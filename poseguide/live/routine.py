@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from poseguide.core.templates import Library, Template
+from poseguide.core.templates import Library, Template, target_words
 from poseguide.core.textenum import TextEnum
 
 REST_S = 10.0  # rest between sets
@@ -85,17 +85,7 @@ class PlannedSet:
 
     @property
     def target_text(self) -> str:
-        return target_text(self.template)
-
-
-def target_text(template: Template) -> str:
-    """The target in words: 'hold 30 s', '15 repetitions', '2 holds of 20 s'."""
-    target = template.target
-    if template.is_flow:
-        return f"{target.reps} repetitions"
-    if target.reps > 1:
-        return f"{target.reps} holds of {target.hold_s:g} s"
-    return f"hold {target.hold_s:g} s"
+        return target_words(self.template)
 
 
 def _with_target(template: Template, step: Step) -> Template:

@@ -26,7 +26,7 @@ from streamlit_webrtc import webrtc_streamer
 from streamlit_webrtc.config import Translations
 
 from poseguide.core.templates import Library
-from poseguide.history import History, HistoryError, default_db_path
+from poseguide.history import History, HistoryError
 from poseguide.history.records import StopReason
 from poseguide.live import recorder as lv_recorder
 from poseguide.live import routine as lv_routine
@@ -39,6 +39,7 @@ from poseguide.live.session import LiveSession
 from poseguide.live.state import Snapshot
 from poseguide.offline.analysis import analyze_video
 from poseguide.ui import safety as page_safety
+from poseguide.ui.history_db import open_history
 from poseguide.vision.media import VIDEO_SUFFIXES, MediaError
 
 # Camera and server run on the same machine: no outside STUN/TURN server is asked.
@@ -185,15 +186,9 @@ def _finished(live: LiveSession) -> bool:
     return live.runner.phase in (Phase.DONE, Phase.STOPPED)
 
 
-@st.cache_resource(show_spinner=False)
-def _open_history(path: str) -> History:
-    """One history connection per database for the whole server (History is thread-safe)."""
-    return History(path)
-
-
 def _history() -> History | None:
     try:
-        return _open_history(str(default_db_path()))
+        return open_history()
     except HistoryError as exc:
         st.error(f"Your practice history cannot be opened, so this session will not be "
                  f"saved: {exc}")
