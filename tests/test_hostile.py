@@ -85,6 +85,8 @@ def world(tmp_path_factory):
             target.symlink_to(files[name])
     (labels / "negative" / "grey.jpg").symlink_to(root / "bad" / "grey.jpg")
     (root / "empty").mkdir()
+    (root / "unreadable" / "sphinx").mkdir(parents=True)
+    (root / "unreadable" / "sphinx" / "text.jpg").symlink_to(files["text.jpg"])
     (root / "home").mkdir()
     db = root / "db" / "history.sqlite3"
     db.parent.mkdir()
@@ -175,6 +177,12 @@ def _argv(world) -> list[tuple[str, list, int, str]]:
             "photo.mp4: a photo, not a video",
         ),
         ("9 eval empty folder", ["eval", root / "empty"], 2, "empty: no photos to score"),
+        (
+            "9 eval unreadable only",
+            ["eval", root / "unreadable"],
+            2,
+            "unreadable: no photos to score (all 1 files are unreadable, e.g. sphinx/text.jpg",
+        ),
         (
             "10 bench 0 frames",
             ["bench", f["clip.mp4"], "--frames", "0"],
@@ -280,7 +288,7 @@ def _said(err: str) -> list[str]:
     """stderr's lines less the warnings about broken templates and the progress bar."""
     return [
         line
-        for line in err.splitlines()
+        for line in err.split("\n")
         if line.strip() and not line.startswith("warning: ") and "\r" not in line
     ]
 
@@ -478,3 +486,19 @@ def test_an_upload_cut_short_is_analysed_with_a_warning_naming_it(tmp_path, monk
         )
     (warning,) = said["warning"]
     assert warning.startswith("monday.mp4: the video ends early") and not said["error"]
+
+
+def test_before_the_first_session_history_says_none_and_creates_nothing(
+    tmp_path, monkeypatch, capsys
+):
+    import json
+
+    from poseguide.cli.main import main
+
+    db = tmp_path / "later" / "history.sqlite3"
+    monkeypatch.setenv("POSEGUIDE_DB", str(db))
+    assert main(["history"]) == 0
+    assert "No sessions yet (nothing recorded in" in capsys.readouterr().out
+    assert main(["history", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["sessions"] == []
+    assert not db.parent.exists()

@@ -62,9 +62,10 @@ def add_history_parser(sub: argparse._SubParsersAction) -> None:
 
 def run_history(args: argparse.Namespace) -> int:
     """Print the history; a bad database is one clear line on stderr and exit code 2.
-    Reading never creates a database: before the first session there is simply none."""
+    Reading never creates a database: before the first session the default location (or
+    $POSEGUIDE_DB) simply has none, while a --db that names no file is a typo."""
     path = Path(args.db).expanduser() if args.db else default_db_path()
-    if not args.db and not os.environ.get("POSEGUIDE_DB") and not os.path.lexists(path):
+    if not args.db and not os.path.lexists(path):
         text = (
             export.to_json([])
             if args.json

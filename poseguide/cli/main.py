@@ -166,12 +166,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
                        progress=lambda it: tqdm(it, unit="photo", disable=args.json,
                                                 file=sys.stderr), on_unreadable=skip)
     if not any(r.label in library.templates or r.label == NEGATIVE for r in results):
-        labels = sorted({r.label for r in results})
-        raise MediaError(
-            f"{root}: no photos to score; expected sub-folders named after template ids or "
-            f"'{NEGATIVE}' holding photos" + (f", found only {labels}" if labels else "")
-            + (f" ({len(unreadable)} unreadable: {unreadable[0]['photo']}: "
-               f"{unreadable[0]['why']}...)" if unreadable else ""))
+        found = sorted({r.label for r in results})
+        why = f"the labels {found} are not template ids" if found else (
+            f"all {len(unreadable)} files are unreadable, e.g. {unreadable[0]['photo']}: "
+            f"{unreadable[0]['why']}")
+        raise MediaError(f"{root}: no photos to score ({why}); expected sub-folders named "
+                         f"after template ids or '{NEGATIVE}' holding photos")
     part = None if args.part == "all" else args.part
     report = tally(results, library, part)
     missed = misses(results, library, part) if args.misses else []
@@ -385,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
     if argv is None:
-        atexit.register(hide_native_logs())
+        atexit.register(hide_native_logs(until_exit=True))
         return _run(args)
     with native_logs_hidden():
         return _run(args)

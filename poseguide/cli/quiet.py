@@ -63,9 +63,12 @@ def _on_descriptor_2(stream: object) -> bool:
         return False
 
 
-def hide_native_logs() -> Callable[[], None]:
+def hide_native_logs(until_exit: bool = False) -> Callable[[], None]:
     """Start filtering what native code writes to descriptor 2; returns the function that
-    stops it (after passing on everything already written)."""
+    stops it (after passing on everything already written). ``until_exit``: the function
+    runs as the process exits, when MediaPipe's threads may still be logging their start or
+    shutdown; from then on descriptor 2 leads nowhere, while Python's own ``sys.stderr``
+    keeps writing to the real stderr."""
     sys.stderr.flush()
     real = os.dup(2)
     read_fd, write_fd = os.pipe()
@@ -89,12 +92,19 @@ def hide_native_logs() -> Callable[[], None]:
 
     def restore() -> None:
         gc.collect()  # a pose graph left for the garbage collector logs as it shuts down
-        if sys.stderr is not python_stderr:
-            sys.stderr.close()
-            sys.stderr = python_stderr
-        os.dup2(real, 2)  # the pipe's last writer is gone: the thread sees the end and stops
+        if until_exit:
+            sys.stderr.flush()
+            nowhere = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(nowhere, 2)  # the pipe's last writer is gone: the thread sees the end
+            os.close(nowhere)
+        else:
+            if sys.stderr is not python_stderr:
+                sys.stderr.close()
+                sys.stderr = python_stderr
+            os.dup2(real, 2)
         thread.join(timeout=5.0)
-        os.close(real)
+        if not until_exit:
+            os.close(real)
 
     return restore
 
