@@ -397,22 +397,62 @@ def test_reading_opens_read_only_and_writes_nothing(tmp_path):
     assert empty.read_bytes() == b""
 
 
-@pytest.mark.skipif(
-    os.geteuid() == 0,
-    reason="root may write into a read-only folder, so "
-    "the folder cannot be made read-only for this test",
-)
-def test_a_database_in_a_read_only_folder_can_be_viewed(tmp_path):
-    db = tmp_path / "ro" / "h.sqlite3"
-    db.parent.mkdir()
-    fingerprint = _history(db)
-    db.parent.chmod(0o555)
+_VIEW = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from poseguide.history.store import History, HistoryError
+with History(sys.argv[2], readonly=True) as h:
+    print(len(h.sessions()))
+try:
+    History(sys.argv[2])
+except HistoryError as exc:
+    print(exc)
+"""
+
+
+def test_a_database_in_a_read_only_folder_can_be_viewed():
+    """Run as a user who may not write in the folder: root writes anywhere, so as root the
+    reader is started as 'nobody' (setpriv) on a copy of the package it can read."""
+    import shutil
+    import tempfile
+
+    as_user: list[str] = []
+    if os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            pytest.skip("running as root without setpriv, so no user to whom a folder is read-only")
+        as_user = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        if subprocess.run([*as_user, sys.executable, "-c", ""], capture_output=True).returncode:
+            pytest.skip(
+                f"user nobody cannot run {sys.executable}, so no user to whom a folder is read-only"
+            )
+    root = Path(tempfile.mkdtemp(prefix="poseguide-ro-"))
     try:
-        with History(db, readonly=True) as h:
-            assert len(h.sessions()) == 1
-    finally:
+        shutil.copytree(
+            Path(__file__).parents[1] / "poseguide",
+            root / "pkg" / "poseguide",
+            ignore=shutil.ignore_patterns("__pycache__"),
+        )
+        db = root / "ro" / "h.sqlite3"
+        db.parent.mkdir()
+        fingerprint = _history(db)
+        for path in [root, *root.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        db.parent.chmod(0o555)
+        proc = subprocess.run(
+            [*as_user, sys.executable, "-c", _VIEW, str(root / "pkg"), str(db)],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_S,
+        )
         db.parent.chmod(0o755)
-    assert _fingerprint(db) == fingerprint
+        assert proc.returncode == 0, proc.stderr
+        viewed, refused = proc.stdout.splitlines()
+        assert viewed == "1"  # read without write access
+        assert "the location is read-only" in refused  # writing is refused in words
+        assert _fingerprint(db) == fingerprint
+        assert sorted(p.name for p in db.parent.iterdir()) == ["h.sqlite3"]
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def test_a_full_disk_is_named_as_such(tmp_path, monkeypatch):
