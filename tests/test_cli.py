@@ -4,6 +4,7 @@ import json
 import math
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -247,3 +248,17 @@ def test_verbose_shows_the_native_logs_and_the_default_hides_them(tmp_path):
 
     assert stderr() == ""
     assert "XNNPACK" in stderr("--verbose")
+
+
+def test_from_photo_into_a_folder_it_may_not_write_is_refused_first(capsys, tmp_path,
+                                                                      monkeypatch):
+    import os
+
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: Path(p) != tmp_path
+                        and real_access(p, mode))  # root writes anywhere: pretend it may not
+    code, _, err = run(capsys, "--poses-dir", str(tmp_path), "template", "from-photo",
+                       "p.jpg", "--id", "mine")
+    assert code == 2
+    assert err.strip() == (f"poseguide: error: {tmp_path}: permission denied, cannot write "
+                           "here; choose another --out")
