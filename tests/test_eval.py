@@ -41,7 +41,10 @@ VIDEO_FLOORS = {
     "childs_pose": (0.91, 0.00),
     "sphinx": (0.94, 0.03),
     "cobra": (0.71, 0.04),
-    "seated_twist": (0.91, 0.00),
+    # 0.91 before the twist itself was a gate: as webcam frames three twists read 4-9 degrees
+    # (7.7-11 in photo mode), under the 10 degrees sitting square can reach, and one has its
+    # feet out of the letterboxed frame, which the sitting check now needs.
+    "seated_twist": (0.85, 0.00),
     "negative": (1.00, 0.00),
 }
 
