@@ -101,19 +101,15 @@ def test_face_up_fold_is_not_childs_pose():
 
 
 def test_a_refinement_on_a_hidden_joint_is_skipped_not_blocking():
-    """The twist's hugging elbow only feeds a refinement: hidden, the pose is still judged."""
+    """Sphinx's ears only feed a refinement: hidden, the pose is still judged, without it."""
     from dataclasses import replace
-
-    from library_fixtures import pose_frame
 
     from poseguide.core.landmarks import INDEX
 
-    frame = pose_frame("seated_twist")
-    image = frame.image.copy()
-    image[INDEX["right_elbow"]] = (0.9, 0.9)  # far from the knee: arm_at_knee would fail
-    seen = check(replace(frame, image=image), LIB["seated_twist"])
-    assert seen.in_range and seen.refinement is not None
-    vis = frame.visibility.copy()
-    vis[INDEX["right_elbow"]] = 0.1
-    hidden = check(replace(frame, image=image, visibility=vis), LIB["seated_twist"])
+    shrugged = make_frame("sphinx", overrides=SHRUGGED)
+    seen = check(shrugged, LIB["sphinx"])
+    assert seen.in_range and seen.refinement == SHRUG
+    vis = shrugged.visibility.copy()
+    vis[[INDEX["left_ear"], INDEX["right_ear"]]] = 0.1
+    hidden = check(replace(shrugged, visibility=vis), LIB["sphinx"])
     assert hidden.in_range and hidden.refinement is None
