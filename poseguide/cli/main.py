@@ -14,6 +14,7 @@ from pathlib import Path
 
 from poseguide.cli.app import add_app_parser
 from poseguide.cli.history import add_history_parser
+from poseguide.cli.picture import add_picture_parser
 from poseguide.core.templates import DEFAULT_DIR, Library, TemplateError, load_library
 from poseguide.vision.media import MediaError
 
@@ -307,6 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_history_parser(sub)
     add_app_parser(sub)
+    add_picture_parser(sub)
     return parser
 
 

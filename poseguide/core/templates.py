@@ -28,6 +28,8 @@ LIMITS = {"joint": (0.0, 180.0), "elevation": (-90.0, 90.0), "ratio": (0.0, 20.0
           "tilt": (-90.0, 90.0), "curve": (-1.0, 1.0)}  # what each measure can take
 VIEWS = ("side", "front", "any")
 KINDS = ("hold", "flow")
+# How the body rests, for drawing the pose (see ``figure``); "" lets the drawing choose.
+POSTURES = ("standing", "sitting", "kneeling", "all_fours", "lying_front", "lying_back")
 # Names a template may use besides MediaPipe's literal ones (see angles.resolve).
 _PARTS = {n.split("_", 1)[1] for n in INDEX if n.startswith("left_")}
 
@@ -84,6 +86,7 @@ class Template:
     min_phase_s: float = 0.0
     measured: bool = True
     working_side: str = "facing"
+    posture: str = ""
     path: Path | None = field(default=None, compare=False)
 
     @property
@@ -155,7 +158,7 @@ def parse_template(data: dict, path: Path) -> Template:
     """Validate a parsed TOML table into a Template."""
     r = _Reader(path)
     known = {"id", "name", "view", "kind", "how_to", "required", "checks", "target",
-             "cautions", "flow", "measured", "working_side"}
+             "cautions", "flow", "measured", "working_side", "posture"}
     for key in data:
         if key not in known:
             raise r.fail(key, f"one of the fields {sorted(known)}", key)
@@ -168,6 +171,9 @@ def parse_template(data: dict, path: Path) -> Template:
     working_side = r.text(data, "working_side", "working_side", default="facing")
     if working_side not in WORKING_SIDES:
         raise r.fail("working_side", f"one of {list(WORKING_SIDES)}", working_side)
+    posture = r.text(data, "posture", "posture", default="")
+    if posture and posture not in POSTURES:
+        raise r.fail("posture", f"one of {list(POSTURES)}", posture)
     kind = r.text(data, "kind", "kind", default="hold")
     if kind not in KINDS:
         raise r.fail("kind", f"one of {list(KINDS)}", kind)
@@ -212,6 +218,7 @@ def parse_template(data: dict, path: Path) -> Template:
         min_phase_s=min_phase_s,
         measured=r.get(data, "measured", "measured", bool, "true or false", True),
         working_side=working_side,
+        posture=posture,
         path=path,
     )
 
