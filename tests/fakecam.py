@@ -6,16 +6,14 @@ tests that need them skip with a reason when it is absent.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import cv2
 import numpy as np
+from realdata import POSEDATA
 
 from poseguide.vision.media import letterbox, load_photo
 
-ROOT = Path(__file__).resolve().parent.parent
-POSEDATA = Path(os.environ.get("POSEGUIDE_POSEDATA", ROOT.parent / "shared" / "posedata"))
 # Checked by hand: a side-on sphinx the sphinx template judges in range on every frame, and a
 # side-on plank (same framing) it judges out of range ("Rest your forearms flat...").
 IN_FORM = "sphinx/aaiproject__File14.png"

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import pytest
 from posefixtures import make_frame
-from realdata import POSEDATA, STANDING, clip_frames, needs_posedata
+from realdata import POSEDATA, STANDING, clip_frames
 
 from poseguide.core.figure import solve, to_frame
 from poseguide.core.gesture import HOLD_S, HandsUpGesture, hands_up
@@ -77,7 +77,6 @@ def _manifest() -> list[dict[str, str]]:
 
 
 @pytest.mark.realdata
-@needs_posedata
 def test_no_false_fire_on_any_shared_photo():
     from poseguide.vision.detector import PoseDetector
     from poseguide.vision.media import load_photo
@@ -91,7 +90,6 @@ def test_no_false_fire_on_any_shared_photo():
 
 
 @pytest.mark.realdata
-@needs_posedata
 def test_no_false_fire_on_any_shared_clip():
     from poseguide.vision.detector import PoseDetector
     from poseguide.vision.media import iter_video
@@ -112,7 +110,6 @@ def test_no_false_fire_on_any_shared_clip():
 
 
 @pytest.mark.realdata
-@needs_posedata
 def test_fires_within_3_s_on_a_clip_of_the_gesture():
     from poseguide.vision.detector import PoseDetector
 

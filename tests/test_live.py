@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from poseguide.core.session import SetSummary
-from poseguide.core.templates import Library, load_library
+from poseguide.core.templates import Library
 from poseguide.core.timer import CUE, Event, Segment
 from poseguide.history import History
 from poseguide.live import clock as lv_clock
@@ -25,15 +25,10 @@ from poseguide.live import session as lv_session
 from poseguide.live import state as lv_state
 from poseguide.live.clock import FrameClock
 from poseguide.live.recorder import HistoryRecorder
-from poseguide.live.routine import EXERCISE, REST, SETUP, Routine, RoutineRunner, Step
+from poseguide.live.routine import Phase, Routine, RoutineRunner, Step
 from poseguide.live.session import LiveSession
 
 FPS = 15.0
-
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library()
 
 
 @pytest.fixture(scope="module")
@@ -88,13 +83,13 @@ def test_two_per_side_alternates_left_and_right(library: Library) -> None:
 def test_runner_moves_through_setup_sets_and_rests(library: Library) -> None:
     routine = lv_routine.custom(["sphinx", "cobra", "cat_cow"])
     r = RoutineRunner(routine, library, rest_s=10)
-    assert r.phase == lv_routine.IDLE and r.serial == 0
-    assert "Camera check" in r.begin(0)[0] and r.phase == SETUP
+    assert r.phase == Phase.IDLE and r.serial == 0
+    assert "Camera check" in r.begin(0)[0] and r.phase == Phase.SETUP
     said = r.setup_ok(1)
-    assert r.phase == EXERCISE and r.serial == 1 and r.current.template.id == "sphinx"
+    assert r.phase == Phase.EXERCISE and r.serial == 1 and r.current.template.id == "sphinx"
     assert any("Now: Sphinx" in s for s in said)
     said = r.set_done(20)
-    assert r.phase == REST and r.current.template.id == "cobra"
+    assert r.phase == Phase.REST and r.current.template.id == "cobra"
     assert "Rest for 10 seconds. Next: Cobra" in said[0]
     assert r.tick(25) == [] and r.rest_left(25) == pytest.approx(5)
     assert r.pause(26) == ["Paused"] and r.tick(40) == []  # no progress while paused
@@ -102,14 +97,14 @@ def test_runner_moves_through_setup_sets_and_rests(library: Library) -> None:
     assert r.rest_left(30) == pytest.approx(4)
     assert any("Now: Cobra" in s for s in r.tick(34)) and r.serial == 2
     r.skip(35)  # skip cobra: straight to the next set, no rest
-    assert r.phase == EXERCISE and r.current.template.id == "cat_cow" and r.serial == 3
+    assert r.phase == Phase.EXERCISE and r.current.template.id == "cat_cow" and r.serial == 3
     r.repeat(36)  # start cat-cow again
     assert r.current.template.id == "cat_cow" and r.serial == 4
     said = r.set_done(60)
-    assert r.phase == lv_routine.DONE and "complete" in said[-1]
+    assert r.phase == Phase.DONE and "complete" in said[-1]
     r.repeat(61)  # after the end: the last exercise once more
-    assert r.phase == EXERCISE and r.current.template.id == "cat_cow" and r.serial == 5
-    assert r.stop(62) == ["Stopped"] and r.phase == lv_routine.STOPPED
+    assert r.phase == Phase.EXERCISE and r.current.template.id == "cat_cow" and r.serial == 5
+    assert r.stop(62) == ["Stopped"] and r.phase == Phase.STOPPED
 
 
 def test_runner_skip_during_rest_skips_the_next_set(library: Library) -> None:
@@ -118,13 +113,13 @@ def test_runner_skip_during_rest_skips_the_next_set(library: Library) -> None:
     r.set_done(10)
     assert r.current.template.id == "cobra"
     assert "Skipped Cobra. Next: Cat" in r.skip(11)[0]
-    assert r.phase == REST and any("Now: Cat" in s for s in r.tick(15))
+    assert r.phase == Phase.REST and any("Now: Cat" in s for s in r.tick(15))
 
 
 def test_runner_with_nothing_to_do_is_done(library: Library) -> None:
     r = RoutineRunner(Routine("none", (Step("pelvic_tilt"),)),
                       _without(library, "pelvic_tilt"))
-    assert r.phase == lv_routine.DONE and r.plan == [] and r.notes
+    assert r.phase == Phase.DONE and r.plan == [] and r.notes
 
 
 # --------------------------------------------------------------------------- pure: clock
@@ -169,13 +164,13 @@ def test_callback_times_in_form_frames_and_pauses_out_of_form(
         session.mark_connecting(-0.25)
         first = session.process(in_form.copy(), 0.0, now=0.0)
         assert not np.array_equal(first, in_form), "the frame is annotated"
-        assert session.state.read().phase == SETUP
+        assert session.state.read().phase == Phase.SETUP
         t, snaps = _feed(session, in_form, 1 / FPS, 4.0)
         snap = snaps[-1]
-        assert snap.phase == EXERCISE and snap.pose == "Sphinx" and snap.target == "hold 30 s"
+        assert snap.phase == Phase.EXERCISE and snap.pose == "Sphinx" and snap.target == "hold 30 s"
         assert snap.timer == "running" and snap.holding and snap.correction is None
         assert snap.held > 2.0
-        held = [s.held for s in snaps if s.phase == EXERCISE]
+        held = [s.held for s in snaps if s.phase == Phase.EXERCISE]
         assert held == sorted(held), "held time only grows while in form"
         assert snap.frames == len(snaps) + 1 and snap.fps == pytest.approx(FPS, rel=0.05)
         assert snap.first_frame_s == pytest.approx(0.25)
@@ -198,7 +193,7 @@ def test_callback_times_in_form_frames_and_pauses_out_of_form(
         assert isinstance(done.summary, SetSummary)
         assert done.summary.held == pytest.approx(held_before, abs=0.1)
         assert done.summary.best_hold == pytest.approx(held_before, abs=0.1)
-        assert session.state.read().phase == lv_routine.STOPPED
+        assert session.state.read().phase == Phase.STOPPED
         passed = session.process(in_form.copy(), t + 1, now=t + 1)
         assert session.state.read().held == pytest.approx(held_before, abs=0.1)
         assert not np.array_equal(passed, in_form)  # labelled "Stopped", not analysed
@@ -221,7 +216,7 @@ def test_target_reached_moves_to_the_next_set_after_a_rest(
                               setup=False)
         _, snaps = _feed(session, in_form, 0.0, 7.0)
         phases = [s.phase for s in snaps]
-        assert phases[0] == EXERCISE and REST in phases and phases[-1] == lv_routine.DONE
+        assert phases[0] == Phase.EXERCISE and Phase.REST in phases and phases[-1] == Phase.DONE
         assert [f.reason for f in session.finished] == ["completed", "completed"]
         assert session.finished[0].summary.held >= 2.0
         events = session.state.drain()
@@ -262,7 +257,7 @@ def test_skip_and_repeat_end_the_set_in_progress(
     assert [f.reason for f in session.finished] == ["skipped"]
     assert session.finished[0].summary.template_id == "sphinx"
     snap = session.state.read()
-    assert snap.phase == EXERCISE and snap.pose == "Cobra" and snap.held == 0
+    assert snap.phase == Phase.EXERCISE and snap.pose == "Cobra" and snap.held == 0
     t, _ = _feed(session, in_form, t, 0.5)
     session.repeat()
     assert [f.reason for f in session.finished] == ["skipped", "user_stop"]

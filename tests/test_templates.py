@@ -24,7 +24,7 @@ def test_shipped_templates_all_load():
     assert sphinx.target.hold_s == 30 and sphinx.target.hold_max_s == 60
     assert sphinx.view == "side" and sphinx.key_check.id == "chest_lift"
     flow = lib["cat_cow"]
-    assert flow.kind == "flow" and flow.phases == ("cat", "cow") and flow.target.reps == 10
+    assert flow.is_flow and flow.phases == ("cat", "cow") and flow.target.reps == 10
 
 
 @pytest.mark.parametrize(
@@ -34,7 +34,7 @@ def test_shipped_templates_all_load():
         ('range = [12, 60]', 'range = "12-60"', "checks[2].range", "[low, high]"),
         ('range = [12, 60]', 'range = [12, 200]', "checks[2].range", "-90 <= low < high <= 90"),
         ('view = "side"', 'view = "top"', "view", "one of ['side', 'front', 'any']"),
-        ('posture = "lying_front"', 'posture = "prone"', "posture", "one of ['standing',"),
+        ('posture = "lying_forearms"', 'posture = "prone"', "posture", "one of ['standing',"),
         ('measure = "joint"', 'measure = "angle"', "checks[0].measure", "one of"),
         ('hold_s = 30', 'hold_s = "thirty"', "target.hold_s", "a number from 1 to 600"),
         ('hold_s = 30', 'hold_s = -5', "target.hold_s", "a number from 1 to 600"),

@@ -1,13 +1,13 @@
 """A picture of every pose: a stick figure posed from the middle of each check's range.
 
 The figure is a 2-D skeleton seen by the camera (side-on facing right, or from the front):
-a root at the hips, a direction for every bone and a bulge of the back. For each base posture
-(standing, on all fours, lying on the back...) of the template's view, a least-squares solve
-moves the bones until every check's value sits at the middle of its range, while the bones the
-checks do not mention stay as the posture has them and the posture's supports stay on the
-floor. The posture that needs the least bending wins. The result is measured back with the
-same checker the camera uses, so a picture that is not "in range" for its own template is a
-bug, not a drawing choice.
+a root at the hips, a direction for every bone and a bulge of the back. From the template's
+base posture (standing, on all fours, lying on the back with knees up...; a template naming
+none gets whichever of its view needs the least bending), a least-squares solve moves the
+bones until every check's value sits at the middle of its range, while the bones the checks
+do not mention stay as the posture has them and the posture's supports stay on the floor.
+The result is measured back with the same checker the camera uses, so a picture that is not
+"in range" for its own template is a bug, not a drawing choice.
 
 Units are torso lengths (mid-shoulder to mid-hip), y up, the floor at y = 0.
 """
@@ -18,7 +18,6 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
-from scipy.optimize import least_squares
 
 from poseguide.core import checker
 from poseguide.core.landmarks import INDEX, N_LANDMARKS, PoseFrame
@@ -59,7 +58,7 @@ class Posture:
     bone length factors (foreshortening in a front view) and the points resting on the floor."""
 
     name: str
-    family: str  # one of templates.POSTURES
+    key: str  # one of templates.POSTURES
     view: str
     angles: dict[str, float]
     supports: tuple[str, ...] = ()
@@ -90,11 +89,11 @@ POSTURES: tuple[Posture, ...] = (
             {"torso": 0, "neck": 0, "face": -60,
              **_both(uarm=180, farm=180, hand=180, thigh=180, shin=180, foot=-160)},
             ("near_hip", "far_hip", "near_knee", "far_knee")),
-    Posture("lying on the forearms", "lying_front", "side",
+    Posture("lying on the forearms", "lying_forearms", "side",
             {"torso": 25, "neck": 30, "face": -10,
              **_both(uarm=-75, farm=0, hand=0, thigh=180, shin=180, foot=-160)},
             ("near_hip", "near_knee", "far_knee", "near_elbow", "near_wrist")),
-    Posture("lying on the front, hands down", "lying_front", "side",
+    Posture("lying on the front, hands down", "lying_hands", "side",
             {"torso": 40, "neck": 50, "face": 10,
              **_both(uarm=-85, farm=-90, hand=0, thigh=180, shin=180, foot=-160)},
             ("near_hip", "near_knee", "far_knee", "near_wrist")),
@@ -102,11 +101,11 @@ POSTURES: tuple[Posture, ...] = (
             {"torso": 180, "neck": 180, "face": 90,
              **_both(uarm=0, farm=0, hand=0, thigh=0, shin=0, foot=80)},
             ("near_shoulder", "far_shoulder", "near_hip", "far_hip")),
-    Posture("lying on the back, knees up", "lying_back", "side",
+    Posture("lying on the back, knees up", "lying_back_knees_up", "side",
             {"torso": 180, "neck": 180, "face": 90,
              **_both(uarm=0, farm=0, hand=0, thigh=100, shin=10, foot=80)},
             ("near_shoulder", "far_shoulder", "near_hip", "far_hip")),
-    Posture("lying on the back, knees bent", "lying_back", "side",
+    Posture("lying on the back, knees bent", "lying_back_knees_bent", "side",
             {"torso": 180, "neck": 180, "face": 90,
              **_both(uarm=0, farm=0, hand=0, thigh=45, shin=-50, foot=0)},
             ("near_shoulder", "far_shoulder", "near_hip", "far_hip")),
@@ -381,8 +380,39 @@ def _solve(template: Template, posture: Posture, side: str) -> tuple[float, np.n
         below = [4.0 * min(q[1], 0.0) for q in pts.values()]  # nothing sinks into the floor
         return np.concatenate([fit, prior, support, below, [p[_P["bulge"]] / 0.5]])
 
-    result = least_squares(residuals, base, method="trf", x_scale=1.0, max_nfev=400)
-    return float(result.cost), result.x
+    return _least_squares(residuals, base)
+
+
+def _least_squares(f, x0: np.ndarray, iterations: int = 60) -> tuple[float, np.ndarray]:
+    """Levenberg-Marquardt with a forward-difference Jacobian: (half the squared residual
+    norm, parameters). Small and numpy-only; the problems have ~30 parameters."""
+    x = x0.astype(float)
+    r = f(x)
+    cost = float(r @ r)
+    damping = 1e-3
+    for _ in range(iterations):
+        step = 1e-4 * np.maximum(1.0, np.abs(x))
+        jac = np.empty((len(r), len(x)))
+        for i in range(len(x)):
+            dx = np.zeros_like(x)
+            dx[i] = step[i]
+            jac[:, i] = (f(x + dx) - r) / step[i]
+        a = jac.T @ jac
+        g = jac.T @ r
+        improved = False
+        while damping < 1e8:
+            delta = np.linalg.solve(a + damping * (np.diag(np.diag(a)) + 1e-9 * np.eye(len(x))), -g)
+            r_new = f(x + delta)
+            cost_new = float(r_new @ r_new)
+            if cost_new < cost:
+                improved = cost - cost_new > 1e-10 * cost
+                x, r, cost = x + delta, r_new, cost_new
+                damping = max(damping / 3.0, 1e-9)
+                break
+            damping *= 4.0
+        if not improved:
+            break
+    return cost / 2.0, x
 
 
 @lru_cache(maxsize=64)
@@ -392,7 +422,7 @@ def solve(template: Template, side: str = "left") -> Figure:
 
     Flows have no checks of their own; draw their phases instead.
     """
-    if template.kind == "flow" or not template.checks:
+    if template.is_flow or not template.checks:
         raise ValueError(
             f"{template.id}: a flow has no pose of its own; draw its phases "
             f"({', '.join(template.phases)})"
@@ -400,7 +430,7 @@ def solve(template: Template, side: str = "left") -> Figure:
     view = "front" if template.view == "front" else "side"
     best: tuple[float, Posture, np.ndarray] | None = None
     for posture in POSTURES:
-        if posture.view != view or template.posture not in ("", posture.family):
+        if posture.view != view or template.posture not in ("", posture.key):
             continue
         cost, p = _solve(template, posture, side)
         if best is None or cost < best[0]:

@@ -31,7 +31,7 @@ def target_limits(template: Template) -> Limits:
     """What a user may set for this exercise, from the guides and the template."""
     t = template.target
     reps = (t.reps, max(t.reps, t.reps_max))
-    if template.kind == "flow":
+    if template.is_flow:
         return Limits(None, reps)
     if t.hold_s >= STRETCH_HOLD_S[0]:
         return Limits((STRETCH_HOLD_S[0], max(STRETCH_HOLD_S[1], t.hold_max_s)), reps)

@@ -6,18 +6,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from poseguide.core.templates import Library, Template
+from poseguide.core.templates import Library, Template, target_words
+from poseguide.core.textenum import TextEnum
 
 REST_S = 10.0  # rest between sets
 
 # Routine phases.
-IDLE = "idle"
-SETUP = "setup"
-EXERCISE = "exercise"
-REST = "rest"
-DONE = "done"
-STOPPED = "stopped"
-ACTIVE = (SETUP, EXERCISE, REST)
+class Phase(TextEnum):
+    """Where a routine is: not started, camera check, a set, a rest, or over."""
+
+    IDLE = "idle"
+    SETUP = "setup"
+    EXERCISE = "exercise"
+    REST = "rest"
+    DONE = "done"
+    STOPPED = "stopped"
+
+
+ACTIVE = (Phase.SETUP, Phase.EXERCISE, Phase.REST)
 
 
 @dataclass(frozen=True)
@@ -75,21 +81,11 @@ class PlannedSet:
 
     @property
     def flow(self) -> bool:
-        return self.template.kind == "flow"
+        return self.template.is_flow
 
     @property
     def target_text(self) -> str:
-        return target_text(self.template)
-
-
-def target_text(template: Template) -> str:
-    """The target in words: 'hold 30 s', '15 repetitions', '2 holds of 20 s'."""
-    target = template.target
-    if template.kind == "flow":
-        return f"{target.reps} repetitions"
-    if target.reps > 1:
-        return f"{target.reps} holds of {target.hold_s:g} s"
-    return f"hold {target.hold_s:g} s"
+        return target_words(self.template)
 
 
 def _with_target(template: Template, step: Step) -> Template:
@@ -138,7 +134,7 @@ class RoutineRunner:
         self.plan, self.notes = plan_routine(routine, library)
         self.rest_s = rest_s
         self.setup = setup
-        self.phase = IDLE if self.plan else DONE
+        self.phase = Phase.IDLE if self.plan else Phase.DONE
         self.index = 0
         self.serial = 0
         self.paused = False
@@ -151,45 +147,45 @@ class RoutineRunner:
         return self.plan[self.index] if self.index < len(self.plan) else None
 
     def rest_left(self, t: float) -> float:
-        if self.phase != REST:
+        if self.phase != Phase.REST:
             return 0.0
         now = self._paused_at if self.paused else t
         return max(0.0, self._rest_until - now)
 
     def begin(self, t: float) -> list[str]:
-        if self.phase != IDLE:
+        if self.phase != Phase.IDLE:
             return []
         if self.setup:
-            self.phase = SETUP
+            self.phase = Phase.SETUP
             return ["Camera check: get into position so the camera sees your whole body"]
         return self._start_set()
 
     def setup_ok(self, t: float) -> list[str]:
-        if self.phase != SETUP:
+        if self.phase != Phase.SETUP:
             return []
         return ["The camera can see you", *self._start_set()]
 
     def set_done(self, t: float) -> list[str]:
         """The current set reached its target: rest before the next one, or finish."""
-        if self.phase != EXERCISE:
+        if self.phase != Phase.EXERCISE:
             return []
         self.index += 1
         return self._next(t, "Well done.")
 
     def tick(self, t: float) -> list[str]:
         """Start the next set once the rest is over."""
-        if self.phase == REST and not self.paused and t >= self._rest_until:
+        if self.phase == Phase.REST and not self.paused and t >= self._rest_until:
             return self._start_set()
         return []
 
     def skip(self, t: float) -> list[str]:
         """Skip what is in front of the user: the camera check, this set, or the next set."""
-        if self.phase == SETUP:
+        if self.phase == Phase.SETUP:
             return self._start_set()
-        if self.phase == EXERCISE:
+        if self.phase == Phase.EXERCISE:
             self.index += 1
             return self._next(t, "Skipped.", rest=False)
-        if self.phase == REST and self.current is not None:
+        if self.phase == Phase.REST and self.current is not None:
             skipped = self.current.label
             self.index += 1
             if self.current is None:
@@ -199,9 +195,9 @@ class RoutineRunner:
 
     def repeat(self, t: float) -> list[str]:
         """Do the current set again from the start; during a rest or at the end, the last one."""
-        if self.phase in (REST, DONE) and self.index > 0:
+        if self.phase in (Phase.REST, Phase.DONE) and self.index > 0:
             self.index -= 1
-        elif self.phase != EXERCISE:
+        elif self.phase != Phase.EXERCISE:
             return []
         self.paused = False
         return ["Again.", *self._start_set()]
@@ -216,21 +212,21 @@ class RoutineRunner:
         if not self.paused:
             return []
         self.paused = False
-        if self.phase == REST:
+        if self.phase == Phase.REST:
             self._rest_until += t - self._paused_at
         return ["Continue"]
 
     def stop(self, t: float) -> list[str]:
-        if self.phase in (DONE, STOPPED):
+        if self.phase in (Phase.DONE, Phase.STOPPED):
             return []
-        self.phase, self.paused = STOPPED, False
+        self.phase, self.paused = Phase.STOPPED, False
         return ["Stopped"]
 
     def _start_set(self) -> list[str]:
         planned = self.current
         if planned is None:
             return self._finish("")
-        self.phase = EXERCISE
+        self.phase = Phase.EXERCISE
         self.serial += 1
         return [f"Now: {planned.label}. Target: {planned.target_text}"]
 
@@ -240,9 +236,9 @@ class RoutineRunner:
             return self._finish(praise)
         if not rest or self.rest_s <= 0:
             return [praise, *self._start_set()]
-        self.phase, self._rest_until = REST, t + self.rest_s
+        self.phase, self._rest_until = Phase.REST, t + self.rest_s
         return [f"{praise} Rest for {self.rest_s:g} seconds. Next: {upcoming.label}"]
 
     def _finish(self, praise: str) -> list[str]:
-        self.phase = DONE
+        self.phase = Phase.DONE
         return [f"{praise} The routine is complete.".strip()]

@@ -8,7 +8,7 @@ import threading
 from collections import deque
 from dataclasses import dataclass, replace
 
-from poseguide.live.routine import IDLE
+from poseguide.live.routine import Phase
 
 MAX_EVENTS = 16  # sound/voice events kept for the page; older ones are dropped
 
@@ -34,7 +34,7 @@ class SoundEvent:
 class Snapshot:
     """What the page shows beside the video, as of the last processed frame."""
 
-    phase: str = IDLE
+    phase: Phase = Phase.IDLE
     paused: bool = False
     pose: str = ""
     side: str | None = None

@@ -125,7 +125,7 @@ def render_svg(figures: Figure | list[Figure], width: int = 480, height: int = 3
 
 def drawn(template: Template, library: Library) -> tuple[Template, ...]:
     """The poses to draw for a template: itself, or for a flow its phases."""
-    if template.kind == "flow":
+    if template.is_flow:
         return tuple(library[p] for p in template.phases)
     return (template,)
 

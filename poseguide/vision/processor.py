@@ -38,7 +38,7 @@ def lighting_hint(bgr: np.ndarray) -> str | None:
 
 def needs_mask(template: Template, library: Library) -> bool:
     """Whether any check of the template (or of its flow's phases) uses the silhouette."""
-    parts = [library[p] for p in template.phases] if template.kind == "flow" else [template]
+    parts = [library[p] for p in template.phases] if template.is_flow else [template]
     return any(c.measure == "curve" for t in parts for c in t.checks)
 
 
