@@ -805,6 +805,27 @@ def test_page_shows_history_and_deletes_with_confirmation(db):
         assert len(h.sessions(30)) == 1
 
 
+def test_page_shows_pose_names_dashes_and_one_label_per_day(db):
+    from streamlit.testing.v1 import AppTest
+
+    with History(db) as h:
+        now = datetime.now(UTC).replace(microsecond=0)
+        practice(h, now - timedelta(days=2), "cat_cow", (20,))
+        practice(h, now - timedelta(days=1), "childs_pose", (25,))
+        practice(h, now - timedelta(hours=1), "retired_pose", (25,))  # no template any more
+    at = AppTest.from_function(_page, kwargs={"db_path": str(db)}).run(timeout=10)
+    assert not at.exception
+    sessions = at.dataframe[0].value
+    assert set(sessions["Exercises"]) == {"Cat-cow flow", "Child's pose", "Retired pose"}
+    assert (sessions["Pain before"] == "–").all() and (sessions["Note"] == "–").all()
+    assert "None" not in sessions.astype(str).to_string()
+    bests = at.dataframe[1].value
+    assert "childs_pose" not in set(bests["Exercise"]) and "Child's pose" in set(bests["Exercise"])
+    chart = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    x = chart["encoding"]["x"]
+    assert (x["field"], x["type"]) == ("day", "ordinal")  # one band per day, never a repeat
+
+
 def test_page_reports_bad_database(db):
     from streamlit.testing.v1 import AppTest
 
