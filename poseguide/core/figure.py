@@ -14,13 +14,15 @@ Units are torso lengths (mid-shoulder to mid-hip), y up, the floor at y = 0.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
+from numpy.typing import NDArray
 
 from poseguide.core import checker
-from poseguide.core.landmarks import INDEX, N_LANDMARKS, PoseFrame
+from poseguide.core.landmarks import INDEX, N_LANDMARKS, Floats, PoseFrame
 from poseguide.core.templates import Check, Template
 
 FIGURE_VERSION = 1  # bump when a change to the solver or the drawing alters the pictures
@@ -123,7 +125,7 @@ POSTURES: tuple[Posture, ...] = (
 )  # fmt: skip
 
 
-def _dir(deg: np.ndarray | float) -> np.ndarray:
+def _dir(deg: Floats | float) -> Floats:
     r = np.radians(deg)
     return np.array([np.cos(r), np.sin(r)])
 
@@ -141,7 +143,7 @@ class Figure:
     bulge: float
     supports: tuple[str, ...] = ()  # landmarks resting on the floor (or a bed)
 
-    def landmark(self, name: str) -> np.ndarray:
+    def landmark(self, name: str) -> Floats:
         return np.array(self.points[name])
 
     def surfaces(self) -> list[tuple[float, float, float]]:
@@ -158,7 +160,7 @@ class Figure:
         # The bed ends just past the hips, where the hanging leg leaves it.
         return [(top, min(sx) - 0.6, max(sx) + 0.1), (lowest - 0.02, *width)]
 
-    def fit(self, width: int, height: int, margin: float = 0.08) -> tuple[float, np.ndarray]:
+    def fit(self, width: int, height: int, margin: float = 0.08) -> tuple[float, Floats]:
         """(pixels per torso length, figure point at the picture centre) that fit the figure
         and its surfaces inside the picture with ``margin`` (a fraction of the height)."""
         xy = np.array(list(self.points.values()) + list(self.spine))
@@ -170,7 +172,7 @@ class Figure:
         room = np.array([width - 2 * margin * height, height * (1 - 2 * margin)])
         return float(min(room / (hi - lo))), (lo + hi) / 2
 
-    def to_pixels(self, q: np.ndarray, width: int, height: int, margin: float = 0.08) -> np.ndarray:
+    def to_pixels(self, q: Floats, width: int, height: int, margin: float = 0.08) -> Floats:
         """Figure points (..., 2) to pixel coordinates (x right, y down)."""
         scale, centre = self.fit(width, height, margin)
         q = np.asarray(q, dtype=float)
@@ -197,13 +199,13 @@ class Figure:
         return out
 
 
-def _points(p: np.ndarray, posture: Posture, near: str) -> tuple[dict[str, np.ndarray], np.ndarray]:
+def _points(p: Floats, posture: Posture, near: str) -> tuple[dict[str, Floats], Floats]:
     """Every landmark of parameters ``p`` and the back's polyline."""
     far = "right" if near == "left" else "left"
     mid_hip = p[[_P["x"], _P["y"]]]
     torso_dir = _dir(p[_P["torso"]])
     mid_shoulder = mid_hip + torso_dir
-    pts: dict[str, np.ndarray] = {}
+    pts: dict[str, Floats] = {}
     if posture.view == "front":
         # Facing the camera: the person's left appears on the right of the picture.
         across = np.array([torso_dir[1], -torso_dir[0]]) * (1 if near == "left" else -1)
@@ -215,7 +217,7 @@ def _points(p: np.ndarray, posture: Posture, near: str) -> tuple[dict[str, np.nd
         pts[f"{side}_hip"] = mid_hip + sign * hip_half
     for chain, side in (("near", near), ("far", far)):
 
-        def bone(name: str, length: float, ch: str = chain) -> np.ndarray:
+        def bone(name: str, length: float, ch: str = chain) -> Floats:
             return length * posture.length(name) * _dir(p[_P[f"{ch}_{name}"]])
 
         s = side
@@ -253,7 +255,7 @@ def _points(p: np.ndarray, posture: Posture, near: str) -> tuple[dict[str, np.nd
     return pts, spine
 
 
-def _spine(mid_hip: np.ndarray, mid_shoulder: np.ndarray, bulge: float) -> np.ndarray:
+def _spine(mid_hip: Floats, mid_shoulder: Floats, bulge: float) -> Floats:
     """The back as a parabola from hip to shoulder whose middle is ``bulge`` torso lengths
     above the straight line (up in the picture)."""
     axis = mid_shoulder - mid_hip
@@ -261,7 +263,8 @@ def _spine(mid_hip: np.ndarray, mid_shoulder: np.ndarray, bulge: float) -> np.nd
     if normal[1] < 0:
         normal = -normal
     t = np.linspace(0.0, 1.0, 21)[:, None]
-    return mid_hip + t * axis + (4.0 * bulge * t * (1 - t)) * normal
+    spine: Floats = mid_hip + t * axis + (4.0 * bulge * t * (1 - t)) * normal
+    return spine
 
 
 def to_frame(
@@ -299,13 +302,13 @@ def to_frame(
     )
 
 
-def _mask(figure: Figure, width: int, height: int, margin: float) -> np.ndarray:
+def _mask(figure: Figure, width: int, height: int, margin: float) -> Floats:
     """The figure's silhouette: thick strokes along the back and limbs, a disc for the head."""
     ys, xs = np.mgrid[0:height, 0:width]
     pix = np.stack([xs + 0.5, ys + 0.5], axis=-1).reshape(-1, 2)
     unit, _ = figure.fit(width, height, margin)
 
-    def px(name: str) -> np.ndarray:
+    def px(name: str) -> Floats:
         return figure.to_pixels(figure.landmark(name), width, height, margin)
 
     inside = np.zeros(len(pix), dtype=bool)
@@ -318,10 +321,11 @@ def _mask(figure: Figure, width: int, height: int, margin: float) -> np.ndarray:
     return inside.reshape(height, width).astype(np.float32)
 
 
-def _near_segment(pix: np.ndarray, a: np.ndarray, b: np.ndarray, radius: float) -> np.ndarray:
+def _near_segment(pix: Floats, a: Floats, b: Floats, radius: float) -> NDArray[np.bool_]:
     ab = b - a
     t = np.clip(((pix - a) @ ab) / max(float(ab @ ab), 1e-12), 0.0, 1.0)
-    return np.linalg.norm(pix - (a + t[:, None] * ab), axis=1) <= radius
+    near: NDArray[np.bool_] = np.linalg.norm(pix - (a + t[:, None] * ab), axis=1) <= radius
+    return near
 
 
 def aim(check: Check) -> float:
@@ -330,7 +334,7 @@ def aim(check: Check) -> float:
     return (max(check.low, low) + min(check.high, high)) / 2.0
 
 
-def _frame_of(points: dict[str, np.ndarray]) -> PoseFrame:
+def _frame_of(points: dict[str, Floats]) -> PoseFrame:
     """A bare PoseFrame (no mask) of figure points, for measuring while solving."""
     image = np.zeros((N_LANDMARKS, 2))
     for name, q in points.items():
@@ -353,7 +357,7 @@ def _sided(names: tuple[str, ...], side: str) -> tuple[str, ...]:
     return tuple(n.replace("near", side, 1).replace("far", far, 1) for n in names)
 
 
-def _solve(template: Template, posture: Posture, side: str) -> tuple[float, np.ndarray]:
+def _solve(template: Template, posture: Posture, side: str) -> tuple[float, Floats]:
     """Least-squares pose for one posture: (cost, parameters)."""
     base = np.zeros(len(PARAMS))
     for name, value in posture.angles.items():
@@ -368,7 +372,7 @@ def _solve(template: Template, posture: Posture, side: str) -> tuple[float, np.n
     plain_rows = ~curve
     support_names = _sided(posture.supports, side)
 
-    def residuals(p: np.ndarray) -> np.ndarray:
+    def residuals(p: Floats) -> Floats:
         pts, _ = _points(p, posture, side)
         values = np.empty(len(checks))
         if plain:
@@ -383,7 +387,9 @@ def _solve(template: Template, posture: Posture, side: str) -> tuple[float, np.n
     return _least_squares(residuals, base)
 
 
-def _least_squares(f, x0: np.ndarray, iterations: int = 60) -> tuple[float, np.ndarray]:
+def _least_squares(
+    f: Callable[[Floats], Floats], x0: Floats, iterations: int = 60
+) -> tuple[float, Floats]:
     """Levenberg-Marquardt with a forward-difference Jacobian: (half the squared residual
     norm, parameters). Small and numpy-only; the problems have ~30 parameters."""
     x = x0.astype(float)
@@ -401,7 +407,8 @@ def _least_squares(f, x0: np.ndarray, iterations: int = 60) -> tuple[float, np.n
         g = jac.T @ r
         improved = False
         while damping < 1e8:
-            delta = np.linalg.solve(a + damping * (np.diag(np.diag(a)) + 1e-9 * np.eye(len(x))), -g)
+            damped = a + damping * (np.diag(np.diag(a)) + 1e-9 * np.eye(len(x)))
+            delta: Floats = np.asarray(np.linalg.solve(damped, -g), dtype=np.float64)
             r_new = f(x + delta)
             cost_new = float(r_new @ r_new)
             if cost_new < cost:
@@ -428,7 +435,7 @@ def solve(template: Template, side: str = "left") -> Figure:
             f"({', '.join(template.phases)})"
         )
     view = "front" if template.view == "front" else "side"
-    best: tuple[float, Posture, np.ndarray] | None = None
+    best: tuple[float, Posture, Floats] | None = None
     for posture in POSTURES:
         if posture.view != view or template.posture not in ("", posture.key):
             continue
