@@ -90,7 +90,8 @@ def test_runner_moves_through_setup_sets_and_rests(library: Library) -> None:
     assert any("Now: Sphinx" in s for s in said)
     said = r.set_done(20)
     assert r.phase == Phase.REST and r.current.template.id == "cobra"
-    assert "Rest for 10 seconds. Next: Cobra" in said[0]
+    assert said[0] == "Well done. Rest for 10 seconds."
+    assert said[1] == "Next: cobra, hold 20 seconds"  # spoken once, as the rest begins
     assert r.tick(25) == [] and r.rest_left(25) == pytest.approx(5)
     assert r.pause(26) == ["Paused"] and r.tick(40) == []  # no progress while paused
     r.resume(30)  # 4 s paused: the rest ends 4 s later
@@ -112,7 +113,7 @@ def test_runner_skip_during_rest_skips_the_next_set(library: Library) -> None:
     r.begin(0)
     r.set_done(10)
     assert r.current.template.id == "cobra"
-    assert "Skipped Cobra. Next: Cat" in r.skip(11)[0]
+    assert r.skip(11) == ["Skipped Cobra.", "Next: cat, hold 5 seconds"]
     assert r.phase == Phase.REST and any("Now: Cat" in s for s in r.tick(15))
 
 
