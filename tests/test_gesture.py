@@ -124,3 +124,11 @@ def test_fires_within_3_s_on_a_clip_of_the_gesture():
                 fired.append(t)
     print(f"\nfired at {fired} s; the arms go up at 2.0 s")
     assert len(fired) == 1 and 2.0 + HOLD_S <= fired[0] <= 2.0 + 3.0
+
+
+def test_the_help_picture_of_the_gesture_is_the_gesture():
+    from poseguide.core.checker import check
+    from poseguide.core.gesture import GESTURE
+
+    frame = to_frame(solve(GESTURE))
+    assert check(frame, GESTURE).in_range and hands_up(frame)

@@ -25,7 +25,7 @@ from poseguide.core import checker
 from poseguide.core.landmarks import INDEX, N_LANDMARKS, Floats, PoseFrame
 from poseguide.core.templates import Check, Template
 
-FIGURE_VERSION = 1  # bump when a change to the solver or the drawing alters the pictures
+FIGURE_VERSION = 2  # bump when a change to the solver or the drawing alters the pictures
 # Bone lengths in torso lengths (adult proportions: torso ~50 cm, thigh ~43 cm...).
 UPPER_ARM, FOREARM, HAND = 0.6, 0.52, 0.2
 THIGH, SHIN, FOOT = 0.86, 0.84, 0.4
@@ -196,6 +196,8 @@ class Figure:
                 ("ankle", "foot_index"),
             ):
                 out.append((f"{side}_{a}", f"{side}_{b}", layer))
+        if self.view == "front":  # seen from the front, the shoulders and hips join the limbs
+            out += [("left_shoulder", "right_shoulder", "near"), ("left_hip", "right_hip", "near")]
         return out
 
 

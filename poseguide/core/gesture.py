@@ -16,11 +16,13 @@ arms up does not toggle pause and resume. Pure: frames and their times in, a boo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from poseguide.core import angles
 from poseguide.core.landmarks import INDEX, PoseFrame
+from poseguide.core.templates import parse_template
 
 HOLD_S = 2.0
 GAP_S = 0.3  # a missed detection or two does not restart the hold
@@ -101,3 +103,37 @@ class HandsUpGesture:
         if not self.armed and t - self.down_since >= REARM_S:
             self.armed = True
         return False
+
+
+def _arm(side: str, lo: float) -> list[dict[str, object]]:
+    return [
+        {"id": f"{side}upper_arm_up", "name": "upper arm up", "measure": "elevation",
+         "points": [f"{side}shoulder", f"{side}elbow"], "range": [lo, 90],
+         "too_low": "Raise your arms", "too_high": "Raise your arms"},
+        {"id": f"{side}forearm_up", "name": "forearm up", "measure": "elevation",
+         "points": [f"{side}elbow", f"{side}wrist"], "range": [65, 90],
+         "too_low": "Reach up", "too_high": "Reach up"},
+    ]  # fmt: skip
+
+
+# The gesture as a pose, so the page's help can show its picture (core.figure draws it from
+# these ranges) and a test can check that the picture is itself recognised as the gesture.
+GESTURE = parse_template(
+    {
+        "id": "hands_up",
+        "name": "Hands up to pause",
+        "view": "front",
+        "posture": "standing",
+        "how_to": "Stand up and hold both hands above your head for 2 seconds.",
+        "required": ["shoulder", "elbow", "wrist", "hip", "knee", "ankle"],
+        "target": {"hold_s": HOLD_S},
+        "checks": [
+            {"id": "standing_tall", "name": "standing tall", "measure": "elevation",
+             "points": ["mid_hip", "mid_shoulder"], "range": [80, 90],
+             "too_low": "Stand up", "too_high": "Stand up"},
+            *_arm("", 60),
+            *_arm("far_", 60),
+        ],
+    },
+    Path("hands_up.toml"),
+)  # fmt: skip

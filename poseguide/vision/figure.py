@@ -55,7 +55,9 @@ def shapes(figure: Figure, width: int, height: int) -> list[Shape]:
         for y, x0, x1 in figure.surfaces()
     ]
     limb = 2 * LIMB_RADIUS * unit
-    for layer, colour in (("far", FAR), ("near", NEAR)):
+    # From the front neither side is behind the other: both are drawn in the near colour.
+    far_colour = NEAR if figure.view == "front" else FAR
+    for layer, colour in (("far", far_colour), ("near", NEAR)):
         for a, b, side in figure.segments():
             if side == layer:
                 out.append(Shape(px([figure.points[a], figure.points[b]]), limb, colour))
