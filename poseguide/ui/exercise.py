@@ -8,6 +8,7 @@ events in the browser. Without a webcam, a recorded video can be analysed instea
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import os
@@ -101,7 +102,10 @@ def render(library: Library) -> None:
     live = st.session_state.get("live")
     locked = live is not None and live.started and not _finished(live)
     plan = page_plan.load(history)
-    with choice:
+    # During a session the choices fold away, so the timer and cue stand at the top of a
+    # 1280x720 screen, readable from the mat; the widgets stay rendered (and keep their state).
+    with choice, (st.expander("Exercise, settings and pain rating (fixed until the session "
+                              "ends)") if locked else st.container()):
         routine = _choose_routine(library, locked, plan, history)
         col_a, col_b, col_c = st.columns(3)
         with col_a:
@@ -352,6 +356,10 @@ def _answer_pain(live: LiveSession, sharp: bool) -> None:
 def _status(live: LiveSession) -> None:
     """The panel beside the video, redrawn from the session's snapshot twice a second."""
     snap = live.state.read()
+    if snap.phase != st.session_state.get("shown_phase"):
+        # A new phase changes the rest of the page (buttons, summary). Rerun before taking
+        # the sound events: a rerun drops this run's output, and the events with it.
+        st.rerun()
     _draw_status(snap, live.runner.current, live.library)
     events = live.state.drain()
     if events and st.session_state.get("sound_on", True):
@@ -359,8 +367,6 @@ def _status(live: LiveSession) -> None:
     if live.active and lv_session.camera_lost(snap, time.monotonic()):
         _stop(live, StopReason.CAMERA_LOST)
         st.rerun()
-    if snap.phase != st.session_state.get("shown_phase"):
-        st.rerun()  # a new phase changes the rest of the page (buttons, summary)
 
 
 def _draw_status(snap: Snapshot, current: PlannedSet | None, library: Library) -> None:
@@ -380,9 +386,10 @@ def _draw_status(snap: Snapshot, current: PlannedSet | None, library: Library) -
         words = {"running": "running", "paused": "paused", "waiting": "waiting for the pose"}
         if snap.flow or snap.target_reps > 1:
             _big(f"{snap.reps} / {snap.target_reps}", "pg-timer",
-                 f"repetitions · timer {words[snap.timer]}")
+                 f"repetitions · held this set {snap.held:.1f} s · Timer: {words[snap.timer]}")
         else:
-            _big(f"{snap.held:.0f} s", "pg-timer", f"of {snap.target} · timer {words[snap.timer]}")
+            _big(f"{snap.held:.1f} s", "pg-timer",
+                 f"held this set · target: {snap.target} · Timer: {words[snap.timer]}")
         if snap.target_met:
             _big("Target reached. Release slowly.", "pg-cue pg-ok")
         elif snap.correction:
@@ -394,13 +401,13 @@ def _draw_status(snap: Snapshot, current: PlannedSet | None, library: Library) -
             st.progress(float(done) if half == "in" else 1 - float(done),
                         text="Breathe in (cow)" if half == "in" else "Breathe out (cat)")
         if current is not None:
-            st.image(page_library.picture(current.template, library), width=240,
-                     caption="Aim for this")
+            _picture(page_library.picture(current.template, library), 240, "Aim for this")
     elif phase == Phase.REST:
         _big(f"Rest {snap.rest_left:.0f} s", "pg-timer")
         if current is not None:
             st.markdown(f"### Next: {current.label}")
-            st.image(page_library.picture(current.template, library), width=420)
+            _picture(page_library.picture(current.template, library), 420,
+                     current.template.name)
             st.markdown(f"**{coach.how_to_line(current.template.how_to)}**")
             st.markdown(f"Target: **{current.target_text}**")
     elif phase == Phase.DONE:
@@ -418,6 +425,15 @@ def _draw_status(snap: Snapshot, current: PlannedSet | None, library: Library) -
         st.caption(stats)
     if snap.error:
         st.error(snap.error)
+
+
+def _picture(png: bytes, width: int, caption: str) -> None:
+    """A pose picture inline in the panel: the panel redraws twice a second, and an inline
+    image does not flicker or break while a media file is replaced."""
+    data = base64.b64encode(png).decode()
+    st.html(f'<figure style="margin:0"><img alt="{html.escape(caption)}" width="{width}" '
+            f'src="data:image/png;base64,{data}"/><figcaption class="pg-note">'
+            f'{html.escape(caption)}</figcaption></figure>')
 
 
 def _big(text: str, css: str, note: str = "") -> None:
