@@ -71,6 +71,7 @@ TRANSLATIONS: Translations = {
 # Timer and cue sized for a 1280x720 page read from 3 m (a third of the size still reads).
 BIG_CSS = """<style>
 .pg-timer {font-size: 88px; font-weight: 700; line-height: 1.05;}
+.pg-rest {font-size: 56px; font-weight: 700; line-height: 1.1;}
 .pg-cue {font-size: 44px; font-weight: 600; line-height: 1.15; padding: 6px 12px;
          border-radius: 8px; margin: 6px 0;}
 .pg-ok {background: #e6f4ea; color: #1e4620;}
@@ -401,9 +402,10 @@ def _draw_status(snap: Snapshot, current: PlannedSet | None, library: Library) -
             st.progress(float(done) if half == "in" else 1 - float(done),
                         text="Breathe in (cow)" if half == "in" else "Breathe out (cat)")
         if current is not None:
-            _picture(page_library.picture(current.template, library), 240, "Aim for this")
+            _picture(page_library.picture(current.template, library), 240, "Aim for this",
+                     "Aim for this")
     elif phase == Phase.REST:
-        _big(f"Rest {snap.rest_left:.0f} s", "pg-timer")
+        _big(f"Rest {snap.rest_left:.0f} s", "pg-rest")
         if current is not None:
             st.markdown(f"### Next: {current.label}")
             _picture(page_library.picture(current.template, library), 420,
@@ -427,13 +429,14 @@ def _draw_status(snap: Snapshot, current: PlannedSet | None, library: Library) -
         st.error(snap.error)
 
 
-def _picture(png: bytes, width: int, caption: str) -> None:
+def _picture(png: bytes, width: int, alt: str, caption: str = "") -> None:
     """A pose picture inline in the panel: the panel redraws twice a second, and an inline
     image does not flicker or break while a media file is replaced."""
     data = base64.b64encode(png).decode()
-    st.html(f'<figure style="margin:0"><img alt="{html.escape(caption)}" width="{width}" '
-            f'src="data:image/png;base64,{data}"/><figcaption class="pg-note">'
-            f'{html.escape(caption)}</figcaption></figure>')
+    under = f'<figcaption class="pg-note">{html.escape(caption)}</figcaption>' if caption else ""
+    st.html(f'<figure style="margin:0"><img alt="{html.escape(alt)}" '
+            f'style="width:{width}px;max-width:100%" src="data:image/png;base64,{data}"/>'
+            f"{under}</figure>")
 
 
 def _big(text: str, css: str, note: str = "") -> None:
