@@ -306,28 +306,36 @@ def to_frame(
 
 def _mask(figure: Figure, width: int, height: int, margin: float) -> Floats:
     """The figure's silhouette: thick strokes along the back and limbs, a disc for the head."""
-    ys, xs = np.mgrid[0:height, 0:width]
-    pix = np.stack([xs + 0.5, ys + 0.5], axis=-1).reshape(-1, 2)
     unit, _ = figure.fit(width, height, margin)
+    inside = np.zeros((height, width), dtype=bool)
 
     def px(name: str) -> Floats:
         return figure.to_pixels(figure.landmark(name), width, height, margin)
 
-    inside = np.zeros(len(pix), dtype=bool)
     spine = figure.to_pixels(np.array(figure.spine), width, height, margin)
     for a, b in zip(spine[:-1], spine[1:], strict=True):
-        inside |= _near_segment(pix, a, b, BODY_RADIUS * unit)
+        _stroke(inside, a, b, BODY_RADIUS * unit)
     for a, b, _ in figure.segments():
-        inside |= _near_segment(pix, px(a), px(b), LIMB_RADIUS * unit)
-    inside |= np.linalg.norm(pix - px(f"{figure.near}_ear"), axis=1) <= HEAD_RADIUS * unit
-    return inside.reshape(height, width).astype(np.float32)
+        _stroke(inside, px(a), px(b), LIMB_RADIUS * unit)
+    head = px(f"{figure.near}_ear")
+    _stroke(inside, head, head, HEAD_RADIUS * unit)
+    return inside.astype(np.float32)
 
 
-def _near_segment(pix: Floats, a: Floats, b: Floats, radius: float) -> NDArray[np.bool_]:
+def _stroke(mask: NDArray[np.bool_], a: Floats, b: Floats, radius: float) -> None:
+    """Set the pixels within ``radius`` of segment a-b, looking only inside its bounding box."""
+    h, w = mask.shape
+    lo = np.floor(np.minimum(a, b) - radius).astype(int)
+    hi = np.ceil(np.maximum(a, b) + radius).astype(int) + 1
+    x0, y0 = max(lo[0], 0), max(lo[1], 0)
+    x1, y1 = min(hi[0], w), min(hi[1], h)
+    if x0 >= x1 or y0 >= y1:
+        return
+    ys, xs = np.mgrid[y0:y1, x0:x1]
+    pix = np.stack([xs + 0.5, ys + 0.5], axis=-1)
     ab = b - a
     t = np.clip(((pix - a) @ ab) / max(float(ab @ ab), 1e-12), 0.0, 1.0)
-    near: NDArray[np.bool_] = np.linalg.norm(pix - (a + t[:, None] * ab), axis=1) <= radius
-    return near
+    mask[y0:y1, x0:x1] |= np.linalg.norm(pix - (a + t[..., None] * ab), axis=-1) <= radius
 
 
 def aim(check: Check) -> float:

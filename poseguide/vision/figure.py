@@ -137,7 +137,7 @@ def picture_png(
     poses: tuple[Template, ...], width: int = 480, height: int = 360, cache_dir: Path | None = None
 ) -> bytes:
     """PNG bytes of the poses' figures side by side, cached in memory and, given
-    ``cache_dir``, on disk under a hash of the templates (solving takes about a second)."""
+    ``cache_dir``, on disk under a hash of the templates (a solve takes up to a second)."""
     cached = None
     if cache_dir is not None:
         key = hashlib.sha256(repr((FIGURE_VERSION, poses, width, height)).encode()).hexdigest()
