@@ -357,6 +357,14 @@ def test_coach_from_the_mat_pictures_countdown_next(still_clip: Path, tmp_path: 
             assert "Lie on your front with your hands under your shoulders" in text  # how-to
             assert page.locator('img[alt="Cobra"]').count() == 1  # its picture
             _shot(page, "browser_rest_next")
+            # Focus is still in the camera component (START was clicked there): Space must
+            # pause the routine, not press the component's focused button.
+            page.keyboard.press("Space")
+            _wait_for(page, r"Paused", 10)
+            page.keyboard.press("Space")  # and again resumes
+            page.wait_for_function(
+                "() => !document.body.innerText.includes('Paused')", timeout=10_000)
+            _camera(page, "Camera off").wait_for(timeout=5_000)  # the stream kept running
             page.wait_for_timeout(1500)
             said = page.evaluate("() => window.__said")
             countdown = [w for w in said if w in ("10 seconds left", "3", "2", "1")]

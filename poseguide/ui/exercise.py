@@ -150,7 +150,7 @@ def render(library: Library) -> None:
                    "(at the bottom of this page).")
         _camera_state(live, ctx.state.playing, ctx.state.signalling)
         _controls(live)
-        st.iframe(KEYS_HTML, height=1)
+        st.iframe(keys_html(), height=1)
         with st.expander("Hands-free: keys and the pause gesture"):
             hands_free_help(library)
     with panel:
@@ -288,31 +288,57 @@ def _controls(live: LiveSession) -> None:
                    args=(live, StopReason.USER_STOP), width="stretch")
 
 
-# Keyboard shortcuts, installed once in the page: they press the buttons above (so the same
-# callbacks run), and never while typing in a field.
-KEYS_HTML = """<script>
+# Keyboard shortcuts. The code runs in the page itself (a script element added once), not in
+# the small frame that adds it: that frame is replaced on every rerun, and a replaced frame's
+# listeners stop running. The keys press the buttons (so the same callbacks run), never while
+# typing in a field, and they are also caught inside the camera component's frame, where focus
+# stays after START: there Space would otherwise press its focused "Camera off" button.
+KEYS_JS = """
 (() => {
-  const w = window.parent;
-  if (w.__poseguideKeys) return;
-  w.__poseguideKeys = true;
   const press = (key) => {
-    const b = w.document.querySelector(".st-key-" + key + " button");
+    const b = document.querySelector(".st-key-" + key + " button");
     if (!b || b.disabled) return false;
     b.click();
     return true;
   };
-  w.document.addEventListener("keydown", (e) => {
+  const action = {" ": "pause_button", "n": "skip_button", "N": "skip_button",
+                  "Escape": "stop_button"};
+  const onKey = (e) => {
     const t = e.target || {};
     if (["INPUT", "TEXTAREA", "SELECT"].includes(t.tagName) || t.isContentEditable
-        || e.ctrlKey || e.metaKey || e.altKey || e.repeat) return;
-    let done = false;
-    if (e.key === " ") done = press("pause_button");
-    else if (e.key === "n" || e.key === "N") done = press("skip_button");
-    else if (e.key === "Escape") done = press("stop_button");
-    if (done) e.preventDefault();
-  });
+        || e.ctrlKey || e.metaKey || e.altKey || !(e.key in action)) return;
+    e.preventDefault();
+    e.stopPropagation();
+    if (e.type === "keydown" && t.blur) t.blur();
+    if (e.type === "keydown" && !e.repeat) press(action[e.key]);
+  };
+  const hook = (doc) => {
+    if (!doc || doc.__poseguideKeyHook) return;
+    doc.__poseguideKeyHook = true;
+    doc.addEventListener("keydown", onKey, true);
+    doc.addEventListener("keyup", onKey, true);
+  };
+  const scan = () => {
+    hook(document);
+    for (const f of document.querySelectorAll("iframe")) {
+      try { hook(f.contentDocument); } catch (err) {}
+    }
+  };
+  scan();
+  setInterval(scan, 1000);
 })();
-</script>"""
+"""
+
+
+def keys_html() -> str:
+    """A frame whose script adds KEYS_JS to the page once."""
+    return (
+        "<script>(() => { const w = window.parent; if (w.__poseguideKeys) return; "
+        "w.__poseguideKeys = true; const s = w.document.createElement('script'); "
+        f"s.textContent = {_js(KEYS_JS)}; w.document.head.appendChild(s); }})();</script>"
+    )
+
+
 SHORTCUTS = {"Space": "pause / resume", "N": "skip", "Esc": "stop"}
 
 
