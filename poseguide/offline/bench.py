@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from poseguide.core.templates import Library, Template
-from poseguide.vision.media import iter_video
+from poseguide.vision.media import iter_video, probe_video
 from poseguide.vision.processor import FrameProcessor
 
 
@@ -35,19 +35,24 @@ def timed_frames(path: Path, limit: int) -> Iterator[tuple[float, np.ndarray, fl
 def run_bench(path: Path, template: Template, library: Library, limit: int = 300,
               loops: int = 1) -> dict:
     """Process up to ``limit`` frames of ``path`` ``loops`` times; figures in ms per frame."""
+    if limit < 1 or loops < 1:
+        raise ValueError(f"limit and loops must be at least 1, got {limit} and {loops}")
+    probe_video(path)  # a file that cannot be used is said before the model is built
     processor = FrameProcessor(template, library, mode="video", draw=True, keep_samples=True)
     decode: list[float] = []
     wall0 = time.perf_counter()
     offset = 0.0
-    for _ in range(loops):
-        last = 0.0
-        for t, bgr, dt in timed_frames(path, limit):
-            decode.append(dt)
-            processor.process(bgr, offset + t)
-            last = t
-        offset += last + 1.0
-    wall = time.perf_counter() - wall0
-    processor.close()
+    try:
+        for _ in range(loops):
+            last = 0.0
+            for t, bgr, dt in timed_frames(path, limit):
+                decode.append(dt)
+                processor.process(bgr, offset + t)
+                last = t
+            offset += last + 1.0
+        wall = time.perf_counter() - wall0
+    finally:
+        processor.close()
     samples = processor.times.samples
     frames = processor.times.frames
     ms = {"decode": 1000 * float(np.mean(decode))} if decode else {"decode": 0.0}
