@@ -124,3 +124,73 @@ def test_an_uploaded_video_is_analysed_not_stopped(analysed: bool, ended: str) -
     at = AppTest.from_function(_summary, kwargs={"analysed": analysed}).run(timeout=30)
     assert not at.exception
     assert at.table[0].value["Ended"].tolist() == [ended]
+
+
+def test_target_editor_saves_within_the_guides_range(app, tmp_path: Path) -> None:
+    at = app().run(timeout=60)
+    at.selectbox(key="plan_exercise").set_value("sphinx").run(timeout=60)
+    hold = at.number_input(key="plan_hold_sphinx")
+    assert (hold.min, hold.max) == (15.0, 60.0)  # the guides' range is the widget's range
+    hold.set_value(50.0).run(timeout=60)
+    at.button(key="plan_save_sphinx").click().run(timeout=60)
+    assert not at.exception
+    assert any("Saved: Sphinx, hold 50 s" in s.value for s in at.success)
+    with History(tmp_path / "history.sqlite3") as h:
+        assert PlanStore(h).load().targets["sphinx"].hold_s == 50.0
+
+
+def test_saving_a_custom_routine_keeps_the_picked_order(app, tmp_path: Path) -> None:
+    at = app().run(timeout=60)
+    at.radio(key="mode").set_value("Custom routine").run(timeout=60)
+    at.multiselect(key="custom").select("cobra").select("sphinx").run(timeout=60)
+    at.button(key="save_routine").click().run(timeout=60)
+    assert not at.exception
+    with History(tmp_path / "history.sqlite3") as h:
+        assert [s.exercise for s in PlanStore(h).load().routine] == ["cobra", "sphinx"]
+
+
+def _finished_page(db: str) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    import streamlit as st
+
+    from poseguide.core.session import SetSummary
+    from poseguide.core.templates import load_library
+    from poseguide.history import History
+    from poseguide.history.records import StopReason
+    from poseguide.live import recorder as lv_recorder
+    from poseguide.live import routine as lv_routine
+    from poseguide.live.recorder import HistoryRecorder
+    from poseguide.live.session import LiveSession
+    from poseguide.ui.exercise import _end_of_session
+
+    if "live" not in st.session_state:
+        library = load_library()
+        live = LiveSession(lv_routine.single("sphinx"), library, HistoryRecorder(History(db)))
+        planned = live.runner.current
+        now = datetime.now(timezone.utc)
+        done = lv_recorder.record_summary(
+            live.recorder,
+            planned,
+            SetSummary("sphinx", None, 30, 1, 0.0, 31.0),
+            lambda t: now + timedelta(seconds=t),
+            StopReason.COMPLETED,
+        )
+        live.finished.append(done)
+        st.session_state["live"] = live
+    _end_of_session(st.session_state["live"])
+
+
+def test_save_pain_rating_confirms(tmp_path: Path) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    db = str(tmp_path / "history.sqlite3")
+    at = AppTest.from_function(_finished_page, kwargs={"db": db}).run(timeout=60)
+    assert not at.exception
+    assert not at.success
+    at.selectbox(key="pain_after").set_value(3).run(timeout=60)
+    at.button(key="save_pain").click().run(timeout=60)
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Pain rating saved: 3 out of 10."]
+    with History(db) as h:
+        assert h.sessions()[0].pain_after == 3
