@@ -90,7 +90,8 @@ def test_runner_moves_through_setup_sets_and_rests(library: Library) -> None:
     assert any("Now: Sphinx" in s for s in said)
     said = r.set_done(20)
     assert r.phase == Phase.REST and r.current.template.id == "cobra"
-    assert "Rest for 10 seconds. Next: Cobra" in said[0]
+    assert said[0] == "Well done. Rest for 10 seconds."
+    assert said[1] == "Next: cobra, hold 20 seconds"  # spoken once, as the rest begins
     assert r.tick(25) == [] and r.rest_left(25) == pytest.approx(5)
     assert r.pause(26) == ["Paused"] and r.tick(40) == []  # no progress while paused
     r.resume(30)  # 4 s paused: the rest ends 4 s later
@@ -112,7 +113,7 @@ def test_runner_skip_during_rest_skips_the_next_set(library: Library) -> None:
     r.begin(0)
     r.set_done(10)
     assert r.current.template.id == "cobra"
-    assert "Skipped Cobra. Next: Cat" in r.skip(11)[0]
+    assert r.skip(11) == ["Skipped Cobra.", "Next: cat, hold 5 seconds"]
     assert r.phase == Phase.REST and any("Now: Cat" in s for s in r.tick(15))
 
 
@@ -425,3 +426,53 @@ def test_camera_lost_mid_set_ends_it_and_keeps_what_was_held(
     assert done is not None and done.summary.held == pytest.approx(2.9, abs=0.2)
     assert _rows(db, "SELECT stop_reason FROM sets") == [("camera_lost",)]
     assert _rows(db, "SELECT count(*) FROM holds") == [(1,)]
+
+
+@pytest.mark.realdata
+def test_countdown_then_next_are_spoken_in_order(
+        library: Library, photos: tuple[np.ndarray, np.ndarray]) -> None:
+    in_form, _ = photos
+    routine = Routine("two", (Step("sphinx", hold_s=12), Step("knee_to_chest")))
+    session = LiveSession(routine, library, rest_s=10.0, setup=False)
+    _feed(session, in_form, 0.0, 14.0)
+    said = [e.text or e.kind for e in session.state.drain()]
+    end = said.index(lv_state.TONE_TARGET)
+    assert [w for w in said[:end] if w[0].isdigit()] == ["10 seconds left", "3", "2", "1"]
+    assert said[end + 1:] == [lv_state.TARGET_WORDS, "Well done. Rest for 10 seconds.",
+                              "Next: single knee to chest, left side, hold 20 seconds"]
+
+
+@pytest.mark.realdata
+def test_countdown_can_be_turned_off(
+        library: Library, photos: tuple[np.ndarray, np.ndarray]) -> None:
+    in_form, _ = photos
+    session = LiveSession(Routine("one", (Step("sphinx", hold_s=12),)), library, setup=False,
+                          countdown=False)
+    _feed(session, in_form, 0.0, 13.0)
+    said = [e.text for e in session.state.drain()]
+    assert "10 seconds left" not in said and "3" not in said
+
+
+@pytest.mark.realdata
+def test_hands_up_gesture_pauses_and_resumes_a_set(
+        library: Library, photos: tuple[np.ndarray, np.ndarray]) -> None:
+    in_form, _ = photos
+    arms_up = fakecam.webcam_frame(
+        "negative/virtualyogatrainer__10_tadasana_201506-yjmag-upward-salute-modify.jpg")
+    session = LiveSession(lv_routine.single("sphinx"), library, setup=False)
+    t, _ = _feed(session, in_form, 0.0, 2.0)
+    t, snaps = _feed(session, arms_up, t, 3.0)
+    paused_at = next(i for i, s in enumerate(snaps) if s.paused) / FPS
+    assert 2.0 <= paused_at <= 3.0 and snaps[-1].paused  # held on: no toggling back
+    held = snaps[-1].held
+    t, snaps = _feed(session, in_form, t, 1.0)  # hands down: still paused, the timer still
+    assert snaps[-1].paused and snaps[-1].held == pytest.approx(held)
+    t, snaps = _feed(session, arms_up, t, 3.0)
+    assert not snaps[-1].paused
+    texts = [e.text for e in session.state.drain()]
+    assert texts.count("Paused") == 1 and texts.count("Continue") == 1
+
+
+def test_no_gesture_when_turned_off(library: Library) -> None:
+    session = LiveSession(lv_routine.single("sphinx"), library, gesture=False)
+    assert session.gesture is None

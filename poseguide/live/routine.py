@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 from poseguide.core.templates import Library, Template, target_words
 from poseguide.core.textenum import TextEnum
+from poseguide.live.coach import next_words
 
 REST_S = 10.0  # rest between sets
 
@@ -190,7 +191,7 @@ class RoutineRunner:
             self.index += 1
             if self.current is None:
                 return self._finish(f"Skipped {skipped}.")
-            return [f"Skipped {skipped}. Next: {self.current.label}"]
+            return [f"Skipped {skipped}.", next_words(self.current.template, self.current.side)]
         return []
 
     def repeat(self, t: float) -> list[str]:
@@ -237,7 +238,8 @@ class RoutineRunner:
         if not rest or self.rest_s <= 0:
             return [praise, *self._start_set()]
         self.phase, self._rest_until = Phase.REST, t + self.rest_s
-        return [f"{praise} Rest for {self.rest_s:g} seconds. Next: {upcoming.label}"]
+        return [f"{praise} Rest for {self.rest_s:g} seconds.",
+                next_words(upcoming.template, upcoming.side)]
 
     def _finish(self, praise: str) -> list[str]:
         self.phase = Phase.DONE

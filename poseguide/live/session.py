@@ -19,17 +19,21 @@ from collections.abc import Callable, Sequence
 import cv2
 import numpy as np
 
+from poseguide.core.gesture import HandsUpGesture
 from poseguide.core.session import FrameResult
 from poseguide.core.templates import Library, Template
 from poseguide.core.timer import BOUNCING, CUE, HOLD_START, REP, TARGET, TOO_FAST
 from poseguide.history.records import StopReason
 from poseguide.live.clock import FrameClock
+from poseguide.live.coach import BreathPace, Countdown
 from poseguide.live.recorder import FinishedSet, HistoryRecorder
 from poseguide.live.routine import ACTIVE, REST_S, Phase, Routine, RoutineRunner
 from poseguide.live.state import (
     SAY,
     SAY_CUE,
     TARGET_WORDS,
+    TONE_BREATH_IN,
+    TONE_BREATH_OUT,
     TONE_START,
     TONE_TARGET,
     LiveState,
@@ -46,6 +50,7 @@ FPS_WINDOW = 30  # processed frames over which the frame rate is measured
 PHASE_LABELS = {Phase.IDLE: "Waiting to begin", Phase.DONE: "Routine complete",
                 Phase.STOPPED: "Stopped"}  # drawn on the video when no set runs
 
+BREATHS_SPOKEN = 2  # the breathing pace says its words this often, then keeps to tones
 CAMERA_LOST_S = 5.0  # no frame for this long while the camera is on: the set ends
 
 
@@ -75,6 +80,9 @@ class LiveSession:
         speak_cautions: bool = False,
         setup_ok_s: float = SETUP_OK_S,
         armed: bool = True,
+        countdown: bool = True,
+        breathing: bool = False,
+        gesture: bool = True,
     ) -> None:
         self.library = library
         self.runner = RoutineRunner(routine, library, rest_s, setup)
@@ -85,6 +93,11 @@ class LiveSession:
         self.speak_cautions = speak_cautions
         self.setup_ok_s = setup_ok_s
         self.armed = armed
+        self.countdown = Countdown(enabled=countdown)
+        self.breathing = breathing
+        self._breath: BreathPace | None = None
+        self._breaths_said = 0
+        self.gesture = HandsUpGesture() if gesture else None
         self._lock = threading.RLock()
         self._clock = FrameClock()
         self._processor: FrameProcessor | None = None
@@ -202,6 +215,11 @@ class LiveSession:
         if runner.phase == Phase.IDLE and self.armed:
             self._say(runner.begin(t))
             self._sync(t)
+        if runner.paused and self._processor is not None and self.gesture is not None:
+            # Paused: only the detector looks, for the hands-up gesture that resumes.
+            self._analysed = True
+            if self.gesture.update(self._processor.detector.detect_bgr(bgr, t), t):
+                self._toggle_pause(t)
         if runner.paused or runner.phase in (Phase.IDLE, Phase.DONE, Phase.STOPPED):
             _label(
                 bgr,
@@ -219,10 +237,37 @@ class LiveSession:
             return None
         _, result = self._processor.process(bgr, t)
         self._analysed = True
+        if self.gesture is not None and self.gesture.update(result.frame, t):
+            self._toggle_pause(t)
+            return result
         if runner.phase == Phase.SETUP:
             return result if self._check_setup(result, t) else None
         self._handle(result, t)
         return result
+
+    def _toggle_pause(self, t: float) -> None:
+        """The hands-up gesture: pause, or resume when paused."""
+        runner = self.runner
+        self._say(runner.resume(t) if runner.paused else runner.pause(t))
+
+    def _coach(self, result: FrameResult, t: float) -> None:
+        """The countdown at the end of a time target, and the breathing pace of a flow."""
+        planned = self.runner.current
+        if planned is None:
+            return
+        target = planned.template.target
+        if planned.flow:
+            if self.breathing and self._breath is not None:
+                words = self._breath.update(t)
+                if words:
+                    half = "in" if words.startswith("Breathe in") else "out"
+                    self.state.push(TONE_BREATH_IN if half == "in" else TONE_BREATH_OUT)
+                    if self._breaths_said < BREATHS_SPOKEN:  # words at first, then tones only
+                        self._breaths_said += 1
+                        self.state.push(SAY_CUE, words)
+        elif target.reps <= 1 and not result.target_met:
+            left = target.hold_s - result.held if result.holding else None
+            self._say(self.countdown.update(left, target.hold_s))
 
     def _check_setup(self, result: FrameResult, t: float) -> bool:
         """Whether the camera check goes on: it passes once the body has been judged (in or
@@ -266,6 +311,7 @@ class LiveSession:
                 self.recorder.rep(wall(e.t), duration)
                 self.state.push(SAY, e.text)
         self._commit(self._processor.set.segments)
+        self._coach(result, t)
         if result.target_met:
             self._end_current(StopReason.COMPLETED)
             self._say(self.runner.set_done(t))
@@ -302,6 +348,12 @@ class LiveSession:
                 correction=None,
             )
             self.recorder.set_started(planned, self._clock.wall(t))
+            self.countdown.reset()
+            self._breath = None
+            if planned.flow and self.breathing:
+                cow, cat = (self.library[p].name.lower() for p in planned.template.phases[::-1])
+                self._breath = BreathPace(into=cow, out_to=cat)
+                self._breaths_said = 0
             if self.speak_cautions:
                 self._say(list(planned.template.cautions))
 
@@ -364,7 +416,11 @@ class LiveSession:
             "target_reps": planned.template.target.reps if planned else 1,
             "rest_left": runner.rest_left(t),
             "upcoming": planned.label if planned and runner.phase == Phase.REST else "",
+            "breath": "",
         }
+        if self._breath is not None and runner.phase == Phase.EXERCISE and not runner.paused:
+            half, done = self._breath.phase(t)
+            fields["breath"] = f"{half} {done:.2f}"
         if result is not None:
             verdict = result.verdict
             if runner.phase == Phase.SETUP:

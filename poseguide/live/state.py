@@ -15,6 +15,8 @@ MAX_EVENTS = 16  # sound/voice events kept for the page; older ones are dropped
 # Sound and voice event kinds for the page.
 TONE_START = "tone_start"
 TONE_TARGET = "tone_target"
+TONE_BREATH_IN = "tone_breath_in"  # the breathing pace of a flow: soft rising / falling tones
+TONE_BREATH_OUT = "tone_breath_out"
 SAY = "say"  # an announcement: always spoken, queued after what is being said
 SAY_CUE = "cue"  # a correction: dropped if something is being said already
 
@@ -52,6 +54,7 @@ class Snapshot:
     setup_message: str | None = None
     rest_left: float = 0.0
     upcoming: str = ""
+    breath: str = ""  # a flow's breathing pace: "in 0.25" (half, fraction done) or ""
     frames: int = 0  # frames the pose model looked at, and their rate
     fps: float = 0.0
     first_frame_s: float | None = None

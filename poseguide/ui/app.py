@@ -35,7 +35,7 @@ def poses() -> None:
 
 
 def history() -> None:
-    page_history.render()
+    page_history.render(library=_library())
 
 
 def main() -> None:

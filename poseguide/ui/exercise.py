@@ -8,6 +8,8 @@ events in the browser. Without a webcam, a recorded video can be analysed instea
 
 from __future__ import annotations
 
+import base64
+import html
 import json
 import os
 import tempfile
@@ -25,19 +27,23 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from streamlit_webrtc import webrtc_streamer
 from streamlit_webrtc.config import Translations
 
+from poseguide.core.gesture import GESTURE
 from poseguide.core.templates import Library
 from poseguide.history import History, HistoryError
 from poseguide.history.records import StopReason
+from poseguide.history.settings import Plan
+from poseguide.live import coach, safety
 from poseguide.live import recorder as lv_recorder
 from poseguide.live import routine as lv_routine
-from poseguide.live import safety
 from poseguide.live import session as lv_session
 from poseguide.live import state as lv_state
 from poseguide.live.recorder import FinishedSet, HistoryRecorder
-from poseguide.live.routine import Phase, Routine
+from poseguide.live.routine import Phase, PlannedSet, Routine
 from poseguide.live.session import LiveSession
 from poseguide.live.state import Snapshot
 from poseguide.offline.analysis import analyze_video
+from poseguide.ui import library as page_library
+from poseguide.ui import plan as page_plan
 from poseguide.ui import safety as page_safety
 from poseguide.ui.history_db import open_history
 from poseguide.vision.media import VIDEO_SUFFIXES, MediaError
@@ -62,6 +68,16 @@ TRANSLATIONS: Translations = {
     "media_api_not_available": "This browser cannot use a webcam here. You can analyse a "
                                "recorded video instead (below).",
 }
+# Timer and cue sized for a 1280x720 page read from 3 m (a third of the size still reads).
+BIG_CSS = """<style>
+.pg-timer {font-size: 88px; font-weight: 700; line-height: 1.05;}
+.pg-rest {font-size: 56px; font-weight: 700; line-height: 1.1;}
+.pg-cue {font-size: 44px; font-weight: 600; line-height: 1.15; padding: 6px 12px;
+         border-radius: 8px; margin: 6px 0;}
+.pg-ok {background: #e6f4ea; color: #1e4620;}
+.pg-warn {background: #fff4e5; color: #663c00;}
+.pg-note {font-size: 20px; color: #555;}
+</style>"""
 STOP_CSS = """<style>
 .st-key-stop_button button {background-color: #d32f2f; border-color: #d32f2f; color: white;}
 .st-key-stop_button button:hover {background-color: #b71c1c; border-color: #b71c1c;}
@@ -86,24 +102,32 @@ def render(library: Library) -> None:
 
     live = st.session_state.get("live")
     locked = live is not None and live.started and not _finished(live)
-    with choice:
-        routine = _choose_routine(library, locked)
+    plan = page_plan.load(history)
+    # During a session the choices fold away, so the timer and cue stand at the top of a
+    # 1280x720 screen, readable from the mat; the widgets stay rendered (and keep their state).
+    with choice, (st.expander("Exercise, settings and pain rating (fixed until the session "
+                              "ends)") if locked else st.container()):
+        routine = _choose_routine(library, locked, plan, history)
         col_a, col_b, col_c = st.columns(3)
         with col_a:
             pain_before = page_safety.pain_rating("Pain now, before you start", "pain_before",
                                                   disabled=locked)
         with col_b:
-            st.toggle("Sound and voice", value=True, key="sound_on",
+            st.toggle("Sound and voice", value=plan.preferences.voice, key="sound_on",
                       help="Tones when a hold starts and when the target is reached; spoken "
-                           "corrections. The first click on START turns sound on.")
+                           "corrections. The first click on START turns sound on.",
+                      on_change=lambda: page_plan.save_preferences(
+                          history, voice=st.session_state.sound_on))
         with col_c:
             speak_cautions = st.toggle("Read cautions aloud at each set", key="speak_cautions")
+        with st.expander("Your plan: targets, rest, countdown, breathing pace"):
+            page_plan.render(library, history, plan, locked)
     if routine is None:
         st.info("Pick at least one exercise.")
         _upload(library, history, None)
         return
 
-    live = _live_session(routine, library, history, pain_before, speak_cautions)
+    live = _live_session(routine, library, history, pain_before, speak_cautions, plan)
     with notes:
         for note in live.runner.notes:
             st.warning(note)
@@ -111,6 +135,7 @@ def render(library: Library) -> None:
         if current is not None and current.template.cautions:
             st.info(f"**{current.template.name}:** " + " ".join(current.template.cautions))
 
+    st.html(BIG_CSS)
     video, panel = st.columns([3, 2])
     with video:
         ctx = webrtc_streamer(
@@ -125,6 +150,9 @@ def render(library: Library) -> None:
                    "(at the bottom of this page).")
         _camera_state(live, ctx.state.playing, ctx.state.signalling)
         _controls(live)
+        st.iframe(keys_html(), height=1)
+        with st.expander("Hands-free: keys and the pause gesture"):
+            hands_free_help(library)
     with panel:
         st.session_state["shown_phase"] = live.state.read().phase
         _status(live)
@@ -140,13 +168,15 @@ def render(library: Library) -> None:
 # --------------------------------------------------------------------------- choosing
 
 
-def _choose_routine(library: Library, locked: bool) -> Routine | None:
+def _choose_routine(library: Library, locked: bool, plan: Plan,
+                    history: History | None) -> Routine | None:
     templates = sorted(library.templates.values(), key=lambda t: t.name)
     ids = [t.id for t in templates]
     if not ids:
         st.error("No pose templates were found, so there is nothing to practise.")
         return None
-    wanted = st.query_params.get("pose")
+    # The page link's ?pose= wins; otherwise the exercise chosen last time (kept in the plan).
+    wanted = st.query_params.get("pose") or plan.preferences.last_exercise
     mode = st.radio("What would you like to do?", MODES, horizontal=True, key="mode",
                     disabled=locked)
 
@@ -155,27 +185,47 @@ def _choose_routine(library: Library, locked: bool) -> Routine | None:
 
     if mode == MODES[0]:
         tid = st.selectbox("Exercise", ids, index=ids.index(wanted) if wanted in ids else 0,
-                           format_func=names, key="pose", disabled=locked)
-        return lv_routine.single(tid)
+                           format_func=names, key="pose", disabled=locked,
+                           on_change=lambda: page_plan.save_preferences(
+                               history, last_exercise=st.session_state.pose))
+        return page_plan.with_targets(lv_routine.single(tid), plan)
     if mode == MODES[1]:
         st.caption("Child's pose 60 s · cat-cow 15 times · knee to chest 2 per side · seated "
                    "twist 2 per side · pelvic tilts 10 times, with a short rest between.")
-        return lv_routine.BASIC_ROUTINE
+        return page_plan.with_targets(lv_routine.BASIC_ROUTINE, plan)
+    saved = page_plan.saved_routine(plan, library)
+    saved_ids = [s.template_id for s in saved.steps] if saved else []
     picked = st.multiselect("Exercises, in the order you want them", ids, format_func=names,
-                            key="custom", disabled=locked)
-    return lv_routine.custom(picked) if picked else None
+                            key="custom", disabled=locked, default=saved_ids)
+    if not picked:
+        return None
+    if saved is not None and picked == saved_ids:
+        st.caption("Your saved routine, in its order with its targets.")
+        return saved
+    if st.button("Save as my routine", key="save_routine", disabled=locked):
+        problem = page_plan.save_routine(history, picked, plan, library)
+        if problem:
+            st.error(problem)
+        else:
+            st.rerun()
+    return page_plan.with_targets(lv_routine.custom(picked), plan)
 
 
 def _live_session(routine: Routine, library: Library, history: History | None,
-                  pain_before: int | None, speak_cautions: bool) -> LiveSession:
-    """This browser session's live session; a new one when the choice changes before start."""
+                  pain_before: int | None, speak_cautions: bool, plan: Plan) -> LiveSession:
+    """This browser session's live session; a new one when the choice (or a setting) changes
+    before start."""
     live: LiveSession | None = st.session_state.get("live")
-    if live is None or (not live.started and st.session_state.get("live_routine") != routine):
+    prefs = plan.preferences
+    chosen = (routine, prefs.rest_s, prefs.countdown, prefs.breathing_pace)
+    if live is None or (not live.started and st.session_state.get("live_routine") != chosen):
         # Not armed yet: if a camera is already on, the user says when to begin.
-        live = LiveSession(routine, library, HistoryRecorder(history), armed=False)
+        live = LiveSession(routine, library, HistoryRecorder(history), rest_s=prefs.rest_s,
+                           armed=False, countdown=prefs.countdown,
+                           breathing=prefs.breathing_pace)
         live.prepare()
         st.session_state["live"] = live
-        st.session_state["live_routine"] = routine
+        st.session_state["live_routine"] = chosen
     if not live.started:
         live.recorder.pain_before = pain_before
     live.speak_cautions = speak_cautions
@@ -238,6 +288,72 @@ def _controls(live: LiveSession) -> None:
                    args=(live, StopReason.USER_STOP), width="stretch")
 
 
+# Keyboard shortcuts. The code runs in the page itself (a script element added once), not in
+# the small frame that adds it: that frame is replaced on every rerun, and a replaced frame's
+# listeners stop running. The keys press the buttons (so the same callbacks run), never while
+# typing in a field, and they are also caught inside the camera component's frame, where focus
+# stays after START: there Space would otherwise press its focused "Camera off" button.
+KEYS_JS = """
+(() => {
+  const press = (key) => {
+    const b = document.querySelector(".st-key-" + key + " button");
+    if (!b || b.disabled) return false;
+    b.click();
+    return true;
+  };
+  const action = {" ": "pause_button", "n": "skip_button", "N": "skip_button",
+                  "Escape": "stop_button"};
+  const onKey = (e) => {
+    const t = e.target || {};
+    if (["INPUT", "TEXTAREA", "SELECT"].includes(t.tagName) || t.isContentEditable
+        || e.ctrlKey || e.metaKey || e.altKey || !(e.key in action)) return;
+    e.preventDefault();
+    e.stopPropagation();
+    if (e.type === "keydown" && t.blur) t.blur();
+    if (e.type === "keydown" && !e.repeat) press(action[e.key]);
+  };
+  const hook = (doc) => {
+    if (!doc || doc.__poseguideKeyHook) return;
+    doc.__poseguideKeyHook = true;
+    doc.addEventListener("keydown", onKey, true);
+    doc.addEventListener("keyup", onKey, true);
+  };
+  const scan = () => {
+    hook(document);
+    for (const f of document.querySelectorAll("iframe")) {
+      try { hook(f.contentDocument); } catch (err) {}
+    }
+  };
+  scan();
+  setInterval(scan, 1000);
+})();
+"""
+
+
+def keys_html() -> str:
+    """A frame whose script adds KEYS_JS to the page once."""
+    return (
+        "<script>(() => { const w = window.parent; if (w.__poseguideKeys) return; "
+        "w.__poseguideKeys = true; const s = w.document.createElement('script'); "
+        f"s.textContent = {_js(KEYS_JS)}; w.document.head.appendChild(s); }})();</script>"
+    )
+
+
+SHORTCUTS = {"Space": "pause / resume", "N": "skip", "Esc": "stop"}
+
+
+def hands_free_help(library: Library) -> None:
+    """The keys, and the gesture with its picture: how to pause from the mat."""
+    st.markdown(" · ".join(f"**{k}**: {v}" for k, v in SHORTCUTS.items()))
+    left, right = st.columns([1, 2])
+    left.image(page_library.picture(GESTURE, library), width=200)
+    right.markdown(
+        "**From the mat:** stand up and hold **both hands above your head for 2 seconds** to "
+        "pause; do it again to go on. No stretch in the library looks like this (checked on "
+        "every shared photo and clip), so it does not fire while you exercise. It works while "
+        "a set or the camera check runs, and while paused; during a rest use Space.")
+
+
 def _stop(live: LiveSession, reason: StopReason) -> None:
     """End at once; if a set was cut short by the user, ask whether it was sharp pain."""
     interrupted = live.stop(reason)
@@ -267,18 +383,20 @@ def _answer_pain(live: LiveSession, sharp: bool) -> None:
 def _status(live: LiveSession) -> None:
     """The panel beside the video, redrawn from the session's snapshot twice a second."""
     snap = live.state.read()
-    _draw_status(snap)
+    if snap.phase != st.session_state.get("shown_phase"):
+        # A new phase changes the rest of the page (buttons, summary). Rerun before taking
+        # the sound events: a rerun drops this run's output, and the events with it.
+        st.rerun()
+    _draw_status(snap, live.runner.current, live.library)
     events = live.state.drain()
     if events and st.session_state.get("sound_on", True):
         st.iframe(sound_html(events, live.state.token), height=1)
     if live.active and lv_session.camera_lost(snap, time.monotonic()):
         _stop(live, StopReason.CAMERA_LOST)
         st.rerun()
-    if snap.phase != st.session_state.get("shown_phase"):
-        st.rerun()  # a new phase changes the rest of the page (buttons, summary)
 
 
-def _draw_status(snap: Snapshot) -> None:
+def _draw_status(snap: Snapshot, current: PlannedSet | None, library: Library) -> None:
     phase = snap.phase
     if phase == Phase.IDLE:
         st.info("Press START under the video to begin (or Begin, if the camera is already on). "
@@ -286,42 +404,71 @@ def _draw_status(snap: Snapshot) -> None:
     elif phase == Phase.SETUP:
         st.subheader("Camera check")
         if snap.setup_message:
-            st.warning(snap.setup_message)
+            _big(snap.setup_message, "pg-cue pg-warn")
         else:
             st.success("I can see you. Hold still a moment...")
     elif phase == Phase.EXERCISE:
         st.subheader(snap.pose + (f" ({snap.side} side)" if snap.side else ""))
         st.caption(f"Set {snap.position} · target: {snap.target}")
-        held, reps = st.columns(2)
-        held.metric("Held this set", f"{snap.held:.1f} s")
-        if snap.flow or snap.target_reps > 1:
-            reps.metric("Repetitions", f"{snap.reps} / {snap.target_reps}")
-        else:
-            reps.metric("This hold", f"{snap.current_hold:.1f} s")
         words = {"running": "running", "paused": "paused", "waiting": "waiting for the pose"}
-        st.markdown(f"**Timer: {words[snap.timer]}**")
+        if snap.flow or snap.target_reps > 1:
+            _big(f"{snap.reps} / {snap.target_reps}", "pg-timer",
+                 f"repetitions · held this set {snap.held:.1f} s · Timer: {words[snap.timer]}")
+        else:
+            _big(f"{snap.held:.1f} s", "pg-timer",
+                 f"held this set · target: {snap.target} · Timer: {words[snap.timer]}")
         if snap.target_met:
-            st.success("Target reached. Release slowly.")
+            _big("Target reached. Release slowly.", "pg-cue pg-ok")
         elif snap.correction:
-            st.warning(snap.correction)
+            _big(snap.correction, "pg-cue pg-warn")
         elif snap.status == "in_range":
-            st.success("Good form")
+            _big("Good form", "pg-cue pg-ok")
+        if snap.breath:
+            half, done = snap.breath.split()
+            st.progress(float(done) if half == "in" else 1 - float(done),
+                        text="Breathe in (cow)" if half == "in" else "Breathe out (cat)")
+        if current is not None:
+            _picture(page_library.picture(current.template, library), 240, "Aim for this",
+                     "Aim for this")
     elif phase == Phase.REST:
-        st.subheader(f"Rest: {snap.rest_left:.0f} s")
-        st.markdown(f"Next: **{snap.upcoming}** ({snap.target})")
+        _big(f"Rest {snap.rest_left:.0f} s", "pg-rest")
+        if current is not None:
+            st.markdown(f"### Next: {current.label}")
+            _picture(page_library.picture(current.template, library), 420,
+                     current.template.name)
+            st.markdown(f"**{coach.how_to_line(current.template.how_to)}**")
+            st.markdown(f"Target: **{current.target_text}**")
     elif phase == Phase.DONE:
         st.success("Routine complete. Well done.")
     else:
         st.info("Stopped.")
     if snap.paused:
-        st.info("Paused. Press Resume to go on.")
-    stats = (f"{snap.frames} frames processed · {snap.fps:.1f} frames/s · "
-             f"{snap.latency_ms_p95:.0f} ms per frame (p95)")
-    if snap.first_frame_s is not None:
-        stats += f" · first frame {snap.first_frame_s:.2f} s after start"
-    st.caption(stats)
+        _big("Paused", "pg-cue pg-warn", "Space, the Resume button, or both hands above your "
+                                         "head for 2 s to go on")
+    with st.expander("Details"):
+        stats = (f"{snap.frames} frames processed · {snap.fps:.1f} frames/s · "
+                 f"{snap.latency_ms_p95:.0f} ms per frame (p95)")
+        if snap.first_frame_s is not None:
+            stats += f" · first frame {snap.first_frame_s:.2f} s after start"
+        st.caption(stats)
     if snap.error:
         st.error(snap.error)
+
+
+def _picture(png: bytes, width: int, alt: str, caption: str = "") -> None:
+    """A pose picture inline in the panel: the panel redraws twice a second, and an inline
+    image does not flicker or break while a media file is replaced."""
+    data = base64.b64encode(png).decode()
+    under = f'<figcaption class="pg-note">{html.escape(caption)}</figcaption>' if caption else ""
+    st.html(f'<figure style="margin:0"><img alt="{html.escape(alt)}" '
+            f'style="width:{width}px;max-width:100%" src="data:image/png;base64,{data}"/>'
+            f"{under}</figure>")
+
+
+def _big(text: str, css: str, note: str = "") -> None:
+    """Large type, readable from the mat 3 m away (see BIG_CSS)."""
+    small = f'<div class="pg-note">{html.escape(note)}</div>' if note else ""
+    st.html(f'<div class="{css}">{html.escape(text)}</div>{small}')
 
 
 # --------------------------------------------------------------------------- sound and voice
@@ -335,7 +482,7 @@ _PLAYER = """<script>
   const fresh = events.filter((e) => e.seq > (seen[token] || 0));
   if (!fresh.length) return;
   seen[token] = fresh[fresh.length - 1].seq;
-  const tone = (notes) => {
+  const tone = (notes, peak = 0.25) => {
     try {
       const Ctx = w.AudioContext || w.webkitAudioContext;
       const ctx = w.__poseguideAudio = w.__poseguideAudio || new Ctx();
@@ -346,7 +493,7 @@ _PLAYER = """<script>
         osc.type = "sine";
         osc.frequency.value = f;
         gain.gain.setValueAtTime(0.0001, at);
-        gain.gain.exponentialRampToValueAtTime(0.25, at + 0.02);
+        gain.gain.exponentialRampToValueAtTime(peak, at + 0.02);
         gain.gain.exponentialRampToValueAtTime(0.0001, at + 0.2);
         osc.connect(gain).connect(ctx.destination);
         osc.start(at);
@@ -367,6 +514,8 @@ _PLAYER = """<script>
   for (const e of fresh) {
     if (e.kind === "tone_start") tone([660]);
     else if (e.kind === "tone_target") tone([523, 659, 784]);
+    else if (e.kind === "tone_breath_in") tone([392, 440], 0.08);
+    else if (e.kind === "tone_breath_out") tone([440, 392], 0.08);
     else say(e.text, e.kind === "say");
   }
 })();
@@ -400,14 +549,22 @@ def _end_of_session(live: LiveSession) -> None:
         return
     pain = page_safety.pain_rating("Pain now, after the session", "pain_after")
     st.button("Save pain rating", key="save_pain", disabled=pain is None,
-              on_click=live.recorder.end_session, kwargs={"pain_after": pain})
+              on_click=_save_pain, args=(live, pain))
+    saved = st.session_state.get("pain_saved")
+    if saved is not None and not live.recorder.error:
+        st.success(f"Pain rating saved: {saved} out of 10.")
     if live.recorder.error:
         st.error(f"Part of this session could not be saved: {live.recorder.error}")
     st.button("Start a new session", key="new_session", on_click=_new_session)
 
 
+def _save_pain(live: LiveSession, pain: int | None) -> None:
+    live.recorder.end_session(pain_after=pain)
+    st.session_state["pain_saved"] = pain
+
+
 def _new_session() -> None:
-    for key in ("live", "ask_pain", "pain_after"):
+    for key in ("live", "ask_pain", "pain_after", "pain_saved"):
         st.session_state.pop(key, None)
 
 
@@ -417,8 +574,9 @@ def session_json(finished: Sequence[FinishedSet]) -> str:
                         "ended_at": f.ended_at.isoformat()} for f in finished], indent=2)
 
 
-def summary_view(finished: Sequence[FinishedSet]) -> None:
-    """Time in form, best continuous hold, repetitions and the most needed corrections."""
+def summary_view(finished: Sequence[FinishedSet], analysed: bool = False) -> None:
+    """Time in form, best continuous hold, repetitions and the most needed corrections.
+    ``analysed``: the sets come from an uploaded video, which ends when the video does."""
     st.subheader("Set summary")
     total = sum(f.summary.held for f in finished)
     best = max((f.summary.best_hold for f in finished), default=0.0)
@@ -441,13 +599,19 @@ def summary_view(finished: Sequence[FinishedSet]) -> None:
             "Repetitions": f"{f.summary.reps} / {f.summary.target_reps}"
             if f.planned.flow or f.summary.target_reps > 1 else "–",
             "Target": f.planned.target_text,
-            "Ended": REASONS.get(f.reason, f.reason),
+            "Ended": _ended(f, analysed),
         }
         for f in finished
     ])
     if corrections:
         st.markdown("**Corrections most often needed:** " + "; ".join(
             f"{cue} ({n}x)" for cue, n in corrections.most_common(3)))
+
+
+def _ended(f: FinishedSet, analysed: bool) -> str:
+    if analysed:
+        return "analysed: target reached" if f.reason == StopReason.COMPLETED else "analysed"
+    return REASONS.get(f.reason, f.reason)
 
 
 # --------------------------------------------------------------------------- no webcam
@@ -470,7 +634,7 @@ def _upload(library: Library, history: History | None, template_id: str | None) 
             st.session_state["upload_result"] = _analyse(upload, tid, library, history)
         result = st.session_state.get("upload_result")
         if result is not None:
-            summary_view([result])
+            summary_view([result], analysed=True)
 
 
 def _analyse(upload: UploadedFile, template_id: str, library: Library,
