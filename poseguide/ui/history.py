@@ -164,38 +164,17 @@ def _charts(
         ],
         columns=["day", "exercise", "held_s", "best_hold_s", "reps"],
     )
-    # One band per local calendar day (ordinal): a time axis labels every 12 hours and
-    # repeats a day when the period is short.
-    day = alt.X("day:O", title="Day", axis=alt.Axis(labelAngle=-45))
-    exercise = alt.Color("exercise:N", title="Exercise")
-
-    st.subheader("Time in form per day")
-    st.altair_chart(
-        alt.Chart(per_day)
-        .mark_bar()
-        .encode(day, alt.Y("sum(held_s):Q", title="Seconds in form"), exercise),
-        width="stretch",
+    _day_chart("Time in form per day", per_day, "bar", "sum(held_s)", "Seconds in form", True)
+    _day_chart(
+        "Best hold over time",
+        per_day[per_day["best_hold_s"] > 0],
+        "line",
+        "best_hold_s",
+        "Best hold (s)",
     )
-
-    holds = per_day[per_day["best_hold_s"] > 0]
-    if not holds.empty:
-        st.subheader("Best hold over time")
-        st.altair_chart(
-            alt.Chart(holds)
-            .mark_line(point=True)
-            .encode(day, alt.Y("best_hold_s:Q", title="Best hold (s)"), exercise),
-            width="stretch",
-        )
-
-    reps = per_day[per_day["reps"] > 0]
-    if not reps.empty:
-        st.subheader("Repetitions per day")
-        st.altair_chart(
-            alt.Chart(reps)
-            .mark_bar()
-            .encode(day, alt.Y("sum(reps):Q", title="Repetitions"), exercise),
-            width="stretch",
-        )
+    _day_chart(
+        "Repetitions per day", per_day[per_day["reps"] > 0], "bar", "sum(reps)", "Repetitions"
+    )
 
     per_session = pd.DataFrame(
         [
@@ -235,6 +214,26 @@ def _charts(
         alt.Chart(per_session)
         .mark_bar()
         .encode(session_axis, alt.Y("held_s:Q", title="Seconds in form")),
+        width="stretch",
+    )
+
+
+def _day_chart(
+    title: str, data: pd.DataFrame, mark: str, field: str, label: str, always: bool = False
+) -> None:
+    """One per-day chart coloured by exercise; an empty one is left out unless ``always``."""
+    if data.empty and not always:
+        return
+    # One band per local calendar day (ordinal): a time axis labels every 12 hours and
+    # repeats a day when the period is short.
+    day = alt.X("day:O", title="Day", axis=alt.Axis(labelAngle=-45))
+    chart = alt.Chart(data)
+    chart = chart.mark_line(point=True) if mark == "line" else chart.mark_bar()
+    st.subheader(title)
+    st.altair_chart(
+        chart.encode(
+            day, alt.Y(f"{field}:Q", title=label), alt.Color("exercise:N", title="Exercise")
+        ),
         width="stretch",
     )
 
