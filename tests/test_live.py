@@ -51,8 +51,12 @@ def _without(library: Library, *ids: str) -> Library:
 def _with_fake(library: Library, tid: str, per_side: bool) -> Library:
     """The library plus a stand-in template (a renamed sphinx) for one not written yet."""
     base = library["sphinx"]
-    fake = replace(base, id=tid, name=tid.replace("_", " ").capitalize(),
-                   target=replace(base.target, per_side=per_side))
+    fake = replace(
+        base,
+        id=tid,
+        name=tid.replace("_", " ").capitalize(),
+        target=replace(base.target, per_side=per_side),
+    )
     return Library({**library.templates, tid: fake})
 
 
@@ -122,8 +126,7 @@ def test_runner_skip_during_rest_skips_the_next_set(library: Library) -> None:
 
 
 def test_runner_with_nothing_to_do_is_done(library: Library) -> None:
-    r = RoutineRunner(Routine("none", (Step("pelvic_tilt"),)),
-                      _without(library, "pelvic_tilt"))
+    r = RoutineRunner(Routine("none", (Step("pelvic_tilt"),)), _without(library, "pelvic_tilt"))
     assert r.phase == lv_routine.DONE and r.plan == [] and r.notes
 
 
@@ -145,8 +148,9 @@ def test_frame_clock_drops_stale_frames_and_survives_a_restart() -> None:
 # --------------------------------------------------------------------------- the callback
 
 
-def _feed(session: LiveSession, frame: np.ndarray, start: float, seconds: float
-          ) -> tuple[float, list[lv_state.Snapshot]]:
+def _feed(
+    session: LiveSession, frame: np.ndarray, start: float, seconds: float
+) -> tuple[float, list[lv_state.Snapshot]]:
     """Frames at FPS with fake timestamps (also used as the monotonic clock)."""
     snaps = []
     t = start
@@ -160,12 +164,14 @@ def _feed(session: LiveSession, frame: np.ndarray, start: float, seconds: float
 
 @pytest.mark.realdata
 def test_callback_times_in_form_frames_and_pauses_out_of_form(
-        library: Library, photos: tuple[np.ndarray, np.ndarray], tmp_path: Path) -> None:
+    library: Library, photos: tuple[np.ndarray, np.ndarray], tmp_path: Path
+) -> None:
     in_form, out_of_form = photos
     db = tmp_path / "history.sqlite3"
     with History(db) as history:
-        session = LiveSession(lv_routine.single("sphinx"), library, HistoryRecorder(history, 3),
-                              setup_ok_s=0.5)
+        session = LiveSession(
+            lv_routine.single("sphinx"), library, HistoryRecorder(history, 3), setup_ok_s=0.5
+        )
         session.mark_connecting(-0.25)
         first = session.process(in_form.copy(), 0.0, now=0.0)
         assert not np.array_equal(first, in_form), "the frame is annotated"
@@ -212,13 +218,13 @@ def test_callback_times_in_form_frames_and_pauses_out_of_form(
 
 @pytest.mark.realdata
 def test_target_reached_moves_to_the_next_set_after_a_rest(
-        library: Library, photos: tuple[np.ndarray, np.ndarray], tmp_path: Path) -> None:
+    library: Library, photos: tuple[np.ndarray, np.ndarray], tmp_path: Path
+) -> None:
     in_form, _ = photos
     db = tmp_path / "history.sqlite3"
     routine = Routine("two", (Step("sphinx", hold_s=2), Step("sphinx", hold_s=1)))
     with History(db) as history:
-        session = LiveSession(routine, library, HistoryRecorder(history), rest_s=1.0,
-                              setup=False)
+        session = LiveSession(routine, library, HistoryRecorder(history), rest_s=1.0, setup=False)
         _, snaps = _feed(session, in_form, 0.0, 7.0)
         phases = [s.phase for s in snaps]
         assert phases[0] == EXERCISE and REST in phases and phases[-1] == lv_routine.DONE
@@ -235,7 +241,8 @@ def test_target_reached_moves_to_the_next_set_after_a_rest(
 
 @pytest.mark.realdata
 def test_pause_stops_the_clock_and_stale_frames_are_passed_through(
-        library: Library, photos: tuple[np.ndarray, np.ndarray]) -> None:
+    library: Library, photos: tuple[np.ndarray, np.ndarray]
+) -> None:
     in_form, _ = photos
     session = LiveSession(lv_routine.single("sphinx"), library, setup=False)
     t, _ = _feed(session, in_form, 0.0, 2.0)
@@ -254,7 +261,8 @@ def test_pause_stops_the_clock_and_stale_frames_are_passed_through(
 
 @pytest.mark.realdata
 def test_skip_and_repeat_end_the_set_in_progress(
-        library: Library, photos: tuple[np.ndarray, np.ndarray]) -> None:
+    library: Library, photos: tuple[np.ndarray, np.ndarray]
+) -> None:
     in_form, _ = photos
     session = LiveSession(lv_routine.custom(["sphinx", "cobra"]), library, setup=False)
     t, _ = _feed(session, in_form, 0.0, 1.0)
@@ -273,7 +281,8 @@ def test_skip_and_repeat_end_the_set_in_progress(
 
 @pytest.mark.realdata
 def test_webrtc_callback_converts_av_frames(
-        library: Library, photos: tuple[np.ndarray, np.ndarray]) -> None:
+    library: Library, photos: tuple[np.ndarray, np.ndarray]
+) -> None:
     from poseguide.ui.exercise import _callback
 
     in_form, _ = photos
@@ -311,13 +320,25 @@ def test_sound_script_embeds_events_safely() -> None:
 def test_record_summary_stores_an_analysed_video(library: Library, tmp_path: Path) -> None:
     db = tmp_path / "h.sqlite3"
     planned = lv_routine.plan_routine(lv_routine.single("sphinx"), library)[0][0]
-    summary = SetSummary("sphinx", None, 30, 1, 0.0, 12.0,
-                         segments=[Segment(1.0, 4.0), Segment(6.0, 11.0)],
-                         events=[Event(CUE, 5.0, "Lift your chest a little")])
+    summary = SetSummary(
+        "sphinx",
+        None,
+        30,
+        1,
+        0.0,
+        12.0,
+        segments=[Segment(1.0, 4.0), Segment(6.0, 11.0)],
+        events=[Event(CUE, 5.0, "Lift your chest a little")],
+    )
     now = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
     with History(db) as history:
-        done = lv_recorder.record_summary(HistoryRecorder(history), planned, summary,
-                                 lambda t: now + timedelta(seconds=t), "user_stop")
+        done = lv_recorder.record_summary(
+            HistoryRecorder(history),
+            planned,
+            summary,
+            lambda t: now + timedelta(seconds=t),
+            "user_stop",
+        )
     assert done.set_id is not None
     assert _rows(db, "SELECT seconds FROM holds ORDER BY start_at") == [(3.0,), (5.0,)]
     assert _rows(db, "SELECT cue, count FROM corrections") == [("Lift your chest a little", 1)]
@@ -332,6 +353,7 @@ class FailingHistory:
 
     def start_session(self, *args: object) -> int:
         from poseguide.history import HistoryError
+
         raise HistoryError(self.message)
 
 
@@ -352,8 +374,9 @@ def test_a_session_that_could_not_be_saved_can_be_downloaded(library: Library) -
 
     recorder = HistoryRecorder(FailingHistory("database or disk is full"))  # type: ignore[arg-type]
     planned = lv_routine.plan_routine(lv_routine.single("sphinx"), library)[0][0]
-    summary = SetSummary("sphinx", None, 30, 1, 0.0, 40.0,
-                         segments=[Segment(1.0, 21.0), Segment(25.0, 37.5)])
+    summary = SetSummary(
+        "sphinx", None, 30, 1, 0.0, 40.0, segments=[Segment(1.0, 21.0), Segment(25.0, 37.5)]
+    )
     now = datetime.now(timezone.utc)
     finished = lv_recorder.record_summary(recorder, planned, summary, lambda t: now, "completed")
     assert recorder.error == "database or disk is full" and finished.set_id is None
@@ -373,21 +396,30 @@ def test_longer_target_suggested_after_holds_past_it(library: Library, tmp_path:
         finished = []
         for day in range(3):
             now = datetime.now(timezone.utc) - timedelta(days=2 - day)
-            summary = SetSummary("sphinx", None, 30, 1, 0.0, 40.0,
-                                 segments=[Segment(2.0, 35.0)], target_met=True)
-            finished.append(lv_recorder.record_summary(recorder, planned, summary,
-                                              lambda t, now=now: now + timedelta(seconds=t),
-                                              "completed"))
+            summary = SetSummary(
+                "sphinx", None, 30, 1, 0.0, 40.0, segments=[Segment(2.0, 35.0)], target_met=True
+            )
+            finished.append(
+                lv_recorder.record_summary(
+                    recorder,
+                    planned,
+                    summary,
+                    lambda t, now=now: now + timedelta(seconds=t),
+                    "completed",
+                )
+            )
             recorder = HistoryRecorder(history)
         tips = lv_recorder.target_suggestions(history, finished)
-    assert tips == ["Sphinx: your last holds all passed 30 s. Try 40 s next time "
-                    "(the guides go up to 60 s)."]
+    assert tips == [
+        "Sphinx: your last holds all passed 30 s. Try 40 s next time (the guides go up to 60 s)."
+    ]
     assert lv_recorder.target_suggestions(None, finished) == []
 
 
 @pytest.mark.realdata
-def test_a_live_set_writes_no_frame_to_disk(library: Library, photos, tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_live_set_writes_no_frame_to_disk(
+    library: Library, photos, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Frames stay in memory: the working folder and the temp folder end up holding only
     the history database."""
     import tempfile
@@ -400,8 +432,9 @@ def test_a_live_set_writes_no_frame_to_disk(library: Library, photos, tmp_path: 
     monkeypatch.setattr(tempfile, "tempdir", None)
     in_form, out_of_form = photos
     with History(work / "history.sqlite3") as history:
-        session = LiveSession(lv_routine.single("sphinx"), library, HistoryRecorder(history),
-                              setup=False)
+        session = LiveSession(
+            lv_routine.single("sphinx"), library, HistoryRecorder(history), setup=False
+        )
         t = 0.0
         for frame in [in_form] * 30 + [out_of_form] * 30:
             session.process(frame.copy(), t, now=t)
@@ -413,12 +446,14 @@ def test_a_live_set_writes_no_frame_to_disk(library: Library, photos, tmp_path: 
 
 @pytest.mark.realdata
 def test_camera_lost_mid_set_ends_it_and_keeps_what_was_held(
-        library: Library, photos, tmp_path: Path) -> None:
+    library: Library, photos, tmp_path: Path
+) -> None:
     in_form, _ = photos
     db = tmp_path / "history.sqlite3"
     with History(db) as history:
-        session = LiveSession(lv_routine.single("sphinx"), library, HistoryRecorder(history),
-                              setup=False)
+        session = LiveSession(
+            lv_routine.single("sphinx"), library, HistoryRecorder(history), setup=False
+        )
         t = 0.0
         for _ in range(45):  # 3 s in form, then the camera goes away
             session.process(in_form.copy(), t, now=t)
@@ -430,3 +465,72 @@ def test_camera_lost_mid_set_ends_it_and_keeps_what_was_held(
     assert done is not None and done.summary.held == pytest.approx(2.9, abs=0.2)
     assert _rows(db, "SELECT stop_reason FROM sets") == [("camera_lost",)]
     assert _rows(db, "SELECT count(*) FROM holds") == [(1,)]
+
+
+# --------------------------------------------------------------------------- what the history says
+
+
+def test_a_reached_hold_target_is_met_even_in_rows_stored_with_one_repetition() -> None:
+    from poseguide.history.records import Hold, SetRecord
+
+    now = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
+    hold = Hold(1, 1, now, now + timedelta(seconds=30.09), 30.09)
+    old_row = SetRecord(
+        1, 1, "childs_pose", None, 30.0, 1, now, now, "completed", False, holds=(hold,)
+    )
+    assert old_row.target_met is True  # stored as target_reps=1 before the fix
+    assert replace(old_row, holds=()).target_met is False
+
+
+@pytest.mark.realdata
+def test_live_hold_and_flow_targets_reach_the_csv_as_met(
+    library: Library, photos: tuple[np.ndarray, np.ndarray], tmp_path: Path
+) -> None:
+    import csv
+    import io
+
+    in_form, _ = photos
+    db = tmp_path / "history.sqlite3"
+    with History(db) as history:
+        session = LiveSession(
+            Routine("one", (Step("sphinx", hold_s=2),)),
+            library,
+            HistoryRecorder(history),
+            setup=False,
+        )
+        _feed(session, in_form, 0.0, 4.0)
+        assert [f.reason for f in session.finished] == ["completed"]
+        planned = lv_routine.plan_routine(Routine("f", (Step("cat_cow", reps=2),)), library)[0][0]
+        summary = SetSummary(
+            "cat_cow",
+            None,
+            0.0,
+            2,
+            0.0,
+            12.0,
+            segments=[Segment(1.0, 11.0)],
+            reps=2,
+            rep_times=[4.0, 9.0],
+            target_met=True,
+        )
+        now = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
+        lv_recorder.record_summary(
+            HistoryRecorder(history),
+            planned,
+            summary,
+            lambda t: now + timedelta(seconds=t),
+            "completed",
+        )
+        rows = list(csv.DictReader(io.StringIO(history.to_csv())))
+        bests = history.personal_bests()
+    by_exercise = {r["exercise"]: r for r in rows}
+    hold, flow = by_exercise["sphinx"], by_exercise["cat_cow"]
+    assert (hold["target_s"], hold["target_reps"], hold["target_met"]) == ("2.0", "", "1")
+    assert (flow["target_s"], flow["target_reps"], flow["reps"], flow["target_met"]) == (
+        "",
+        "2",
+        "2",
+        "1",
+    )
+    assert flow["holds"] == "0", "a flow's time in either position is no hold"
+    assert bests["cat_cow"].best_hold_s == 0.0 and bests["cat_cow"].most_reps == 2
