@@ -20,12 +20,16 @@ POSEDATA = Path(os.environ.get("POSEGUIDE_POSEDATA", ROOT.parent / "shared" / "p
 # side-on plank (same framing) it judges out of range ("Rest your forearms flat...").
 IN_FORM = "sphinx/aaiproject__File14.png"
 OUT_OF_FORM = "negative/lucapomer__plank_File61.jpg"
+# A cat and a cow the cat-cow flow recognises as webcam frames (checked by a probe of every
+# cat and cow photo through the live path).
+CAT = "cat/aaiproject__File14.png"
+COW = "cow/getyourasanamat__file263.jpeg"
 WIDTH, HEIGHT = 640, 480
 
 
 def missing_photos() -> str | None:
     """Why the photo-based tests cannot run, or None when they can."""
-    for name in (IN_FORM, OUT_OF_FORM):
+    for name in (IN_FORM, OUT_OF_FORM, CAT, COW):
         if not (POSEDATA / name).is_file():
             return f"real photo {POSEDATA / name} is absent (set POSEGUIDE_POSEDATA)"
     return None

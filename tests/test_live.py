@@ -16,7 +16,7 @@ import pytest
 
 from poseguide.core.session import SetSummary
 from poseguide.core.templates import Library, load_library
-from poseguide.core.timer import CUE, Event, Segment
+from poseguide.core.timer import CUE, TOO_FAST_WORDS, Event, Segment
 from poseguide.history import History
 from poseguide.live import clock as lv_clock
 from poseguide.live import recorder as lv_recorder
@@ -110,19 +110,43 @@ def test_runner_moves_through_setup_sets_and_rests(library: Library) -> None:
     r.repeat(36)  # start cat-cow again
     assert r.current.template.id == "cat_cow" and r.serial == 4
     said = r.set_done(60)
-    assert r.phase == lv_routine.DONE and "complete" in said[-1]
+    assert r.phase == lv_routine.DONE and not r.all_done
+    assert said[-1] == "The routine is over: 2 of 3 sets done, 1 skipped."
     r.repeat(61)  # after the end: the last exercise once more
     assert r.phase == EXERCISE and r.current.template.id == "cat_cow" and r.serial == 5
-    assert r.stop(62) == ["Stopped"] and r.phase == lv_routine.STOPPED
+    # The repeat was stopped, but the set was done once: it stays done.
+    assert r.stop(62) == ["Stopped: 2 of 3 sets done, 1 skipped."]
+    assert r.phase == lv_routine.STOPPED
 
 
-def test_runner_skip_during_rest_skips_the_next_set(library: Library) -> None:
+def test_runner_skip_during_rest_skips_the_rest_not_the_next_set(library: Library) -> None:
     r = RoutineRunner(lv_routine.custom(["sphinx", "cobra", "cat"]), library, rest_s=5, setup=False)
     r.begin(0)
     r.set_done(10)
-    assert r.current.template.id == "cobra"
-    assert "Skipped Cobra. Next: Cat" in r.skip(11)[0]
-    assert r.phase == REST and any("Now: Cat" in s for s in r.tick(15))
+    assert r.phase == REST and r.current.template.id == "cobra"
+    said = r.skip(11)
+    assert r.phase == EXERCISE and r.current.template.id == "cobra"
+    assert any("Now: Cobra" in s for s in said)
+    r.set_done(20)
+    r.skip(21)  # the rest again
+    said = r.set_done(30)
+    assert r.all_done and said[-1] == ("Well done. The routine is complete: 3 of 3 sets done.")
+
+
+def test_routine_end_says_how_many_sets_were_done_skipped_and_stopped(library: Library) -> None:
+    r = RoutineRunner(lv_routine.custom(["sphinx", "cobra", "cat", "cow"]), library, setup=False)
+    r.begin(0)
+    r.set_done(10)
+    r.tick(30)
+    r.skip(31)  # cobra skipped
+    assert r.current.template.id == "cat"
+    assert r.stop(40) == ["Stopped: 1 of 4 sets done, 1 skipped, 1 stopped, 1 not started."]
+    r = RoutineRunner(lv_routine.custom(["sphinx", "cobra"]), library, setup=False)
+    r.begin(0)
+    r.skip(1)
+    said = r.skip(2)
+    assert r.phase == lv_routine.DONE and not r.all_done
+    assert said[-1] == "The routine is over: 0 of 2 sets done, 2 skipped."
 
 
 def test_runner_with_nothing_to_do_is_done(library: Library) -> None:
@@ -196,7 +220,7 @@ def test_callback_times_in_form_frames_and_pauses_out_of_form(
         holds = _rows(db, "SELECT seconds FROM holds")
         assert len(holds) == 1 and holds[0][0] == pytest.approx(held_before, abs=0.1)
 
-        kinds = [e.kind for e in session.state.drain()]
+        kinds = [e.kind for e in session.state.pending()]
         assert lv_state.TONE_START in kinds and lv_state.SAY in kinds
 
         done = session.stop()
@@ -230,7 +254,7 @@ def test_target_reached_moves_to_the_next_set_after_a_rest(
         assert phases[0] == EXERCISE and REST in phases and phases[-1] == lv_routine.DONE
         assert [f.reason for f in session.finished] == ["completed", "completed"]
         assert session.finished[0].summary.held >= 2.0
-        events = session.state.drain()
+        events = session.state.pending()
         assert [e.kind for e in events].count(lv_state.TONE_TARGET) == 2
         texts = [e.text for e in events]
         assert lv_state.TARGET_WORDS in texts and any("Rest for 1 seconds" in x for x in texts)
@@ -260,23 +284,38 @@ def test_pause_stops_the_clock_and_stale_frames_are_passed_through(
 
 
 @pytest.mark.realdata
-def test_skip_and_repeat_end_the_set_in_progress(
-    library: Library, photos: tuple[np.ndarray, np.ndarray]
+def test_skip_ends_the_set_and_repeat_replaces_the_attempt(
+    library: Library, photos: tuple[np.ndarray, np.ndarray], tmp_path: Path
 ) -> None:
     in_form, _ = photos
-    session = LiveSession(lv_routine.custom(["sphinx", "cobra"]), library, setup=False)
-    t, _ = _feed(session, in_form, 0.0, 1.0)
-    session.skip()
-    assert [f.reason for f in session.finished] == ["skipped"]
-    assert session.finished[0].summary.template_id == "sphinx"
-    snap = session.state.read()
-    assert snap.phase == EXERCISE and snap.pose == "Cobra" and snap.held == 0
-    t, _ = _feed(session, in_form, t, 0.5)
-    session.repeat()
-    assert [f.reason for f in session.finished] == ["skipped", "user_stop"]
-    assert session.runner.current.template.id == "cobra" and session.runner.serial == 3
-    texts = [e.text for e in session.state.drain()]
-    assert "Skipped." in texts and "Again." in texts
+    db = tmp_path / "history.sqlite3"
+    with History(db) as history:
+        session = LiveSession(
+            lv_routine.custom(["sphinx", "cobra"]), library, HistoryRecorder(history), setup=False
+        )
+        t, _ = _feed(session, in_form, 0.0, 1.0)
+        session.skip()
+        assert [f.reason for f in session.finished] == ["skipped"]
+        assert session.finished[0].summary.template_id == "sphinx"
+        snap = session.state.read()
+        assert snap.phase == EXERCISE and snap.pose == "Cobra" and snap.held == 0
+        session.runner.plan[1] = replace(session.runner.plan[1], template=library["sphinx"])
+        session.repeat()  # a fresh processor for the (now sphinx) set
+        held = "SELECT coalesce(sum(seconds), 0) FROM holds"
+        skipped_held = _rows(db, held)[0][0]
+        t, _ = _feed(session, in_form, t, 3.0)
+        assert session.state.read().held > 1.5
+        t, _ = _feed(session, photos[1], t, 2.0)  # the hold ends and is stored
+        assert _rows(db, held)[0][0] > skipped_held + 1.5
+        session.repeat()
+        assert [f.reason for f in session.finished] == ["skipped"], "no row for the attempt"
+        assert session.runner.serial == 4 and session.state.read().held == 0
+        # The skipped set and the new attempt, open: the abandoned one left no row.
+        rows = _rows(db, "SELECT exercise, stop_reason FROM sets ORDER BY id")
+        assert rows == [("sphinx", "skipped"), ("sphinx", None)]
+        assert _rows(db, held)[0][0] == skipped_held, "its time is not kept"
+        texts = [e.text for e in session.state.pending()]
+        assert "Skipped." in texts and "Again." in texts
 
 
 @pytest.mark.realdata
@@ -300,21 +339,23 @@ def test_webrtc_callback_converts_av_frames(
 # --------------------------------------------------------------------------- hand-over to the page
 
 
-def test_state_events_are_handed_out_once_and_bounded() -> None:
+def test_sound_events_stay_until_the_page_acknowledges_them() -> None:
     state = lv_state.LiveState()
+    for i in range(3):
+        state.push(lv_state.SAY, f"{i}")
+    first = state.pending()
+    assert state.pending() == first, "a rerun before playing loses nothing"
+    state.ack("not this session", first[-1].seq)
+    assert state.pending() == first
+    state.ack(state.token, first[1].seq)
+    assert [e.text for e in state.pending()] == ["2"]
+    state.push(lv_state.TONE_START)
+    assert [e.seq for e in state.pending()] == [3, 4]
+    state.ack(state.token, 4)
+    assert state.pending() == []
     for i in range(lv_state.MAX_EVENTS + 5):
         state.push(lv_state.SAY, f"{i}")
-    events = state.drain()
-    assert len(events) == lv_state.MAX_EVENTS and events[-1].text == f"{lv_state.MAX_EVENTS + 4}"
-    assert state.drain() == []
-
-
-def test_sound_script_embeds_events_safely() -> None:
-    from poseguide.ui.exercise import sound_html
-
-    html = sound_html([lv_state.SoundEvent(7, lv_state.SAY, "</script><b>x")], "abcd")
-    assert "</script><b>" not in html and '"abcd"' in html and '"seq": 7' in html
-    assert "speechSynthesis" in html and "createOscillator" in html
+    assert len(state.pending()) == lv_state.MAX_EVENTS, "a page that never answers is bounded"
 
 
 def test_record_summary_stores_an_analysed_video(library: Library, tmp_path: Path) -> None:
@@ -534,3 +575,69 @@ def test_live_hold_and_flow_targets_reach_the_csv_as_met(
     )
     assert flow["holds"] == "0", "a flow's time in either position is no hold"
     assert bests["cat_cow"].best_hold_s == 0.0 and bests["cat_cow"].most_reps == 2
+
+
+# --------------------------------------------------------------------------- flows
+
+
+@pytest.fixture(scope="module")
+def cat_cow_frames() -> tuple[np.ndarray, np.ndarray]:
+    reason = fakecam.missing_photos()
+    if reason:
+        pytest.skip(reason)
+    return fakecam.webcam_frame(fakecam.CAT), fakecam.webcam_frame(fakecam.COW)
+
+
+def _flow(session: LiveSession, frames, phase_s: float, seconds: float, start: float = 0.0):
+    """Cat and cow photos in turn, ``phase_s`` each, as webcam frames at FPS."""
+    snaps = []
+    t = start
+    while t < start + seconds:
+        frame = frames[int((t - start) / phase_s) % 2]
+        session.process(frame.copy(), t, now=t)
+        snaps.append(session.state.read())
+        t += 1 / FPS
+    return t, snaps
+
+
+@pytest.mark.realdata
+def test_a_flow_counts_repetitions_without_hold_tones(
+    library: Library, cat_cow_frames, tmp_path: Path
+) -> None:
+    with History(tmp_path / "h.sqlite3") as history:
+        session = LiveSession(
+            Routine("f", (Step("cat_cow", reps=3),)),
+            library,
+            HistoryRecorder(history),
+            setup=False,
+        )
+        _, snaps = _flow(session, cat_cow_frames, 3.0, 20.0)
+        bests = history.personal_bests()
+    kinds = [e.kind for e in session.state.pending()]
+    assert snaps[-1].phase == lv_routine.DONE and session.finished[0].summary.reps == 3
+    assert lv_state.TONE_START not in kinds, "no hold tone at every cat and every cow"
+    assert kinds.count(lv_state.TONE_TARGET) == 1
+    assert all(s.alert is None for s in snaps)
+    assert bests["cat_cow"].most_reps == 3 and bests["cat_cow"].best_hold_s == 0.0
+
+
+@pytest.mark.realdata
+def test_rushing_a_flow_is_shown_and_said_and_never_counted(
+    library: Library, cat_cow_frames, tmp_path: Path
+) -> None:
+    """Triple speed: a second in each position instead of three."""
+    with History(tmp_path / "h.sqlite3") as history:
+        session = LiveSession(
+            lv_routine.single("cat_cow"), library, HistoryRecorder(history), setup=False
+        )
+        # Two repetitions at triple speed: cat, cow, cat, cow, a second each.
+        _, snaps = _flow(session, cat_cow_frames, 1.0, 4.0)
+        said = [e.text for e in session.state.pending() if e.kind == lv_state.SAY]
+        assert TOO_FAST_WORDS in said, "too fast is said (queued, never dropped)"
+        assert any(s.alert == TOO_FAST_WORDS for s in snaps), "and shown"
+        t, snaps = _flow(session, cat_cow_frames, 1.0, 20.0, start=4.0)
+        assert snaps[-1].reps == 0, "rushed repetitions are not counted"
+        assert snaps[-1].alert == TOO_FAST_WORDS
+        session.stop()
+        bests = history.personal_bests()
+    assert "cat_cow" not in bests, "a rushed set makes no personal best"

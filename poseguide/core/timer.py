@@ -23,6 +23,9 @@ BOUNCING = "bouncing"
 CUE = "cue"
 
 
+TOO_FAST_WORDS = "Too fast: slow down, a rushed repetition does not count"
+
+
 @dataclass(frozen=True)
 class Event:
     kind: str
@@ -159,7 +162,9 @@ class RepCounter:
 
     A phase counts as entered after it has been seen for ``confirm_s``. Every second phase
     entry completes a repetition (cat then cow, or cow then cat). Leaving a phase sooner than
-    ``min_phase_s`` after entering it is flagged: the guides ask for slow movement.
+    ``min_phase_s`` after entering it is flagged: the guides ask for slow movement, so a
+    repetition with a rushed position is not counted (``rushed`` counts those), and a
+    rushed set cannot show more repetitions than a slow one.
     """
 
     def __init__(self, target: int, min_phase_s: float, confirm_s: float = 0.3) -> None:
@@ -171,6 +176,8 @@ class RepCounter:
         self.phase: str | None = None
         self.rep_times: list[float] = []
         self.target_met = False
+        self.rushed = 0
+        self._rushing = False  # a position of the repetition under way was rushed
         self._phase_t = 0.0
         self._candidate: str | None = None
         self._candidate_t = 0.0
@@ -190,10 +197,15 @@ class RepCounter:
         events: list[Event] = []
         entered = self._candidate_t
         if self.phase is not None and entered - self._phase_t < self.min_phase_s:
-            events.append(Event(TOO_FAST, t, "Slow down: take your time in each position"))
+            events.append(Event(TOO_FAST, t, TOO_FAST_WORDS))
+            self._rushing = True
         self.phase, self._phase_t, self._candidate = phase, entered, None
         self.entries += 1
         if self.entries % 2 == 0:
+            rushed, self._rushing = self._rushing, False
+            if rushed:
+                self.rushed += 1
+                return events
             self.reps += 1
             self.rep_times.append(entered)
             events.append(Event(REP, t, f"{self.reps}"))

@@ -78,6 +78,13 @@ class HistoryRecorder:
             self._do(lambda h: h.end_set(set_id, at, reason))
         return set_id
 
+    def discard_set(self) -> None:
+        """Forget the set in progress: the user does it again (Repeat), so the abandoned
+        attempt leaves no row and adds no time."""
+        set_id, self.set_id = self.set_id, None
+        if set_id is not None:
+            self._do(lambda h: h.delete_set(set_id))
+
     def mark_sharp_pain(self, set_id: int, at: datetime) -> None:
         """The user answered that a stop was for sharp pain: re-close the set with that."""
         self._do(lambda h: h.end_set(set_id, at, "sharp_pain", sharp_pain=True))

@@ -3,6 +3,7 @@ through sets and rests on frame times."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -18,6 +19,12 @@ REST = "rest"
 DONE = "done"
 STOPPED = "stopped"
 ACTIVE = (SETUP, EXERCISE, REST)
+
+# How a planned set ended; a repeated set keeps the best of its attempts.
+SET_DONE = "done"
+SET_SKIPPED = "skipped"
+SET_STOPPED = "stopped"
+_RANK = {SET_SKIPPED: 0, SET_STOPPED: 1, SET_DONE: 2}
 
 
 @dataclass(frozen=True)
@@ -144,6 +151,7 @@ class RoutineRunner:
         self.paused = False
         self._rest_until = 0.0
         self._paused_at = 0.0
+        self.outcomes: dict[int, str] = {}  # plan index -> how the set ended
 
     @property
     def current(self) -> PlannedSet | None:
@@ -173,8 +181,24 @@ class RoutineRunner:
         """The current set reached its target: rest before the next one, or finish."""
         if self.phase != EXERCISE:
             return []
+        self._mark(SET_DONE)
         self.index += 1
         return self._next(t, "Well done.")
+
+    def tally(self) -> str:
+        """How many sets were done, skipped and stopped, in words."""
+        counts = Counter(self.outcomes.values())
+        parts = [f"{counts[SET_DONE]} of {len(self.plan)} sets done"]
+        parts += [f"{counts[k]} {k}" for k in (SET_SKIPPED, SET_STOPPED) if counts[k]]
+        left = len(self.plan) - len(self.outcomes)
+        if left and self.phase == STOPPED:
+            parts.append(f"{left} not started")
+        return ", ".join(parts)
+
+    def _mark(self, outcome: str) -> None:
+        old = self.outcomes.get(self.index)
+        if old is None or _RANK[outcome] >= _RANK[old]:
+            self.outcomes[self.index] = outcome
 
     def tick(self, t: float) -> list[str]:
         """Start the next set once the rest is over."""
@@ -183,18 +207,17 @@ class RoutineRunner:
         return []
 
     def skip(self, t: float) -> list[str]:
-        """Skip what is in front of the user: the camera check, this set, or the next set."""
+        """Skip what is in front of the user: the camera check, this set, or the rest (the
+        next set starts at once)."""
         if self.phase == SETUP:
             return self._start_set()
         if self.phase == EXERCISE:
+            self._mark(SET_SKIPPED)
             self.index += 1
             return self._next(t, "Skipped.", rest=False)
-        if self.phase == REST and self.current is not None:
-            skipped = self.current.label
-            self.index += 1
-            if self.current is None:
-                return self._finish(f"Skipped {skipped}.")
-            return [f"Skipped {skipped}. Next: {self.current.label}"]
+        if self.phase == REST:
+            self.paused = False
+            return self._start_set()
         return []
 
     def repeat(self, t: float) -> list[str]:
@@ -223,8 +246,10 @@ class RoutineRunner:
     def stop(self, t: float) -> list[str]:
         if self.phase in (DONE, STOPPED):
             return []
+        if self.phase == EXERCISE:
+            self._mark(SET_STOPPED)
         self.phase, self.paused = STOPPED, False
-        return ["Stopped"]
+        return [f"Stopped: {self.tally()}."]
 
     def _start_set(self) -> list[str]:
         planned = self.current
@@ -243,6 +268,13 @@ class RoutineRunner:
         self.phase, self._rest_until = REST, t + self.rest_s
         return [f"{praise} Rest for {self.rest_s:g} seconds. Next: {upcoming.label}"]
 
+    @property
+    def all_done(self) -> bool:
+        """Every planned set reached its target."""
+        return all(self.outcomes.get(i) == SET_DONE for i in range(len(self.plan)))
+
     def _finish(self, praise: str) -> list[str]:
         self.phase = DONE
-        return [f"{praise} The routine is complete.".strip()]
+        if self.all_done:
+            return [f"{praise} The routine is complete: {self.tally()}.".strip()]
+        return [f"The routine is over: {self.tally()}."]

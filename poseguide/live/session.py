@@ -54,6 +54,7 @@ SETUP_SAY_EVERY_S = 6.0  # repeat a camera set-up instruction at most this often
 FPS_WINDOW = 30  # processed frames over which the frame rate is measured
 
 CAMERA_LOST_S = 5.0  # no frame for this long while the camera is on: the set ends
+ALERT_SHOW_S = 4.0  # how long "too fast" or "do not bounce" stays on screen
 
 
 def camera_lost(snap: Snapshot, now: float) -> bool:
@@ -148,8 +149,11 @@ class LiveSession:
             self._act(self.runner.skip)
 
     def repeat(self) -> None:
+        """Do the set again: the abandoned attempt is replaced (no row, no time kept)."""
         with self._lock:
-            self._end_current("user_stop")
+            if self.runner.phase == EXERCISE and self._processor is not None:
+                self._close_processor()
+                self.recorder.discard_set()
             self._act(self.runner.repeat)
 
     def stop(self, reason: str = "user_stop") -> FinishedSet | None:
@@ -257,8 +261,9 @@ class LiveSession:
     def _handle(self, result: FrameResult, t: float) -> None:
         assert self._processor is not None
         wall = self._clock.wall
+        flow = self._processor.set.flow
         for e in result.events:
-            if e.kind == HOLD_START:
+            if e.kind == HOLD_START and not flow:  # a flow has no hold to start
                 self.state.push(TONE_START)
             elif e.kind == TARGET:
                 self.state.push(TONE_TARGET)
@@ -267,16 +272,22 @@ class LiveSession:
                 self.state.push(SAY_CUE, e.text)
                 self.recorder.correction(e.text, wall(e.t))
             elif e.kind in (TOO_FAST, BOUNCING):
-                self.state.push(SAY_CUE, e.text)
+                # Said in full (queued, not dropped behind a count) and shown for a while.
+                self.state.push(SAY, e.text)
+                self.state.update(alert=e.text, alert_until=t + ALERT_SHOW_S)
+                self.recorder.correction(e.text, wall(e.t))
             elif e.kind == REP:
-                flow = self._processor.set.flow
                 duration = e.t - self._last_rep if flow else result.current_hold
                 self._last_rep = e.t
                 self.recorder.rep(wall(e.t), duration)
                 self.state.push(SAY, e.text)
         self._commit(self._processor.set.segments)
         if result.target_met:
-            self._end_current("completed")
+            done = self._end_current("completed")
+            if done is not None:
+                self.state.update(
+                    notice=f"Target reached: {done.planned.label}, {_achieved(done)}."
+                )
             self._say(self.runner.set_done(t))
             self._sync(t)
 
@@ -309,6 +320,8 @@ class LiveSession:
                 target_met=False,
                 status="",
                 correction=None,
+                alert=None,
+                notice="",
             )
             self.recorder.set_started(planned, self._clock.wall(t))
             if self.speak_cautions:
@@ -393,10 +406,29 @@ class LiveSession:
             if len(self._times) > 1:
                 fields["fps"] = (len(self._times) - 1) / max(self._times[-1] - self._times[0], 1e-6)
             fields["latency_ms_p95"] = 1000 * float(np.percentile(self._latency, 95))
+        if runner.phase in (DONE, STOPPED):
+            if runner.phase == STOPPED:
+                fields["outcome"] = f"Stopped: {runner.tally()}."
+            elif runner.all_done:
+                fields["outcome"] = f"Routine complete: {runner.tally()}. Well done."
+            else:
+                fields["outcome"] = f"Routine over: {runner.tally()}."
+        if runner.paused:  # one state on screen: nothing is timed or judged while paused
+            fields.update(holding=False, status="", correction=None)
+        if self.state.read().alert is not None and t > self.state.read().alert_until:
+            fields["alert"] = None
         connect, first = self._connect_at, self._first_frame_at
         if connect is not None and first is not None and first >= connect:
             fields["first_frame_s"] = first - connect
         self.state.update(**fields)
+
+
+def _achieved(done: FinishedSet) -> str:
+    """What a finished set achieved, in words: '12 repetitions' or '30.1 s held'."""
+    summary = done.summary
+    if done.planned.flow or summary.target_reps > 1:
+        return f"{summary.reps} repetitions"
+    return f"{summary.held:.1f} s held"
 
 
 def _label(frame: np.ndarray, text: str) -> None:

@@ -26,13 +26,14 @@ from streamlit_webrtc import webrtc_streamer
 
 from poseguide.core.templates import Library
 from poseguide.history import History, HistoryError, default_db_path
-from poseguide.live import recorder, routine, safety, session, state
+from poseguide.live import recorder, routine, safety, session
 from poseguide.live.recorder import FinishedSet, HistoryRecorder
 from poseguide.live.routine import Routine
 from poseguide.live.session import LiveSession
 from poseguide.live.state import Snapshot
 from poseguide.offline.analysis import analyze_video
 from poseguide.ui import safety as page_safety
+from poseguide.ui import sound
 from poseguide.vision.media import VIDEO_SUFFIXES, MediaError
 
 # Camera and server run on the same machine: no outside STUN/TURN server is asked.
@@ -267,9 +268,7 @@ def _status(live: LiveSession) -> None:
     """The panel beside the video, redrawn from the session's snapshot twice a second."""
     snap = live.state.read()
     _draw_status(snap)
-    events = live.state.drain()
-    if events and st.session_state.get("sound_on", True):
-        st.iframe(sound_html(events, live.state.token), height=1)
+    sound.play(live.state, st.session_state.get("sound_on", True))
     if live.active and session.camera_lost(snap, time.monotonic()):
         _stop(live, "camera_lost")
         st.rerun()
@@ -282,6 +281,9 @@ def _draw_status(snap: Snapshot) -> None:
     if phase == routine.IDLE:
         st.info("Press START under the video to begin (or Begin, if the camera is already on). "
                 "The camera checks first that it can see you.")
+    elif snap.paused:  # one state: nothing is timed or judged while paused
+        st.subheader(snap.pose + (f" ({snap.side} side)" if snap.side else ""))
+        st.info("Paused. Press Resume to go on.")
     elif phase == routine.SETUP:
         st.subheader("Camera check")
         if snap.setup_message:
@@ -291,29 +293,36 @@ def _draw_status(snap: Snapshot) -> None:
     elif phase == routine.EXERCISE:
         st.subheader(snap.pose + (f" ({snap.side} side)" if snap.side else ""))
         st.caption(f"Set {snap.position} · target: {snap.target}")
-        held, reps = st.columns(2)
-        held.metric("Held this set", f"{snap.held:.1f} s")
-        if snap.flow or snap.target_reps > 1:
-            reps.metric("Repetitions", f"{snap.reps} / {snap.target_reps}")
+        if snap.flow:  # a flow counts repetitions: no hold, no hold timer
+            st.metric("Repetitions", f"{snap.reps} / {snap.target_reps}")
         else:
-            reps.metric("This hold", f"{snap.current_hold:.1f} s")
-        words = {"running": "running", "paused": "paused", "waiting": "waiting for the pose"}
-        st.markdown(f"**Timer: {words[snap.timer]}**")
+            held, reps = st.columns(2)
+            held.metric("Held this set", f"{snap.held:.1f} s")
+            if snap.target_reps > 1:
+                reps.metric("Repetitions", f"{snap.reps} / {snap.target_reps}")
+            else:
+                reps.metric("This hold", f"{snap.current_hold:.1f} s")
+            words = {"running": "running", "paused": "paused", "waiting": "waiting for the pose"}
+            st.markdown(f"**Timer: {words[snap.timer]}**")
+        if snap.alert:
+            st.error(snap.alert)
         if snap.target_met:
             st.success("Target reached. Release slowly.")
         elif snap.correction:
             st.warning(snap.correction)
-        elif snap.status == "in_range":
+        elif snap.status == "in_range" and not snap.alert:
             st.success("Good form")
     elif phase == routine.REST:
+        if snap.notice:
+            st.success(snap.notice)
         st.subheader(f"Rest: {snap.rest_left:.0f} s")
         st.markdown(f"Next: **{snap.upcoming}** ({snap.target})")
     elif phase == routine.DONE:
-        st.success("Routine complete. Well done.")
+        if snap.notice:
+            st.success(snap.notice)
+        st.success(snap.outcome or "Routine complete. Well done.")
     else:
-        st.info("Stopped.")
-    if snap.paused:
-        st.info("Paused. Press Resume to go on.")
+        st.info(snap.outcome or "Stopped.")
     stats = (f"{snap.frames} frames processed · {snap.fps:.1f} frames/s · "
              f"{snap.latency_ms_p95:.0f} ms per frame (p95)")
     if snap.first_frame_s is not None:
@@ -323,71 +332,11 @@ def _draw_status(snap: Snapshot) -> None:
         st.error(snap.error)
 
 
-# --------------------------------------------------------------------------- sound and voice
-
-
-_PLAYER = """<script>
-(() => {
-  const w = window.parent;
-  const token = __TOKEN__, events = __EVENTS__;
-  const seen = w.__poseguideSeen = w.__poseguideSeen || {};
-  const fresh = events.filter((e) => e.seq > (seen[token] || 0));
-  if (!fresh.length) return;
-  seen[token] = fresh[fresh.length - 1].seq;
-  const tone = (notes) => {
-    try {
-      const Ctx = w.AudioContext || w.webkitAudioContext;
-      const ctx = w.__poseguideAudio = w.__poseguideAudio || new Ctx();
-      if (ctx.state === "suspended") ctx.resume();
-      let at = ctx.currentTime + 0.02;
-      for (const f of notes) {
-        const osc = ctx.createOscillator(), gain = ctx.createGain();
-        osc.type = "sine";
-        osc.frequency.value = f;
-        gain.gain.setValueAtTime(0.0001, at);
-        gain.gain.exponentialRampToValueAtTime(0.25, at + 0.02);
-        gain.gain.exponentialRampToValueAtTime(0.0001, at + 0.2);
-        osc.connect(gain).connect(ctx.destination);
-        osc.start(at);
-        osc.stop(at + 0.22);
-        at += 0.22;
-      }
-    } catch (err) {}
-  };
-  const say = (text, queue) => {
-    try {
-      const s = w.speechSynthesis;
-      if (!s || (!queue && (s.speaking || s.pending))) return;
-      const u = new w.SpeechSynthesisUtterance(text);
-      u.rate = 0.95;
-      s.speak(u);
-    } catch (err) {}
-  };
-  for (const e of fresh) {
-    if (e.kind === "tone_start") tone([660]);
-    else if (e.kind === "tone_target") tone([523, 659, 784]);
-    else say(e.text, e.kind === "say");
-  }
-})();
-</script>"""
-
-
-def sound_html(events: Sequence[state.SoundEvent], token: str) -> str:
-    """A script that plays each event once in the page (tones via WebAudio, words via
-    speechSynthesis); corrections are dropped while something is being said."""
-    payload = [{"seq": e.seq, "kind": e.kind, "text": e.text} for e in events]
-    return (_PLAYER.replace("__TOKEN__", _js(token)).replace("__EVENTS__", _js(payload)))
-
-
-def _js(value: object) -> str:
-    """JSON safe to put inside a <script> element."""
-    return json.dumps(value).replace("</", "<\\/")
-
-
 # --------------------------------------------------------------------------- results
 
 
 def _end_of_session(live: LiveSession) -> None:
+    st.markdown(f"**{live.runner.tally().capitalize()}.**")
     summary_view(live.finished)
     for tip in recorder.target_suggestions(live.recorder.history, live.finished):
         st.info(tip)
@@ -417,26 +366,25 @@ def session_json(finished: Sequence[FinishedSet]) -> str:
 
 
 def summary_view(finished: Sequence[FinishedSet]) -> None:
-    """Time in form, best continuous hold, repetitions and the most needed corrections."""
+    """Time in form, best continuous hold, repetitions and the most needed corrections.
+    A flow counts repetitions only: its time in either position is no hold."""
     st.subheader("Set summary")
-    total = sum(f.summary.held for f in finished)
-    best = max((f.summary.best_hold for f in finished), default=0.0)
-    reps = sum(f.summary.reps for f in finished if f.planned.flow or
-               f.planned.template.target.reps > 1)
+    holds = [f for f in finished if not f.planned.flow]
+    counted = [f for f in finished if f.planned.flow or f.summary.target_reps > 1]
     corrections: Counter = Counter()
     for f in finished:
         corrections.update(f.summary.corrections)
-    counted = any(f.planned.flow or f.summary.target_reps > 1 for f in finished)
     a, b, c = st.columns(3)
-    a.metric("Time in form", f"{total:.1f} s")
-    b.metric("Best continuous hold", f"{best:.1f} s")
+    if holds:
+        a.metric("Time in form", f"{sum(f.summary.held for f in holds):.1f} s")
+        b.metric("Best continuous hold", f"{max(f.summary.best_hold for f in holds):.1f} s")
     if counted:
-        c.metric("Repetitions", reps)
+        c.metric("Repetitions", sum(f.summary.reps for f in counted))
     st.table([
         {
             "Exercise": f.planned.label,
-            "Time in form (s)": f"{f.summary.held:.1f}",
-            "Best hold (s)": f"{f.summary.best_hold:.1f}",
+            "Time in form (s)": "–" if f.planned.flow else f"{f.summary.held:.1f}",
+            "Best hold (s)": "–" if f.planned.flow else f"{f.summary.best_hold:.1f}",
             "Repetitions": f"{f.summary.reps} / {f.summary.target_reps}"
             if f.planned.flow or f.summary.target_reps > 1 else "–",
             "Target": f.planned.target_text,
