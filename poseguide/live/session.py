@@ -45,7 +45,9 @@ from poseguide.live.state import (
     LiveState,
     Snapshot,
 )
-from poseguide.vision.processor import FrameProcessor
+from poseguide.vision.crowd import CrowdWatch
+from poseguide.vision.detector import PoseDetector
+from poseguide.vision.processor import FrameProcessor, needs_mask
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +72,9 @@ class LiveSession:
     """Runs a routine on webcam frames: ``process(bgr, t)`` is the (av-free) video callback.
 
     The page calls pause/resume/skip/repeat/stop from its own thread; a lock keeps them from
-    interleaving with a frame. Each set has its own FrameProcessor (about 20 ms to build).
+    interleaving with a frame. Each set has its own FrameProcessor, but the pose detectors
+    are built once and lent to every set: a new pose graph stalled the stream for a couple of
+    seconds after every set change or resume.
     """
 
     def __init__(
@@ -96,7 +100,9 @@ class LiveSession:
         self._lock = threading.RLock()
         self._clock = FrameClock()
         self._processor: FrameProcessor | None = None
-        self._spare: FrameProcessor | None = None
+        self._detectors: dict[bool, PoseDetector] = {}  # by whether it makes a mask
+        self._last_detector: PoseDetector | None = None
+        self._crowd = CrowdWatch(every_s=2.0)
         self._processor_serial = 0
         self._committed = 0
         self._set_start = 0.0
@@ -125,12 +131,23 @@ class LiveSession:
         self.armed = True
 
     def prepare(self) -> None:
-        """Build the first processor now, on the page's thread: the first pose graph of a
-        process takes about 0.5 s to build, which the first webcam frame should not wait for."""
+        """Build the detectors the routine needs now, on the page's thread: the first pose
+        graph of a process takes about 0.5 s to build, which the first webcam frame should
+        not wait for."""
         with self._lock:
-            planned = self.runner.current
-            if self.runner.phase == IDLE and self._spare is None and planned is not None:
-                self._spare = FrameProcessor(planned.template, self.library)
+            for planned in self.runner.plan:
+                self._detector(planned.template)
+
+    def close(self) -> None:
+        """Free the pose graphs (the page drops this session)."""
+        with self._lock:
+            self._close_processor()
+            for detector in self._detectors.values():
+                detector.close()
+            self._detectors.clear()
+            self._last_detector = None
+            self._crowd.close()
+            self._crowd = CrowdWatch(every_s=2.0)
 
     def mark_connecting(self, at: float) -> None:
         """When the page saw the stream start (monotonic seconds), to time the first frame."""
@@ -308,7 +325,7 @@ class LiveSession:
             self._processor = self._new_processor(planned.template)
         elif runner.phase == EXERCISE and self._processor_serial != runner.serial:
             self._close_processor()
-            self._processor = self._new_processor(planned.template)
+            self._processor = self._new_processor(planned.template, planned.side)
             self._processor_serial = runner.serial
             self._committed = 0
             self._set_start = self._last_rep = t
@@ -349,13 +366,21 @@ class LiveSession:
             self.recorder.hold(self._clock.wall(s.start), self._clock.wall(s.end))
         self._committed = max(self._committed, len(segments))
 
-    def _new_processor(self, template: Template) -> FrameProcessor:
-        spare, self._spare = self._spare, None
-        if spare is not None and spare.template is template:
-            return spare
-        if spare is not None:
-            spare.close()
-        return FrameProcessor(template, self.library)
+    def _detector(self, template: Template) -> PoseDetector:
+        mask = needs_mask(template, self.library)
+        if mask not in self._detectors:
+            self._detectors[mask] = PoseDetector("video", segmentation=mask)
+        return self._detectors[mask]
+
+    def _new_processor(self, template: Template, side: str | None = None) -> FrameProcessor:
+        """A processor for the set, on the session's own detectors (no graph is built)."""
+        detector = self._detector(template)
+        if self._last_detector is not None and detector is not self._last_detector:
+            detector.restart()  # it last tracked frames from an earlier set
+        self._last_detector = detector
+        return FrameProcessor(
+            template, self.library, detector=detector, crowd=self._crowd, side=side
+        )
 
     def _close_processor(self) -> None:
         if self._processor is not None:

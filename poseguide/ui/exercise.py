@@ -165,6 +165,8 @@ def _live_session(routine: Routine, library: Library, history: History | None,
     """This browser session's live session; a new one when the choice changes before start."""
     live: LiveSession | None = st.session_state.get("live")
     if live is None or (not live.started and st.session_state.get("live_routine") != routine):
+        if live is not None:
+            live.close()
         # Not armed yet: if a camera is already on, the user says when to begin.
         live = LiveSession(routine, library, HistoryRecorder(history), armed=False)
         live.prepare()
@@ -355,6 +357,9 @@ def _end_of_session(live: LiveSession) -> None:
 
 
 def _new_session() -> None:
+    live = st.session_state.get("live")
+    if live is not None:
+        live.close()
     for key in ("live", "ask_pain", "pain_after"):
         st.session_state.pop(key, None)
 
