@@ -26,13 +26,25 @@ def main(port: str) -> None:
     aioice.ice.get_host_addresses = loopback_only
     from streamlit.web import cli
 
+    from poseguide.ui import compat
+
+    # The page applies this fix on its first run; applied here before the server starts, it
+    # also covers the very first page load (a plain ``streamlit run`` logs that one once).
+    compat.send_uncompressed_starts()
+
     os.chdir(ROOT)  # .streamlit/config.toml is read from the working directory
     sys.argv = [
-        "streamlit", "run", str(ROOT / "app.py"),
-        "--server.port", port,
-        "--server.headless", "true",
-        "--server.fileWatcherType", "none",
-        "--browser.gatherUsageStats", "false",
+        "streamlit",
+        "run",
+        str(ROOT / "app.py"),
+        "--server.port",
+        port,
+        "--server.headless",
+        "true",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
     ]
     cli.main()
 
