@@ -269,8 +269,13 @@ def _answer_pain(live: LiveSession, sharp: bool) -> None:
 def _status(live: LiveSession) -> None:
     """The panel beside the video, redrawn from the session's snapshot twice a second."""
     snap = live.state.read()
-    _draw_status(snap)
-    sound.play(live.state, st.session_state.get("sound_on", True))
+    camera = sound.play(live.state, st.session_state.get("sound_on", True))
+    if camera in sound.NO_CAMERA and snap.phase == routine.IDLE:
+        st.warning(f"{sound.NO_CAMERA[camera]} You can analyse a recorded video of yourself "
+                   "instead: open **No webcam? Analyse a recorded video** at the bottom of "
+                   "this page.")
+    else:
+        _draw_status(snap)
     if live.active and session.camera_lost(snap, time.monotonic()):
         _stop(live, "camera_lost")
         st.rerun()

@@ -28,17 +28,29 @@ def payload(events: Sequence[SoundEvent]) -> list[dict]:
     return [{"seq": e.seq, "kind": e.kind, "text": e.text} for e in events]
 
 
-def play(state: LiveState, enabled: bool) -> None:
+# What the browser said about the webcam: "ok", "none", "denied", "unavailable", "unknown".
+NO_CAMERA = {
+    "none": "No webcam was found on this computer.",
+    "denied": "The browser is not allowed to use the webcam. Allow it in the address bar.",
+    "unavailable": "This browser cannot use a webcam on this page.",
+}
+
+
+def play(state: LiveState, enabled: bool) -> str:
     """Hand the events not yet acknowledged to the browser and take its answer: what it
-    played (or, with sound off, passed over) up to which id."""
+    played (or, with sound off, passed over) up to which id. Returns what the browser found
+    about the webcam."""
     answer = st.session_state.get(KEY)
     if isinstance(answer, dict):
         _ack(state, answer)
     answer = _player()(
         token=state.token, events=payload(state.pending()), enabled=enabled, key=KEY, default=None
     )
-    if isinstance(answer, dict):
-        _ack(state, answer)
+    if not isinstance(answer, dict):
+        return "unknown"
+    _ack(state, answer)
+    camera = answer.get("camera")
+    return camera if isinstance(camera, str) else "unknown"
 
 
 def _ack(state: LiveState, answer: dict) -> None:
