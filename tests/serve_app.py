@@ -17,6 +17,15 @@ import aioice.ice
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _short_routine():  # type: ignore[no-untyped-def]
+    from poseguide.live.routine import Routine, Step
+
+    return Routine(
+        "Basic daily routine",
+        (Step("sphinx", hold_s=3), Step("cat_cow", reps=2), Step("sphinx", hold_s=2)),
+    )
+
+
 def loopback_only(use_ipv4: bool, use_ipv6: bool) -> list[str]:
     """The one address both ends share in a test run."""
     return ["127.0.0.1"]
@@ -32,6 +41,11 @@ def main(port: str) -> None:
     # also covers the very first page load (a plain ``streamlit run`` logs that one once).
     compat.send_uncompressed_starts()
 
+    if os.environ.get("POSEGUIDE_TEST_ROUTINE") == "short":
+        from poseguide.live import routine
+
+        # The browser test's routine: short holds on the photos its fake camera shows.
+        routine.BASIC_ROUTINE = _short_routine()
     os.chdir(ROOT)  # .streamlit/config.toml is read from the working directory
     sys.argv = [
         "streamlit",

@@ -327,6 +327,7 @@ class LiveSession:
             self._close_processor()
             self._processor = self._new_processor(planned.template, planned.side)
             self._processor_serial = runner.serial
+            self._times.clear()  # the frame rate of this set, not one spanning the rest
             self._committed = 0
             self._set_start = self._last_rep = t
             self.state.update(

@@ -100,6 +100,12 @@ class LiveState:
             self._seq += 1
             self._events.append(SoundEvent(self._seq, kind, text))
 
+    @property
+    def sent(self) -> int:
+        """How many events this session has made (the id of the last one)."""
+        with self._lock:
+            return self._seq
+
     def pending(self) -> list[SoundEvent]:
         """Events the page has not acknowledged yet, oldest first. They stay until
         :meth:`ack`: a page rerun between handing them out and playing them loses none."""

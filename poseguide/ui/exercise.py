@@ -233,7 +233,7 @@ def _controls(live: LiveSession) -> None:
     cols[0].button("Resume" if paused else "Pause", key="pause_button",
                    on_click=live.resume if paused else live.pause, width="stretch")
     cols[1].button("Skip", key="skip_button", on_click=live.skip, width="stretch",
-                   help="Skip the camera check, this set, or (while resting) the next set.")
+                   help="Skip the camera check, this set, or the rest.")
     cols[2].button("Repeat", key="repeat_button", on_click=live.repeat, width="stretch",
                    help="Start this set again (while resting: the one just done).")
     cols[3].button("Stop", key="stop_button", type="primary", on_click=_stop,
@@ -276,6 +276,7 @@ def _status(live: LiveSession) -> None:
                    "this page.")
     else:
         _draw_status(snap)
+    st.caption(f"{live.state.sent} sound events")
     if live.active and session.camera_lost(snap, time.monotonic()):
         _stop(live, "camera_lost")
         st.rerun()
