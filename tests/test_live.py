@@ -641,3 +641,47 @@ def test_rushing_a_flow_is_shown_and_said_and_never_counted(
         session.stop()
         bests = history.personal_bests()
     assert "cat_cow" not in bests, "a rushed set makes no personal best"
+
+
+@pytest.mark.realdata
+def test_one_detector_serves_every_set_and_is_ready_before_the_first_frame(
+    library: Library, photos, cat_cow_frames, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Set changes build no pose graph: a new graph (or a switch to a second one) stalled
+    the stream for 0.3-0.5 s at every set change."""
+    built = []
+
+    class Counting(lv_session.PoseDetector):
+        def __init__(self, *args, **kwargs) -> None:
+            built.append(kwargs)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(lv_session, "PoseDetector", Counting)
+    routine = Routine("r", (Step("sphinx", hold_s=1), Step("cat_cow", reps=1), Step("sphinx")))
+    session = LiveSession(routine, library, rest_s=0.5, setup=False)
+    session.prepare()
+    assert built == [{"segmentation": True}], "built once, with the silhouette cat-cow needs"
+    t, _ = _feed(session, photos[0], 0.0, 3.0)
+    assert session.runner.serial == 2
+    session.repeat()
+    session.skip()
+    _feed(session, photos[0], t, 1.0)
+    assert session.runner.serial == 4 and len(built) == 1
+    session.close()
+
+
+@pytest.mark.realdata
+def test_a_smaller_frame_mid_stream_does_not_break_the_silhouette(
+    library: Library, cat_cow_frames
+) -> None:
+    """WebRTC lowers the resolution under load: the mask-making graph must go on."""
+    import cv2
+
+    session = LiveSession(lv_routine.single("cat_cow"), library, setup=False)
+    session.prepare()
+    cat = cat_cow_frames[0]
+    t, _ = _feed(session, cat, 0.0, 1.0)
+    _feed(session, cv2.resize(cat, (480, 360)), t, 1.0)
+    snap = session.state.read()
+    assert snap.error is None and snap.status == "in_range"
+    session.close()

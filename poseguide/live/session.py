@@ -72,9 +72,10 @@ class LiveSession:
     """Runs a routine on webcam frames: ``process(bgr, t)`` is the (av-free) video callback.
 
     The page calls pause/resume/skip/repeat/stop from its own thread; a lock keeps them from
-    interleaving with a frame. Each set has its own FrameProcessor, but the pose detectors
-    are built once and lent to every set: a new pose graph stalled the stream for a couple of
-    seconds after every set change or resume.
+    interleaving with a frame. Each set has its own FrameProcessor, but one pose detector is
+    built (and run once) before the stream starts and lent to every set: a new pose graph
+    stalled the stream after every set change or resume, and switching between two graphs
+    (with and without the silhouette) cost a fresh detection, 0.3-0.5 s, at each change.
     """
 
     def __init__(
@@ -100,8 +101,7 @@ class LiveSession:
         self._lock = threading.RLock()
         self._clock = FrameClock()
         self._processor: FrameProcessor | None = None
-        self._detectors: dict[bool, PoseDetector] = {}  # by whether it makes a mask
-        self._last_detector: PoseDetector | None = None
+        self._detector: PoseDetector | None = None
         self._crowd = CrowdWatch(every_s=2.0)
         self._processor_serial = 0
         self._committed = 0
@@ -131,21 +131,21 @@ class LiveSession:
         self.armed = True
 
     def prepare(self) -> None:
-        """Build the detectors the routine needs now, on the page's thread: the first pose
-        graph of a process takes about 0.5 s to build, which the first webcam frame should
-        not wait for."""
+        """Build the detector and run it once now, on the page's thread: the first pose graph
+        of a process takes about 0.5 s to build and its first frame as long again, which the
+        first webcam frame should not wait for."""
         with self._lock:
-            for planned in self.runner.plan:
-                self._detector(planned.template)
+            if self._detector is None:
+                self._shared_detector().detect_plain(np.zeros((480, 640, 3), np.uint8), 0.0)
+                self._shared_detector().restart()
 
     def close(self) -> None:
         """Free the pose graphs (the page drops this session)."""
         with self._lock:
             self._close_processor()
-            for detector in self._detectors.values():
-                detector.close()
-            self._detectors.clear()
-            self._last_detector = None
+            if self._detector is not None:
+                self._detector.close()
+                self._detector = None
             self._crowd.close()
             self._crowd = CrowdWatch(every_s=2.0)
 
@@ -367,20 +367,17 @@ class LiveSession:
             self.recorder.hold(self._clock.wall(s.start), self._clock.wall(s.end))
         self._committed = max(self._committed, len(segments))
 
-    def _detector(self, template: Template) -> PoseDetector:
-        mask = needs_mask(template, self.library)
-        if mask not in self._detectors:
-            self._detectors[mask] = PoseDetector("video", segmentation=mask)
-        return self._detectors[mask]
+    def _shared_detector(self) -> PoseDetector:
+        """The session's one detector; it makes the silhouette if any set needs it."""
+        if self._detector is None:
+            mask = any(needs_mask(p.template, self.library) for p in self.runner.plan)
+            self._detector = PoseDetector("video", segmentation=mask)
+        return self._detector
 
     def _new_processor(self, template: Template, side: str | None = None) -> FrameProcessor:
-        """A processor for the set, on the session's own detectors (no graph is built)."""
-        detector = self._detector(template)
-        if self._last_detector is not None and detector is not self._last_detector:
-            detector.restart()  # it last tracked frames from an earlier set
-        self._last_detector = detector
+        """A processor for the set, on the session's own detector (no graph is built)."""
         return FrameProcessor(
-            template, self.library, detector=detector, crowd=self._crowd, side=side
+            template, self.library, detector=self._shared_detector(), crowd=self._crowd, side=side
         )
 
     def _close_processor(self) -> None:

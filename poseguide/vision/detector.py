@@ -49,6 +49,7 @@ class PoseDetector:
         self.bordered = False  # video mode: frames currently get a border (see detect_rgb)
         self._misses = 1  # frames in a row without a person; nobody seen yet
         self._retry_at = -np.inf
+        self._size: tuple[int, ...] | None = None  # the last video frame's shape
 
     def detect_rgb(self, rgb: np.ndarray, timestamp: float) -> PoseFrame | None:
         """Landmarks of the most prominent person in an RGB uint8 image, or None.
@@ -68,6 +69,12 @@ class PoseDetector:
             return self._process(rgb, timestamp)
         height, width = rgb.shape[:2]
         rgb = scaled_for_model(rgb)
+        if rgb.shape != self._size:
+            if self._size is not None:
+                # WebRTC lowers the resolution under load; MediaPipe's mask smoothing fails
+                # on a frame of another size, so tracking starts afresh.
+                self._pose.reset()
+            self._size = rgb.shape
         frame = self._video(rgb, timestamp)
         if frame is None or (frame.width, frame.height) == (width, height):
             return frame
