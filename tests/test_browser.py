@@ -235,7 +235,8 @@ def test_timer_runs_in_form_pauses_out_of_form_and_summary_follows_stop(
             _shot(page, "browser_timer_running")
             # The hold-start tone and the spoken announcements reached the page's player.
             page.wait_for_function("() => window.__poseguideAudio !== undefined", timeout=3000)
-            assert page.evaluate("() => Math.max(...Object.values(window.__poseguideSeen))") > 1
+            played = page.evaluate("() => window.__poseguidePlayed.map(e => e.kind)")
+            assert "tone_start" in played and "say" in played
 
             _wait_for(page, r"Timer: paused", IN_FORM_S + OUT_OF_FORM_S + 5)
             paused_at = _held(page)

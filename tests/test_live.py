@@ -685,3 +685,17 @@ def test_a_smaller_frame_mid_stream_does_not_break_the_silhouette(
     snap = session.state.read()
     assert snap.error is None and snap.status == "in_range"
     session.close()
+
+
+@pytest.mark.realdata
+def test_someone_doing_another_stretch_is_told_what_they_look_like(
+    library: Library, cat_cow_frames
+) -> None:
+    """On all fours for knee to chest: not a visibility cue but what they appear to do."""
+    session = LiveSession(lv_routine.single("knee_to_chest"), library, setup=False)
+    _, snaps = _feed(session, cat_cow_frames[0], 0.0, 2.0)
+    correction = snaps[-1].correction or ""
+    assert correction.startswith("You look like you are doing cat"), correction
+    assert "For single knee to chest: lie on your back" in correction
+    assert any(e.text == correction for e in session.state.pending())
+    assert snaps[-1].held == 0

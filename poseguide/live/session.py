@@ -15,10 +15,13 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import cv2
 import numpy as np
 
+from poseguide.core import checker
+from poseguide.core.landmarks import PoseFrame
 from poseguide.core.session import FrameResult
 from poseguide.core.templates import Library, Template
 from poseguide.core.timer import BOUNCING, CUE, HOLD_START, REP, TARGET, TOO_FAST
@@ -57,6 +60,34 @@ FPS_WINDOW = 30  # processed frames over which the frame rate is measured
 
 CAMERA_LOST_S = 5.0  # no frame for this long while the camera is on: the set ends
 ALERT_SHOW_S = 4.0  # how long "too fast" or "do not bounce" stays on screen
+LOOKS_EVERY_S = 1.0  # how often a person out of form is compared with the other templates
+LOOKS_SAY_EVERY_S = 8.0  # and how often what they look like doing is said
+
+
+def looks_like(frame: PoseFrame, asked: Template, library: Library) -> Template | None:
+    """Another (hold) template this frame fits, when the asked one does not: the person is
+    doing something else, and a visibility cue would mislead."""
+    skip = {asked.id, *asked.phases}
+    for template in library.templates.values():
+        if template.id in skip or template.kind == "flow":
+            continue
+        judged = template
+        if frame.mask is None:  # no silhouette in this stream: judge by the joints alone
+            judged = replace(
+                template, checks=tuple(c for c in template.checks if c.measure != "curve")
+            )
+        if judged.checks and checker.check(frame, judged).in_range:
+            return template
+    return None
+
+
+def looks_like_words(doing: Template, asked: Template) -> str:
+    """'You look like you are doing cat pose. For single knee to chest: lie on your back...'"""
+    first = asked.how_to.split(". ")[0].rstrip(".")
+    return (
+        f"You look like you are doing {doing.name.lower()}. For {asked.name.lower()}: "
+        f"{first[:1].lower()}{first[1:]}."
+    )
 
 
 def camera_lost(snap: Snapshot, now: float) -> bool:
@@ -108,6 +139,9 @@ class LiveSession:
         self._set_start = 0.0
         self._last_rep = 0.0
         self._seen_since: float | None = None
+        self._looks: str | None = None  # what the person seems to be doing instead
+        self._looks_at = -np.inf  # frame time it was last judged
+        self._looks_said = -np.inf
         self._setup_said: tuple[str, float] | None = None
         self._connect_at: float | None = None
         self._first_frame_at: float | None = None
@@ -249,10 +283,27 @@ class LiveSession:
             return None
         _, result = self._processor.process(bgr, t)
         self._analysed = True
+        self._judge_elsewhere(result, t)
         if runner.phase == SETUP:
             return result if self._check_setup(result, t) else None
         self._handle(result, t)
         return result
+
+    def _judge_elsewhere(self, result: FrameResult, t: float) -> None:
+        """Now and then, while a found person is out of the asked form, see whether they fit
+        another template, and say so (once in a while) instead of a misleading cue."""
+        planned = self.runner.current
+        if planned is None or planned.flow or result.frame is None or result.verdict.in_range:
+            self._looks = None
+            return
+        if t - self._looks_at < LOOKS_EVERY_S:
+            return
+        self._looks_at = t
+        doing = looks_like(result.frame, planned.template, self.library)
+        self._looks = None if doing is None else looks_like_words(doing, planned.template)
+        if self._looks and t - self._looks_said >= LOOKS_SAY_EVERY_S:
+            self._looks_said = t
+            self.state.push(SAY_CUE, self._looks)
 
     def _check_setup(self, result: FrameResult, t: float) -> bool:
         """Whether the camera check goes on: it passes once the body has been judged (in or
@@ -413,7 +464,9 @@ class LiveSession:
         if result is not None:
             verdict = result.verdict
             if runner.phase == SETUP:
-                fields["setup_message"] = None if verdict.seen else verdict.correction
+                fields["setup_message"] = self._looks or (
+                    None if verdict.seen else verdict.correction
+                )
             else:
                 fields.update(
                     held=result.held,
@@ -422,7 +475,7 @@ class LiveSession:
                     holding=result.holding,
                     target_met=result.target_met,
                     status=verdict.status,
-                    correction=None if verdict.in_range else verdict.correction,
+                    correction=None if verdict.in_range else self._looks or verdict.correction,
                 )
         if now is not None:  # a frame the pose model looked at
             fields["frames"] = self.state.read().frames + 1
