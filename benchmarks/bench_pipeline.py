@@ -4,38 +4,50 @@
 
 1. ``poseguide bench`` for a hold (sphinx) and a flow with the silhouette (cat-cow) on a clip
    assembled from the real photos: per-stage ms, frames/s, peak memory.
-2. A soak of everything but the model: ``--minutes`` of 30 fps frames (fixture landmarks,
-   in and out of form, a cat-cow flow) through the set engine and the overlay, with Python's
-   heap measured at each simulated minute, to show memory stays flat over a session.
+2. A soak of everything but the model: ``--minutes`` of 30 fps frames (the landmarks of real
+   photos of a cat, a tabletop, a cow and another pose, each read once by the model: in and
+   out of form, a cat-cow flow) through the set engine and the overlay, with Python's heap
+   measured at each simulated minute, to show memory stays flat over a session.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 import tracemalloc
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+from poseguide.cli.main import main as cli
+from poseguide.core.landmarks import PoseFrame
+from poseguide.core.session import ExerciseSet
+from poseguide.core.templates import load_library
+from poseguide.vision import overlay
+from poseguide.vision.detector import PoseDetector
+from poseguide.vision.media import PHOTO_SUFFIXES, load_photo
 
-from posefixtures import make_frame  # noqa: E402
-
-from poseguide.cli.main import main as cli  # noqa: E402
-from poseguide.core.session import ExerciseSet  # noqa: E402
-from poseguide.core.templates import load_library  # noqa: E402
-from poseguide.vision import overlay  # noqa: E402
+POSEDATA = Path(__file__).resolve().parents[2] / "shared" / "posedata"
+SOAK_LABELS = ("cat", "tabletop", "cow", "negative")
 
 
-def soak(minutes: float) -> dict:
+def first_pose(folder: Path, detector: PoseDetector) -> PoseFrame:
+    """The landmarks of the first photo (by name) in ``folder`` in which a person is found."""
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() in PHOTO_SUFFIXES:
+            pose = detector.detect_photo(load_photo(path))
+            if pose is not None:
+                return pose
+    raise SystemExit(f"{folder}: no photo with a person in it")
+
+
+def soak(minutes: float, posedata: Path) -> dict:
     library = load_library()
     template = library["cat_cow"]
     engine = ExerciseSet(template, library)
-    poses = [make_frame(p) for p in ("cat", "tabletop", "cow", "standing")]
+    with PoseDetector(mode="photo", segmentation=True) as detector:
+        poses = [first_pose(posedata / label, detector) for label in SOAK_LABELS]
     canvas = np.zeros((480, 640, 3), np.uint8)
     tracemalloc.start()
     heap_mb = []
@@ -68,12 +80,13 @@ def soak(minutes: float) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=30.0)
+    parser.add_argument("--posedata", type=Path, default=POSEDATA, help="the real photos")
     args = parser.parse_args()
     for pose in ("sphinx", "cat_cow"):
         print(f"== poseguide bench --pose {pose}")
-        cli(["bench", "--pose", pose])
+        cli(["bench", "--pose", pose, "--posedata", str(args.posedata)])
     print("== soak (set engine + overlay, no model)")
-    print(json.dumps(soak(args.minutes), indent=2))
+    print(json.dumps(soak(args.minutes, args.posedata), indent=2))
 
 
 if __name__ == "__main__":

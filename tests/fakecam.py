@@ -6,16 +6,14 @@ tests that need them skip with a reason when it is absent.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import cv2
 import numpy as np
+from realdata import POSEDATA
 
 from poseguide.vision.media import letterbox, load_photo
 
-ROOT = Path(__file__).resolve().parent.parent
-POSEDATA = Path(os.environ.get("POSEGUIDE_POSEDATA", ROOT.parent / "shared" / "posedata"))
 # Checked by hand: a side-on sphinx the sphinx template judges in range on every frame, and a
 # side-on plank (same framing) it judges out of range ("Rest your forearms flat...").
 IN_FORM = "sphinx/aaiproject__File14.png"
@@ -24,12 +22,14 @@ OUT_OF_FORM = "negative/lucapomer__plank_File61.jpg"
 # cat and cow photo through the live path).
 CAT = "cat/aaiproject__File14.png"
 COW = "cow/getyourasanamat__file263.jpeg"
+# Lying on the back, the left knee hugged in (the landmarks' left; the picture unmirrored).
+KNEE_LEFT = "knee_to_chest/freeexercisedb__One_Knee_To_Chest_1.jpg"
 WIDTH, HEIGHT = 640, 480
 
 
 def missing_photos() -> str | None:
     """Why the photo-based tests cannot run, or None when they can."""
-    for name in (IN_FORM, OUT_OF_FORM, CAT, COW):
+    for name in (IN_FORM, OUT_OF_FORM, CAT, COW, KNEE_LEFT):
         if not (POSEDATA / name).is_file():
             return f"real photo {POSEDATA / name} is absent (set POSEGUIDE_POSEDATA)"
     return None

@@ -1,7 +1,7 @@
 """Where the real photos and clips live, and clips assembled from them for tests.
 
 The data stay in ../shared/posedata (copyright varies: never copied into this repo); tests
-that need them skip with this reason when the folder is absent.
+that need them are marked ``realdata`` and skip when the folder is absent (conftest.py).
 """
 
 from __future__ import annotations
@@ -11,20 +11,14 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-import pytest
 
+from poseguide.offline.bench import CLIP_PHOTOS
 from poseguide.vision import media
 
 POSEDATA = Path(os.environ.get("POSEGUIDE_POSEDATA",
                                Path(__file__).resolve().parents[2] / "shared" / "posedata"))
-needs_posedata = pytest.mark.skipif(
-    not POSEDATA.is_dir(),
-    reason=f"real photos not found at {POSEDATA} (set POSEGUIDE_POSEDATA to the posedata folder)",
-)
-
-# Photos used to assemble clips: side-on, whole body, in clear form.
-SPHINX = "sphinx/aaiproject__File13.png"
-STANDING = "negative/getyourasanamat__mountain_file1.jpeg"
+# Photos used to assemble clips (side-on, whole body, in clear form): the bench clip's two.
+SPHINX, STANDING = (photo for photo, _ in CLIP_PHOTOS)
 
 
 def letterbox(path: Path, size: tuple[int, int] = (640, 480)) -> np.ndarray:

@@ -34,10 +34,18 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("POSEGUIDE_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = ROOT / "artifacts"
 FLAGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-    "--autoplay-policy=no-user-gesture-required", "--allow-loopback-in-peer-connection",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
+    "--autoplay-policy=no-user-gesture-required",
+    "--allow-loopback-in-peer-connection",
 ]
 IN_FORM_S, OUT_OF_FORM_S = 6.0, 4.0
 
@@ -57,8 +65,10 @@ def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     reason = _skip_reason()
     if reason:
         pytest.skip(reason)
-    parts = [(fakecam.webcam_frame(fakecam.IN_FORM), IN_FORM_S),
-             (fakecam.webcam_frame(fakecam.OUT_OF_FORM), OUT_OF_FORM_S)]
+    parts = [
+        (fakecam.webcam_frame(fakecam.IN_FORM), IN_FORM_S),
+        (fakecam.webcam_frame(fakecam.OUT_OF_FORM), OUT_OF_FORM_S),
+    ]
     return fakecam.write_mjpeg(tmp_path_factory.mktemp("cam") / "webcam.mjpeg", parts)
 
 
@@ -72,12 +82,21 @@ def _free_port() -> int:
 def _app(tmp: Path, **extra_env: str) -> Iterator[str]:
     """The app on a free port with its history and settings in ``tmp``; yields its URL."""
     port = _free_port()
-    env = {**os.environ, "POSEGUIDE_DB": str(tmp / "history.sqlite3"),
-           "POSEGUIDE_HOME": str(tmp / "home"), **extra_env}
+    env = {
+        **os.environ,
+        "POSEGUIDE_DB": str(tmp / "history.sqlite3"),
+        "POSEGUIDE_HOME": str(tmp / "home"),
+        **extra_env,
+    }
     with open(tmp / "server.log", "w") as log:
-        proc = subprocess.Popen([sys.executable, str(ROOT / "tests" / "serve_app.py"), str(port)],
-                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "tests" / "serve_app.py"), str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         try:
             url = f"http://127.0.0.1:{port}"
             deadline = time.monotonic() + 30
@@ -106,11 +125,16 @@ def _browser(tmp: Path, clip: Path | None) -> Iterator:
     """Chromium with ``clip`` as its webcam; with no clip, a browser without any webcam."""
     from playwright.sync_api import sync_playwright
 
-    args = [*FLAGS, f"--use-file-for-fake-video-capture={clip}"] if clip else [
-        f for f in FLAGS if "fake-device" not in f]
+    args = (
+        [*FLAGS, f"--use-file-for-fake-video-capture={clip}"]
+        if clip
+        else [f for f in FLAGS if "fake-device" not in f]
+    )
     with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
-            str(tmp / "profile"), executable_path=str(CHROMIUM), headless=True,
+            str(tmp / "profile"),
+            executable_path=str(CHROMIUM),
+            headless=True,
             args=args,
             viewport={"width": 1280, "height": 1700},
         )
@@ -131,8 +155,11 @@ def _retry_once(name: str, scenario: Callable[[Path], None], tmp: Path) -> None:
             assert "Traceback" not in log, f"the server logged a traceback:\n{log[-3000:]}"
             return
         except Exception:
-            log = (run / "server.log").read_text(errors="replace") if (
-                run / "server.log").exists() else ""
+            log = (
+                (run / "server.log").read_text(errors="replace")
+                if (run / "server.log").exists()
+                else ""
+            )
             print(f"\n{name}: attempt {attempt} failed; server log tail:\n{log[-3000:]}")
             if attempt == 2:
                 raise
@@ -159,7 +186,8 @@ def _held(page) -> float:
 def _camera(page, button: str):
     """A button of the webrtc component (it lives in an iframe; CSS shows it upper-case)."""
     return page.frame_locator('iframe[title*="streamlit_webrtc"]').get_by_role(
-        "button", name=re.compile(f"^{button}$", re.I))
+        "button", name=re.compile(f"^{button}$", re.I)
+    )
 
 
 # Records, in the component's own clock, the START click and the first frame the video element
@@ -209,9 +237,10 @@ def _first_frame_s(component) -> float:
 
 def _sets(db: Path) -> list[tuple]:
     with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT s.exercise, s.stop_reason, s.sharp_pain, "
-                            "(SELECT count(*) FROM holds h WHERE h.set_id = s.id) FROM sets s"
-                            ).fetchall()
+        return conn.execute(
+            "SELECT s.exercise, s.stop_reason, s.sharp_pain, "
+            "(SELECT count(*) FROM holds h WHERE h.set_id = s.id) FROM sets s"
+        ).fetchall()
 
 
 def _shot(page, name: str) -> None:
@@ -220,7 +249,8 @@ def _shot(page, name: str) -> None:
 
 
 def test_timer_runs_in_form_pauses_out_of_form_and_summary_follows_stop(
-        clip: Path, tmp_path: Path) -> None:
+    clip: Path, tmp_path: Path
+) -> None:
     def scenario(run: Path) -> None:
         with _app(run) as url, _browser(run, clip) as page:
             first_frame = _first_frame_s(_start_sphinx(page, url))
@@ -260,8 +290,10 @@ def test_timer_runs_in_form_pauses_out_of_form_and_summary_follows_stop(
             assert len(rows) == 1 and rows[0][:3] == ("sphinx", "user_stop", 0)
             assert rows[0][3] >= 1, "the finished hold was stored"
             print(f"\nSTART click -> first processed frame on screen: {first_frame:.2f} s")
-            print("Frames/s through the pose model in the callback (server, last 30 frames): "
-                  + ", ".join(f"{r:.1f}" for r in rates))
+            print(
+                "Frames/s through the pose model in the callback (server, last 30 frames): "
+                + ", ".join(f"{r:.1f}" for r in rates)
+            )
             print(f"Callback time per frame, p95 of the last 30: {latency:.0f} ms")
 
     _retry_once("timer", scenario, tmp_path)
@@ -338,8 +370,9 @@ class Watch:
         previous = None
         for t0, phase, _ in self.samples:
             if phase.startswith("set") and phase != previous:
-                window = [f for t, p, f in self.samples
-                          if p == phase and f and t0 + 1.0 <= t <= t0 + 2.5]
+                window = [
+                    f for t, p, f in self.samples if p == phase and f and t0 + 1.0 <= t <= t0 + 2.5
+                ]
                 if window:
                     after.append(min(window))
             if phase != "other":
@@ -357,8 +390,7 @@ def test_a_whole_routine_keeps_its_word(routine_clip: Path, tmp_path: Path) -> N
     from poseguide.history import History
 
     def scenario(run: Path) -> None:
-        with _app(run, POSEGUIDE_TEST_ROUTINE="short") as url, \
-                _browser(run, routine_clip) as page:
+        with _app(run, POSEGUIDE_TEST_ROUTINE="short") as url, _browser(run, routine_clip) as page:
             watch = Watch(page)
             page.goto(url)
             page.get_by_text("None of these applies to me").click()
@@ -367,8 +399,9 @@ def test_a_whole_routine_keeps_its_word(routine_clip: Path, tmp_path: Path) -> N
             start = _camera(page, "start")
             start.wait_for(timeout=30_000)
             watch.wait(r"Press START", 15)
-            component = page.locator(
-                'iframe[title*="streamlit_webrtc"]').element_handle().content_frame()
+            component = (
+                page.locator('iframe[title*="streamlit_webrtc"]').element_handle().content_frame()
+            )
             component.evaluate(_PROBE)
             start.click()
             first_frame = _first_frame_s(component)
@@ -403,11 +436,13 @@ def test_a_whole_routine_keeps_its_word(routine_clip: Path, tmp_path: Path) -> N
             _shot(page, "browser_routine_done")
 
             # Every sound event the session made was played, once, in order.
-            sent = int(re.search(r"(\d+) sound events", watch.wait(r"\d+ sound events", 5))
-                       .group(1))
+            sent = int(
+                re.search(r"(\d+) sound events", watch.wait(r"\d+ sound events", 5)).group(1)
+            )
             page.wait_for_function(
                 f"() => (window.__poseguidePlayed || []).filter(e => e.seq >= {sent}).length",
-                timeout=10_000)
+                timeout=10_000,
+            )
             played = page.evaluate("() => window.__poseguidePlayed")
             seqs = [e["seq"] for e in played]
             assert seqs == list(range(1, sent + 1)), f"played {seqs} of {sent}"
@@ -421,8 +456,10 @@ def test_a_whole_routine_keeps_its_word(routine_clip: Path, tmp_path: Path) -> N
             with History(run / "history.sqlite3") as history:
                 sets = history.sessions()[0].sets
             assert [(s.exercise, s.stop_reason, s.target_met) for s in sets] == [
-                ("sphinx", "completed", True), ("cat_cow", "skipped", False),
-                ("sphinx", "completed", True)], "one row for cat-cow despite Repeat"
+                ("sphinx", "completed", True),
+                ("cat_cow", "skipped", False),
+                ("sphinx", "completed", True),
+            ], "one row for cat-cow despite Repeat"
             assert sets[1].holds == () and sets[1].reps == ()
             table = watch.wait(r"target reached[\s\S]*skipped[\s\S]*target reached", 10)
             assert table.count("target reached") == 2
@@ -431,10 +468,11 @@ def test_a_whole_routine_keeps_its_word(routine_clip: Path, tmp_path: Path) -> N
             assert after, "frames/s was read after the set changes"
             assert min(after) >= 0.8 * median, (median, after)
             print(f"\nSTART click -> first processed frame on screen: {first_frame:.2f} s")
-            print(f"frames/s while exercising: median {median:.1f}; 1-2.5 s after each set "
-                  f"change: {', '.join(f'{r:.1f}' for r in after)}")
-            print(f"sound events: {sent} sent, {len(played)} played "
-                  f"({', '.join(sorted(hows))})")
+            print(
+                f"frames/s while exercising: median {median:.1f}; 1-2.5 s after each set "
+                f"change: {', '.join(f'{r:.1f}' for r in after)}"
+            )
+            print(f"sound events: {sent} sent, {len(played)} played ({', '.join(sorted(hows))})")
 
     _retry_once("routine", scenario, tmp_path)
 

@@ -5,7 +5,7 @@ import pytest
 from posefixtures import make_frame
 
 from poseguide.core import checker
-from poseguide.core.checker import CANNOT_SEE, IN_RANGE, NO_PERSON, OUT_OF_RANGE, WRONG_VIEW, check
+from poseguide.core.checker import Status, check
 from poseguide.core.landmarks import INDEX
 from poseguide.core.templates import load_library
 
@@ -38,7 +38,7 @@ def test_measured_values_are_reported():
     values = v.values()
     assert values["legs_long"] == pytest.approx(179.41, abs=0.01)
     assert values["elbows_under_shoulders"] == pytest.approx(-90.0, abs=0.5)
-    assert v.status == IN_RANGE and v.correction is None
+    assert v.status == Status.IN_RANGE and v.correction is None
 
 
 def test_largest_deviation_gives_the_one_correction():
@@ -46,7 +46,7 @@ def test_largest_deviation_gives_the_one_correction():
     frame = make_frame("sphinx", overrides={"shoulder": (0.36, 0.66), "elbow": (0.36, 0.80),
                                             "wrist": (0.34, 0.98)})
     v = check(frame, LIB["sphinx"])
-    assert v.status == OUT_OF_RANGE
+    assert v.status == Status.OUT_OF_RANGE
     failing = {r.check.id: r.deviation for r in v.results if not r.ok}
     assert set(failing) >= {"forearms_down"}
     assert v.correction == "Rest your forearms flat on the floor"
@@ -60,17 +60,17 @@ def test_too_low_and_too_high_cues():
 
 
 def test_nobody_and_two_people():
-    assert check(None, LIB["sphinx"]).status == NO_PERSON
+    assert check(None, LIB["sphinx"]).status == Status.NO_PERSON
     f = make_frame("sphinx")
     two = type(f)(f.timestamp, f.image, f.world, f.visibility, f.presence, people=2)
     v = check(two, LIB["sphinx"])
-    assert v.status == NO_PERSON and "one person" in v.correction
+    assert v.status == Status.NO_PERSON and "one person" in v.correction
 
 
 def test_out_of_frame_knees_say_move_back():
     frame = make_frame("sphinx", overrides={"knee": (1.08, 0.74), "ankle": (1.2, 0.76)})
     v = check(frame, LIB["sphinx"])
-    assert v.status == CANNOT_SEE
+    assert v.status == Status.CANNOT_SEE
     assert v.correction == "Move back so your knees and feet are in view"
     assert not v.in_range
 
@@ -81,21 +81,21 @@ def test_low_visibility_is_not_trusted():
     vis[INDEX["left_wrist"]] = 0.2
     f = type(frame)(0.0, frame.image, frame.world, vis, frame.presence)
     v = check(f, LIB["sphinx"])
-    assert v.status == CANNOT_SEE and "hands" in v.correction
+    assert v.status == Status.CANNOT_SEE and "hands" in v.correction
 
 
 def test_visible_but_implausible_bones_are_not_trusted():
     # MediaPipe reports ~0.99 for guessed joints: a collapsed forearm is a guess
     frame = make_frame("sphinx", overrides={"wrist": (0.3601, 0.7401)})
     v = check(frame, LIB["sphinx"])
-    assert v.status == CANNOT_SEE
+    assert v.status == Status.CANNOT_SEE
 
 
 def test_far_away_person():
     small = {k: (0.5 + (x - 0.5) * 0.1, 0.5 + (y - 0.5) * 0.1)
              for k, (x, y) in make_frame.__globals__["POSES"]["sphinx"].items()}
     v = check(make_frame(small), LIB["sphinx"])
-    assert v.status == CANNOT_SEE and "closer" in v.correction
+    assert v.status == Status.CANNOT_SEE and "closer" in v.correction
 
 
 def test_wrong_view_asks_to_turn():
@@ -104,14 +104,14 @@ def test_wrong_view_asks_to_turn():
     image[INDEX["right_shoulder"]] = image[INDEX["left_shoulder"]] + [0.0, 0.25]
     v = check(type(frame)(0.0, image, frame.world, frame.visibility, frame.presence),
               LIB["sphinx"])
-    assert v.status == WRONG_VIEW and v.correction == "Turn side-on to the camera"
+    assert v.status == Status.WRONG_VIEW and v.correction == "Turn side-on to the camera"
 
 
 def test_curvature_needs_a_mask():
     frame = make_frame("cat", back_curve=None)
     frame = type(frame)(0.0, frame.image, frame.world, frame.visibility, frame.presence)
     v = check(frame, LIB["cat"])
-    assert v.status == CANNOT_SEE and "outline of your back" in v.correction
+    assert v.status == Status.CANNOT_SEE and "outline of your back" in v.correction
 
 
 def test_hysteresis_keeps_a_value_on_the_edge_from_toggling():

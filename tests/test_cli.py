@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import pytest
-from realdata import POSEDATA, SPHINX, needs_posedata
+from realdata import POSEDATA, SPHINX
 
 from poseguide.cli.main import main
 from poseguide.core.templates import DEFAULT_DIR
@@ -23,7 +23,7 @@ def test_poses_lists_targets_and_measured_state(capsys):
     sphinx = next(line for line in out.splitlines() if line.startswith("sphinx "))
     assert "hold 30-60 s" in sphinx and sphinx.rstrip().endswith("yes")
     flow = next(line for line in out.splitlines() if line.startswith("cat_cow "))
-    assert "10-20 reps" in flow
+    assert "10-20 repetitions" in flow
     code, out, _ = run(capsys, "poses", "--json")
     rows = {r["id"]: r for r in json.loads(out)}
     assert rows["childs_pose"]["target"] == "hold 30-120 s"
@@ -94,7 +94,7 @@ def test_console_script_runs_without_traceback(tmp_path):
     assert proc.stderr.strip().endswith("x.png: no such file")
 
 
-@needs_posedata
+@pytest.mark.realdata
 def test_check_photo_prints_values_and_verdict(capsys):
     code, out, _ = run(capsys, "check", str(POSEDATA / SPHINX), "--pose", "sphinx")
     assert code == 0
@@ -109,7 +109,7 @@ def test_check_photo_prints_values_and_verdict(capsys):
     assert data["verdicts"][0]["correction"] == expected
 
 
-@needs_posedata
+@pytest.mark.realdata
 def test_template_from_photo_centres_ranges_and_loads(capsys, tmp_path):
     from poseguide.core.templates import load_library, load_template
 
@@ -128,7 +128,7 @@ def test_template_from_photo_centres_ranges_and_loads(capsys, tmp_path):
     assert code == 2 and "already exists" in err
 
 
-@needs_posedata
+@pytest.mark.realdata
 def test_eval_lists_misses_with_the_reason(capsys, tmp_path):
     plank = POSEDATA / "negative" / "lucapomer__plank_File61.jpg"
     (tmp_path / "sphinx").mkdir()

@@ -3,15 +3,15 @@
 import cv2
 import numpy as np
 import pytest
-from realdata import POSEDATA, SPHINX, letterbox, needs_posedata
+from realdata import POSEDATA, SPHINX, letterbox
 
-from poseguide.core.checker import NO_PERSON
+from poseguide.core.checker import Status
 from poseguide.core.templates import load_library
 from poseguide.vision.crowd import CrowdWatch
 from poseguide.vision.detector import PoseDetector
 from poseguide.vision.processor import FrameProcessor
 
-pytestmark = needs_posedata
+pytestmark = pytest.mark.realdata
 STANDING_A = "negative/getyourasanamat__mountain_file1.jpeg"
 STANDING_B = "negative/lucapomer__mountain_File58.jpg"
 
@@ -47,6 +47,6 @@ def test_two_people_stop_the_timer_and_say_why():
     assert result.holding
     for i in range(30, 75):  # 3 s: the watch looks again within 2 s
         _, result = processor.process(two.copy(), i / 15)
-    assert result.verdict.status == NO_PERSON and not result.holding
+    assert result.verdict.status == Status.NO_PERSON and not result.holding
     assert result.verdict.correction == "Only one person should be in the picture"
     processor.close()

@@ -5,7 +5,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from posefixtures import make_frame
-from realdata import POSEDATA, SPHINX, STANDING, needs_posedata
+from realdata import POSEDATA, SPHINX, STANDING
 
 from poseguide.core.checker import check
 from poseguide.core.templates import load_library
@@ -42,7 +42,7 @@ def detector():
         yield d
 
 
-@needs_posedata
+@pytest.mark.realdata
 @pytest.mark.parametrize("quarter", [1, 3])
 def test_turned_look_lands_on_the_same_joints(detector, quarter):
     rgb = load_photo(POSEDATA / SPHINX)
@@ -54,7 +54,7 @@ def test_turned_look_lands_on_the_same_joints(detector, quarter):
     assert _inside_silhouette(turned) == 1.0
 
 
-@needs_posedata
+@pytest.mark.realdata
 def test_misread_lying_body_is_looked_at_turned(detector):
     rgb = load_photo(POSEDATA / MISREAD_COBRA)
     direct = [detector.detect_rgb(rgb, 0.0), detector._detect_padded(rgb, 0.0, 0.25)]
@@ -85,7 +85,7 @@ def test_border_goes_off_when_upright_small_or_gone():
     assert not wants_border(None, bordered=False, misses=0)
 
 
-@needs_posedata
+@pytest.mark.realdata
 def test_video_mode_borders_a_lying_body_and_maps_back(detector):
     rgb = letterbox(load_photo(POSEDATA / SPHINX))
     with PoseDetector("video", segmentation=True) as video:

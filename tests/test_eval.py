@@ -5,12 +5,12 @@ hash of the file name) was held out. Both parts are printed; the floors apply to
 """
 
 import pytest
-from realdata import POSEDATA, needs_posedata
+from realdata import POSEDATA
 
 from poseguide.core.templates import load_library
 from poseguide.offline.evaluation import evaluate, photo_detector, tally, video_detector
 
-pytestmark = needs_posedata
+pytestmark = pytest.mark.realdata
 
 # label: (found >=, seen >=, right >=, wrong <=) over all photos of the label.
 FLOORS = {

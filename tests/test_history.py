@@ -260,13 +260,13 @@ def test_daily_and_weekly_in_local_time(h):
     practice(h, t(2024, 5, 5, 22, 30), "child_pose", (30,))  # Mon 6 May 00:30 at UTC+2
 
     daily_utc = h.daily(tz=UTC)
-    assert [(d.day, d.sessions, d.held_s) for d in daily_utc] == [
+    assert [(d.start, d.sessions, d.held_s) for d in daily_utc] == [
         (date(2024, 4, 28), 1, 20),
         (date(2024, 4, 29), 1, 15),
         (date(2024, 5, 5), 2, 70),
     ]
     daily = h.daily(tz=plus2)
-    assert [(d.day, d.sessions, d.held_s) for d in daily] == [
+    assert [(d.start, d.sessions, d.held_s) for d in daily] == [
         (date(2024, 4, 29), 2, 35),
         (date(2024, 5, 5), 1, 40),
         (date(2024, 5, 6), 1, 30),
@@ -275,12 +275,12 @@ def test_daily_and_weekly_in_local_time(h):
     assert daily[0].exercises["cat_cow"].sets == 2
 
     weekly = h.weekly(tz=plus2)
-    assert [(w.week_start, w.days_practised, w.sessions, w.held_s) for w in weekly] == [
+    assert [(w.start, w.days_practised, w.sessions, w.held_s) for w in weekly] == [
         (date(2024, 4, 29), 2, 3, 75),
         (date(2024, 5, 6), 1, 1, 30),
     ]
     weekly_utc = h.weekly(tz=UTC)
-    assert [(w.week_start, w.days_practised, w.held_s) for w in weekly_utc] == [
+    assert [(w.start, w.days_practised, w.held_s) for w in weekly_utc] == [
         (date(2024, 4, 22), 1, 20),
         (date(2024, 4, 29), 2, 85),
     ]

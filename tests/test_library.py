@@ -4,7 +4,7 @@ the same way when the picture is mirrored, and sided stretches work on either si
 import pytest
 from library_fixtures import pose_frame
 
-from poseguide.core.checker import OUT_OF_RANGE, check
+from poseguide.core.checker import Status, check
 from poseguide.core.templates import DEFAULT_DIR, load_library
 
 LIB = load_library()
@@ -41,7 +41,7 @@ def test_fixture_of_the_pose_is_accepted(tid):
 @pytest.mark.parametrize("tid", POSE_IDS)
 def test_fixture_of_another_pose_is_refused(tid):
     verdict = check(pose_frame(REFUSE[tid]), LIB[tid])
-    assert verdict.status == OUT_OF_RANGE, verdict.correction
+    assert verdict.status == Status.OUT_OF_RANGE, verdict.correction
 
 
 @pytest.mark.parametrize("tid", POSE_IDS)

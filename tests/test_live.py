@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from poseguide.core.session import SetSummary
-from poseguide.core.templates import Library, load_library
+from poseguide.core.templates import Library
 from poseguide.core.timer import CUE, TOO_FAST_WORDS, Event, Segment
 from poseguide.history import History
 from poseguide.live import clock as lv_clock
@@ -25,15 +25,10 @@ from poseguide.live import session as lv_session
 from poseguide.live import state as lv_state
 from poseguide.live.clock import FrameClock
 from poseguide.live.recorder import HistoryRecorder
-from poseguide.live.routine import EXERCISE, REST, SETUP, Routine, RoutineRunner, Step
+from poseguide.live.routine import Phase, Routine, RoutineRunner, Step
 from poseguide.live.session import LiveSession
 
 FPS = 15.0
-
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library()
 
 
 @pytest.fixture(scope="module")
@@ -92,13 +87,13 @@ def test_two_per_side_alternates_left_and_right(library: Library) -> None:
 def test_runner_moves_through_setup_sets_and_rests(library: Library) -> None:
     routine = lv_routine.custom(["sphinx", "cobra", "cat_cow"])
     r = RoutineRunner(routine, library, rest_s=10)
-    assert r.phase == lv_routine.IDLE and r.serial == 0
-    assert "Camera check" in r.begin(0)[0] and r.phase == SETUP
+    assert r.phase == Phase.IDLE and r.serial == 0
+    assert "Camera check" in r.begin(0)[0] and r.phase == Phase.SETUP
     said = r.setup_ok(1)
-    assert r.phase == EXERCISE and r.serial == 1 and r.current.template.id == "sphinx"
+    assert r.phase == Phase.EXERCISE and r.serial == 1 and r.current.template.id == "sphinx"
     assert any("Now: Sphinx" in s for s in said)
     said = r.set_done(20)
-    assert r.phase == REST and r.current.template.id == "cobra"
+    assert r.phase == Phase.REST and r.current.template.id == "cobra"
     assert "Rest for 10 seconds. Next: Cobra" in said[0]
     assert r.tick(25) == [] and r.rest_left(25) == pytest.approx(5)
     assert r.pause(26) == ["Paused"] and r.tick(40) == []  # no progress while paused
@@ -106,26 +101,26 @@ def test_runner_moves_through_setup_sets_and_rests(library: Library) -> None:
     assert r.rest_left(30) == pytest.approx(4)
     assert any("Now: Cobra" in s for s in r.tick(34)) and r.serial == 2
     r.skip(35)  # skip cobra: straight to the next set, no rest
-    assert r.phase == EXERCISE and r.current.template.id == "cat_cow" and r.serial == 3
+    assert r.phase == Phase.EXERCISE and r.current.template.id == "cat_cow" and r.serial == 3
     r.repeat(36)  # start cat-cow again
     assert r.current.template.id == "cat_cow" and r.serial == 4
     said = r.set_done(60)
-    assert r.phase == lv_routine.DONE and not r.all_done
+    assert r.phase == Phase.DONE and not r.all_done
     assert said[-1] == "The routine is over: 2 of 3 sets done, 1 skipped."
     r.repeat(61)  # after the end: the last exercise once more
-    assert r.phase == EXERCISE and r.current.template.id == "cat_cow" and r.serial == 5
+    assert r.phase == Phase.EXERCISE and r.current.template.id == "cat_cow" and r.serial == 5
     # The repeat was stopped, but the set was done once: it stays done.
     assert r.stop(62) == ["Stopped: 2 of 3 sets done, 1 skipped."]
-    assert r.phase == lv_routine.STOPPED
+    assert r.phase == Phase.STOPPED
 
 
 def test_runner_skip_during_rest_skips_the_rest_not_the_next_set(library: Library) -> None:
     r = RoutineRunner(lv_routine.custom(["sphinx", "cobra", "cat"]), library, rest_s=5, setup=False)
     r.begin(0)
     r.set_done(10)
-    assert r.phase == REST and r.current.template.id == "cobra"
+    assert r.phase == Phase.REST and r.current.template.id == "cobra"
     said = r.skip(11)
-    assert r.phase == EXERCISE and r.current.template.id == "cobra"
+    assert r.phase == Phase.EXERCISE and r.current.template.id == "cobra"
     assert any("Now: Cobra" in s for s in said)
     r.set_done(20)
     r.skip(21)  # the rest again
@@ -145,13 +140,13 @@ def test_routine_end_says_how_many_sets_were_done_skipped_and_stopped(library: L
     r.begin(0)
     r.skip(1)
     said = r.skip(2)
-    assert r.phase == lv_routine.DONE and not r.all_done
+    assert r.phase == Phase.DONE and not r.all_done
     assert said[-1] == "The routine is over: 0 of 2 sets done, 2 skipped."
 
 
 def test_runner_with_nothing_to_do_is_done(library: Library) -> None:
     r = RoutineRunner(Routine("none", (Step("pelvic_tilt"),)), _without(library, "pelvic_tilt"))
-    assert r.phase == lv_routine.DONE and r.plan == [] and r.notes
+    assert r.phase == Phase.DONE and r.plan == [] and r.notes
 
 
 # --------------------------------------------------------------------------- pure: clock
@@ -199,13 +194,13 @@ def test_callback_times_in_form_frames_and_pauses_out_of_form(
         session.mark_connecting(-0.25)
         first = session.process(in_form.copy(), 0.0, now=0.0)
         assert not np.array_equal(first, in_form), "the frame is annotated"
-        assert session.state.read().phase == SETUP
+        assert session.state.read().phase == Phase.SETUP
         t, snaps = _feed(session, in_form, 1 / FPS, 4.0)
         snap = snaps[-1]
-        assert snap.phase == EXERCISE and snap.pose == "Sphinx" and snap.target == "hold 30 s"
+        assert snap.phase == Phase.EXERCISE and snap.pose == "Sphinx" and snap.target == "hold 30 s"
         assert snap.timer == "running" and snap.holding and snap.correction is None
         assert snap.held > 2.0
-        held = [s.held for s in snaps if s.phase == EXERCISE]
+        held = [s.held for s in snaps if s.phase == Phase.EXERCISE]
         assert held == sorted(held), "held time only grows while in form"
         assert snap.frames == len(snaps) + 1 and snap.fps == pytest.approx(FPS, rel=0.05)
         assert snap.first_frame_s == pytest.approx(0.25)
@@ -228,7 +223,7 @@ def test_callback_times_in_form_frames_and_pauses_out_of_form(
         assert isinstance(done.summary, SetSummary)
         assert done.summary.held == pytest.approx(held_before, abs=0.1)
         assert done.summary.best_hold == pytest.approx(held_before, abs=0.1)
-        assert session.state.read().phase == lv_routine.STOPPED
+        assert session.state.read().phase == Phase.STOPPED
         passed = session.process(in_form.copy(), t + 1, now=t + 1)
         assert session.state.read().held == pytest.approx(held_before, abs=0.1)
         assert not np.array_equal(passed, in_form)  # labelled "Stopped", not analysed
@@ -251,7 +246,7 @@ def test_target_reached_moves_to_the_next_set_after_a_rest(
         session = LiveSession(routine, library, HistoryRecorder(history), rest_s=1.0, setup=False)
         _, snaps = _feed(session, in_form, 0.0, 7.0)
         phases = [s.phase for s in snaps]
-        assert phases[0] == EXERCISE and REST in phases and phases[-1] == lv_routine.DONE
+        assert phases[0] == Phase.EXERCISE and Phase.REST in phases and phases[-1] == Phase.DONE
         assert [f.reason for f in session.finished] == ["completed", "completed"]
         assert session.finished[0].summary.held >= 2.0
         events = session.state.pending()
@@ -298,7 +293,7 @@ def test_skip_ends_the_set_and_repeat_replaces_the_attempt(
         assert [f.reason for f in session.finished] == ["skipped"]
         assert session.finished[0].summary.template_id == "sphinx"
         snap = session.state.read()
-        assert snap.phase == EXERCISE and snap.pose == "Cobra" and snap.held == 0
+        assert snap.phase == Phase.EXERCISE and snap.pose == "Cobra" and snap.held == 0
         session.runner.plan[1] = replace(session.runner.plan[1], template=library["sphinx"])
         session.repeat()  # a fresh processor for the (now sphinx) set
         held = "SELECT coalesce(sum(seconds), 0) FROM holds"
@@ -614,7 +609,7 @@ def test_a_flow_counts_repetitions_without_hold_tones(
         _, snaps = _flow(session, cat_cow_frames, 3.0, 20.0)
         bests = history.personal_bests()
     kinds = [e.kind for e in session.state.pending()]
-    assert snaps[-1].phase == lv_routine.DONE and session.finished[0].summary.reps == 3
+    assert snaps[-1].phase == Phase.DONE and session.finished[0].summary.reps == 3
     assert lv_state.TONE_START not in kinds, "no hold tone at every cat and every cow"
     assert kinds.count(lv_state.TONE_TARGET) == 1
     assert all(s.alert is None for s in snaps)
@@ -699,3 +694,22 @@ def test_someone_doing_another_stretch_is_told_what_they_look_like(
     assert "For single knee to chest: lie on your back" in correction
     assert any(e.text == correction for e in session.state.pending())
     assert snaps[-1].held == 0
+
+
+@pytest.mark.realdata
+def test_a_per_side_set_times_only_the_side_it_asks_for(library: Library) -> None:
+    """The same unmirrored picture served the left and the right set alike."""
+    reason = fakecam.missing_photos()
+    if reason:
+        pytest.skip(reason)
+    knee = fakecam.webcam_frame(fakecam.KNEE_LEFT)
+    routine = Routine("k", (Step("knee_to_chest", hold_s=3, per_side=True),))
+    session = LiveSession(routine, library, rest_s=1.0, setup=False)
+    t, snaps = _feed(session, knee, 0.0, 5.0)
+    assert session.finished[0].planned.side == "left"
+    assert session.finished[0].reason == "completed", "the left side is held for 3 s"
+    t, snaps = _feed(session, knee, t, 6.0)
+    snap = snaps[-1]
+    assert snap.side == "right" and snap.held == 0 and not snap.holding
+    assert snap.correction == "This set is for your right side: switch sides"
+    session.close()

@@ -8,7 +8,8 @@ import sys
 import time
 from pathlib import Path
 
-from realdata import POSEDATA, needs_posedata
+import pytest
+from realdata import POSEDATA
 
 WRITER = Path(__file__).with_name("live_writer.py")
 
@@ -23,7 +24,7 @@ def _holds(db: Path) -> list[tuple[float, float]]:
             return []
 
 
-@needs_posedata
+@pytest.mark.realdata
 def test_sigkill_mid_session_keeps_every_finished_hold(tmp_path):
     db = tmp_path / "history.sqlite3"
     proc = subprocess.Popen([sys.executable, str(WRITER), str(db), str(POSEDATA)],

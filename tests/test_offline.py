@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from realdata import POSEDATA, SPHINX, needs_posedata
+from realdata import POSEDATA, SPHINX
 
 AUDIT = r"""
 import json, os, runpy, sys
@@ -44,7 +44,7 @@ def _isolated() -> list[str]:
     return []
 
 
-@needs_posedata
+@pytest.mark.realdata
 @pytest.mark.parametrize("argv", [
     ["check", "{photo}"],
     ["analyze", "{clip}", "--pose", "childs_pose", "--json"],

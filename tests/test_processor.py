@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from realdata import POSEDATA, SPHINX, letterbox, needs_posedata
+from realdata import POSEDATA, SPHINX, letterbox
 
 from poseguide.core.templates import load_library
 from poseguide.vision.processor import BACKLIT, TOO_DARK, FrameProcessor, lighting_hint
@@ -28,7 +28,7 @@ def test_dark_room_says_why_nobody_is_seen():
     processor.close()
 
 
-@needs_posedata
+@pytest.mark.realdata
 def test_time_jumps_never_add_time():
     """A stalled camera (a 10 s gap) and a clock going backwards add nothing."""
     processor = FrameProcessor(LIB["sphinx"], LIB)

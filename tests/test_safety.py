@@ -33,7 +33,7 @@ def test_disclaimer_and_advice_say_what_to_do() -> None:
     assert "not medical advice" in safety.DISCLAIMER
     assert "Stop for today" in safety.SHARP_PAIN_ADVICE
     assert "physiotherapist" in safety.SHARP_PAIN_ADVICE
-    assert "2 times" in safety.REPEATED_PAIN_ADVICE.format(count=2)
+    assert "2 times in the last 7 days" in safety.repeated_pain_advice(2)
     assert "emergency" in safety.URGENT
 
 

@@ -113,3 +113,23 @@ def test_smoothing_keeps_the_verdict_from_flickering_on_noise():
     results = feed(s, [(noisy, 10.0)])
     assert len(s.finish().segments) == 1
     assert sum(r.holding for r in results) > 0.9 * len(results)
+
+
+def test_flow_picks_the_phase_with_the_smaller_misfit_in_comparable_units() -> None:
+    """Neither phase in range: the flow shows the likelier one's correction. A back curve off
+    by 0.04 back lengths (0.8 units) must count for more than an angle off by 5 degrees (0.5
+    units); summing raw numbers made 0.04 count as nothing against 5."""
+    from poseguide.core.checker import CheckResult, Status, Verdict, misfit
+    from poseguide.core.templates import Check
+
+    def verdict(tid: str, check: Check, value: float) -> Verdict:
+        return Verdict(Status.OUT_OF_RANGE, tid, "left", (CheckResult(check, value, False),))
+
+    curve = Check("back", "back", "curve", ("shoulder", "hip"), 0.02, 0.2, "Round", "Less")
+    angle = Check("neck", "neck", "joint", ("nose", "shoulder", "hip"), 60, 120, "Up", "Down")
+    cat = verdict("cat", curve, -0.02)  # 0.04 short of the range
+    cow = verdict("cow", angle, 125.0)  # 5 degrees over
+    assert misfit(cow) < misfit(cat)
+    assert min([cat, cow], key=misfit).template_id == "cow"
+    unseen = Verdict(Status.CANNOT_SEE, "cat")
+    assert misfit(unseen) == float("inf")

@@ -24,7 +24,7 @@ def test_shipped_templates_all_load():
     assert sphinx.target.hold_s == 30 and sphinx.target.hold_max_s == 60
     assert sphinx.view == "side" and sphinx.key_check.id == "chest_lift"
     flow = lib["cat_cow"]
-    assert flow.kind == "flow" and flow.phases == ("cat", "cow") and flow.target.reps == 10
+    assert flow.is_flow and flow.phases == ("cat", "cow") and flow.target.reps == 10
 
 
 @pytest.mark.parametrize(

@@ -1,13 +1,13 @@
 """Video analysis on clips assembled from real photos and on the real clips in posedata."""
 
 import pytest
-from realdata import POSEDATA, SPHINX, STANDING, clip_frames, needs_posedata, write_clip
+from realdata import POSEDATA, SPHINX, STANDING, clip_frames, write_clip
 
 from poseguide.core.templates import load_library
 from poseguide.offline.analysis import analyze_many, analyze_video
 
 LIB = load_library()
-pytestmark = needs_posedata
+pytestmark = pytest.mark.realdata
 
 
 @pytest.fixture(scope="module")

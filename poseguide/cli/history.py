@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from poseguide.history import (
     History,
@@ -13,6 +13,7 @@ from poseguide.history import (
     exercise_totals,
     summarize_session,
 )
+from poseguide.live import safety
 
 
 def _positive_int(text: str) -> int:
@@ -157,7 +158,8 @@ def _report(history: History, days: int) -> str:
                 for b in bests.values()
             ]
         )
-    sharp = history.sharp_pain_stops(datetime.now(timezone.utc) - timedelta(days=7))
+    sharp = history.sharp_pain_stops(safety.warn_since(datetime.now(timezone.utc)))
     if sharp:
-        lines += ["", f"Sets stopped for sharp pain in the last 7 days: {sharp}"]
+        days = safety.WARN_WINDOW.days
+        lines += ["", f"Sets stopped for sharp pain in the last {days} days: {sharp}"]
     return "\n".join(lines)

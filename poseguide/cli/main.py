@@ -14,7 +14,7 @@ from pathlib import Path
 
 from poseguide.cli.app import add_app_parser
 from poseguide.cli.history import add_history_parser
-from poseguide.core.templates import DEFAULT_DIR, Library, TemplateError, load_library
+from poseguide.core.templates import DEFAULT_DIR, Library, TemplateError, load_library, target_words
 from poseguide.vision.media import MediaError
 
 os.environ.setdefault("GLOG_minloglevel", "2")  # keep MediaPipe's C++ logging off the console
@@ -32,17 +32,7 @@ def cmd_poses(args: argparse.Namespace) -> int:
     library = _library(args)
     rows = []
     for t in sorted(library.templates.values(), key=lambda t: t.id):
-        tg = t.target
-        if t.kind == "flow":
-            target = f"{tg.reps}-{tg.reps_max} reps"
-        elif tg.reps > 1:
-            target = f"{tg.hold_s:g} s x {tg.reps}-{tg.reps_max}"
-        elif tg.hold_max_s > tg.hold_s:
-            target = f"hold {tg.hold_s:g}-{tg.hold_max_s:g} s"
-        else:
-            target = f"hold {tg.hold_s:g} s"
-        if tg.per_side:
-            target += f", {tg.sets_per_side} per side"
+        target = target_words(t, ranges=True)
         rows.append((t.id, t.name, t.view, target, "yes" if t.measured else "not yet"))
     if args.json:
         keys = ("id", "name", "view", "target", "measured_on_photos")
@@ -124,7 +114,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         print(f"  hold {i}: {s.start:7.2f} s -> {s.end:7.2f} s  ({s.seconds:.1f} s)")
     print(f"time in form: {summary.held:.1f} s   best hold: {summary.best_hold:.1f} s"
           + (f"   target {summary.target_s:g} s" if summary.target_s else ""))
-    if template.kind == "flow" or summary.target_reps > 1:
+    if template.is_flow or summary.target_reps > 1:
         print(f"repetitions: {summary.reps} (target {summary.target_reps})")
     print(f"target reached: {'yes' if summary.target_met else 'no'}")
     said = [e for e in summary.events if e.kind in ("cue", "bouncing", "too_fast")]
@@ -174,47 +164,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     import tempfile
 
-    from poseguide.offline.bench import run_bench, table
+    from poseguide.offline.bench import assembled_clip, run_bench, table
 
     library = _library(args)
     template = library[args.pose]
     with tempfile.TemporaryDirectory() as tmp:
-        video = Path(args.video) if args.video else _assembled_clip(Path(tmp), args.posedata)
+        video = Path(args.video) if args.video else assembled_clip(Path(tmp), Path(args.posedata))
         report = run_bench(video, template, library, limit=args.frames, loops=args.loops)
     if args.video is None:
         report["video"] = f"clip assembled from {args.posedata}"
     print(json.dumps(report, indent=2) if args.json else table(report))
     return 0
-
-
-def _assembled_clip(folder: Path, posedata: str) -> Path:
-    """A 640x480 30 fps clip of real photos (sphinx, then a standing person), in a temp dir."""
-    import cv2
-    import numpy as np
-
-    from poseguide.vision.media import MediaError, load_photo
-
-    root = Path(posedata)
-    photos = [root / "sphinx/aaiproject__File13.png",
-              root / "negative/getyourasanamat__mountain_file1.jpeg"]
-    missing = [str(p) for p in photos if not p.is_file()]
-    if missing:
-        raise MediaError(f"{missing[0]}: not found; give a VIDEO or --posedata")
-    path = folder / "bench.mp4"
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 30, (640, 480))
-    rng = np.random.default_rng(0)
-    for photo, seconds in zip(photos, (6, 4), strict=True):
-        rgb = load_photo(photo)
-        scale = min(640 / rgb.shape[1], 480 / rgb.shape[0])
-        small = cv2.resize(rgb, (int(rgb.shape[1] * scale), int(rgb.shape[0] * scale)))
-        base = np.zeros((480, 640, 3), np.uint8)
-        y, x = (480 - small.shape[0]) // 2, (640 - small.shape[1]) // 2
-        base[y : y + small.shape[0], x : x + small.shape[1]] = small[:, :, ::-1]
-        for _ in range(30 * seconds):
-            m = np.float32([[1, 0, rng.normal(0, 2)], [0, 1, rng.normal(0, 2)]])
-            writer.write(cv2.warpAffine(base, m, (640, 480)))
-    writer.release()
-    return path
 
 
 def cmd_template_from_photo(args: argparse.Namespace) -> int:

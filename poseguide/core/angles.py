@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from poseguide.core.landmarks import INDEX, PoseFrame
+from poseguide.core.landmarks import INDEX, Floats, PoseFrame
 
 SIDES = ("left", "right")
 # Landmarks whose visibility and nearness decide which side faces the camera.
@@ -30,34 +30,38 @@ _LEFT = np.array([INDEX[f"left_{p}"] for p in SIDE_PARTS])
 _RIGHT = np.array([INDEX[f"right_{p}"] for p in SIDE_PARTS])
 
 
-def joint_angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+def joint_angle(a: Floats, b: Floats, c: Floats) -> Floats:
     """Interior angle at ``b`` in degrees; works on (..., 2) arrays."""
     u = a - b
     v = c - b
     cross = u[..., 0] * v[..., 1] - u[..., 1] * v[..., 0]
     dot = (u * v).sum(axis=-1)
-    return np.degrees(np.abs(np.arctan2(cross, dot)))
+    angle: Floats = np.degrees(np.abs(np.arctan2(cross, dot)))
+    return angle
 
 
-def elevation(p: np.ndarray, q: np.ndarray) -> np.ndarray:
+def elevation(p: Floats, q: Floats) -> Floats:
     """Angle of p->q above the horizontal in degrees, -90..90 (image y points down)."""
     d = q - p
-    return np.degrees(np.arctan2(-d[..., 1], np.abs(d[..., 0])))
+    angle: Floats = np.degrees(np.arctan2(-d[..., 1], np.abs(d[..., 0])))
+    return angle
 
 
-def tilt(p: np.ndarray, q: np.ndarray, r: np.ndarray, s: np.ndarray) -> np.ndarray:
+def tilt(p: Floats, q: Floats, r: Floats, s: Floats) -> Floats:
     """Angle of p->q from straight up, signed by the horizontal direction of r->s."""
     d = q - p
     ahead = np.sign(s[..., 0] - r[..., 0])
     ahead = np.where(ahead == 0, 1.0, ahead)
-    return np.degrees(np.arctan2(d[..., 0] * ahead, -d[..., 1]))
+    angle: Floats = np.degrees(np.arctan2(d[..., 0] * ahead, -d[..., 1]))
+    return angle
 
 
-def ratio(p: np.ndarray, q: np.ndarray, r: np.ndarray, s: np.ndarray) -> np.ndarray:
+def ratio(p: Floats, q: Floats, r: Floats, s: Floats) -> Floats:
     """|p-q| / |r-s|, guarded against a zero denominator."""
     num = np.linalg.norm(p - q, axis=-1)
     den = np.linalg.norm(r - s, axis=-1)
-    return num / np.maximum(den, 1e-9)
+    quotient: Floats = num / np.maximum(den, 1e-9)
+    return quotient
 
 
 def facing_side(frame: PoseFrame) -> str:

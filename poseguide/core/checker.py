@@ -11,17 +11,23 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+from numpy.typing import NDArray
 
 from poseguide.core import angles
-from poseguide.core.landmarks import BONES, INDEX, POINT_INDEX, PoseFrame
+from poseguide.core.landmarks import BONES, INDEX, POINT_INDEX, Floats, PoseFrame
 from poseguide.core.silhouette import back_curvature
 from poseguide.core.templates import MEASURES, Check, Template
+from poseguide.core.textenum import TextEnum
 
-IN_RANGE = "in_range"
-OUT_OF_RANGE = "out_of_range"
-CANNOT_SEE = "cannot_see"
-WRONG_VIEW = "wrong_view"
-NO_PERSON = "no_person"
+
+class Status(TextEnum):
+    """What the checker concluded about one frame."""
+
+    IN_RANGE = "in_range"
+    OUT_OF_RANGE = "out_of_range"
+    CANNOT_SEE = "cannot_see"
+    WRONG_VIEW = "wrong_view"
+    NO_PERSON = "no_person"
 
 HYSTERESIS = {"joint": 3.0, "elevation": 3.0, "tilt": 3.0, "ratio": 0.05, "curve": 0.01}
 MIN_VISIBILITY = 0.4  # with the geometric checks below; lying legs often score 0.4-0.5
@@ -57,7 +63,7 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class Verdict:
-    status: str
+    status: Status
     template_id: str
     side: str | None = None
     results: tuple[CheckResult, ...] = ()
@@ -65,12 +71,12 @@ class Verdict:
 
     @property
     def in_range(self) -> bool:
-        return self.status == IN_RANGE
+        return self.status == Status.IN_RANGE
 
     @property
     def seen(self) -> bool:
         """The person and the needed joints were seen (in or out of range)."""
-        return self.status in (IN_RANGE, OUT_OF_RANGE)
+        return self.status in (Status.IN_RANGE, Status.OUT_OF_RANGE)
 
     def values(self) -> dict[str, float]:
         return {r.check.id: r.value for r in self.results}
@@ -166,7 +172,8 @@ class _Compiled:
     """A template's checks for one side as index arrays into PoseFrame.points, grouped by
     measure, so a frame's values come from a few vectorised numpy operations."""
 
-    groups: tuple[tuple[str, np.ndarray, np.ndarray], ...]  # (measure, check rows, point idx)
+    # (measure, check rows, point indices) per measure kind
+    groups: tuple[tuple[str, NDArray[np.intp], NDArray[np.intp]], ...]
     n: int
 
 
@@ -182,7 +189,7 @@ def _compile(template: Template, side: str) -> _Compiled:
     return _Compiled(tuple(groups), len(template.checks))
 
 
-def measure_checks(frame: PoseFrame, template: Template, side: str) -> np.ndarray:
+def measure_checks(frame: PoseFrame, template: Template, side: str) -> Floats:
     """Every check's raw measured value, in template order (NaN when it cannot be measured)."""
     compiled = _compile(template, side)
     pts = frame.points
@@ -213,8 +220,7 @@ def working_side(frame: PoseFrame, template: Template) -> str:
 
     def misfit(side: str) -> float:
         values = measure_checks(frame, template, side)
-        return sum(abs(c.deviation(v)) / scale(c) * c.weight
-                   for c, v in zip(template.checks, values, strict=True))
+        return sum(weighted_deviation(c, v) for c, v in zip(template.checks, values, strict=True))
 
     other = "right" if facing == "left" else "left"
     return other if misfit(other) < misfit(facing) else facing
@@ -223,7 +229,7 @@ def working_side(frame: PoseFrame, template: Template) -> str:
 def judge(
     template: Template,
     side: str,
-    values: np.ndarray,
+    values: Floats,
     previous: Verdict | None = None,
 ) -> Verdict:
     """Compare measured values with the ranges, with hysteresis from ``previous``."""
@@ -237,21 +243,36 @@ def judge(
         results.append(CheckResult(check=c, value=float(v), ok=ok))
     failing = [r for r in results if not r.ok]
     if not failing:
-        return Verdict(IN_RANGE, template.id, side, tuple(results))
-    worst = max(failing, key=lambda r: abs(r.deviation) / scale(r.check) * r.check.weight)
-    return Verdict(OUT_OF_RANGE, template.id, side, tuple(results), worst.cue)
+        return Verdict(Status.IN_RANGE, template.id, side, tuple(results))
+    worst = max(failing, key=lambda r: weighted_deviation(r.check, r.value))
+    return Verdict(Status.OUT_OF_RANGE, template.id, side, tuple(results), worst.cue)
 
 
 def scale(c: Check) -> float:
-    """Deviation units comparable across measures: 10 degrees ~ 0.2 of a ratio."""
+    """Deviation units comparable across measures: 10 degrees ~ 0.2 of a ratio ~ 0.05 of a
+    back length of curve."""
     return {"ratio": 0.2, "curve": 0.05}.get(c.measure, 10.0)
+
+
+def weighted_deviation(c: Check, value: float) -> float:
+    """How far ``value`` is outside the check's range, in comparable units, times its weight."""
+    return abs(c.deviation(value)) / scale(c) * c.weight
+
+
+def misfit(verdict: Verdict) -> float:
+    """How far a verdict is from in range, every check in comparable units (so a back curve
+    counts as much as an angle); unseen verdicts rank last. The one score used to pick the
+    likelier of several templates."""
+    if not verdict.seen:
+        return float("inf")
+    return sum(weighted_deviation(r.check, r.value) for r in verdict.results)
 
 
 def check(
     frame: PoseFrame | None,
     template: Template,
     previous: Verdict | None = None,
-    values: np.ndarray | None = None,
+    values: Floats | None = None,
     side: str | None = None,
 ) -> Verdict:
     """The verdict for one frame.
@@ -261,20 +282,20 @@ def check(
     "cannot see", never "in range".
     """
     if frame is None:
-        return Verdict(NO_PERSON, template.id, correction="Step into the camera's view")
+        return Verdict(Status.NO_PERSON, template.id, correction="Step into the camera's view")
     if frame.people > 1:
-        return Verdict(NO_PERSON, template.id,
+        return Verdict(Status.NO_PERSON, template.id,
                        correction="Only one person should be in the picture")
     side = side or working_side(frame, template)
     problem = view_problem(frame, template)
     if problem:
-        return Verdict(WRONG_VIEW, template.id, side, correction=problem)
+        return Verdict(Status.WRONG_VIEW, template.id, side, correction=problem)
     problem = visibility_problem(frame, template, side)
     if problem:
-        return Verdict(CANNOT_SEE, template.id, side, correction=problem)
+        return Verdict(Status.CANNOT_SEE, template.id, side, correction=problem)
     if values is None:
         values = measure_checks(frame, template, side)
     if np.isnan(values).any():
-        return Verdict(CANNOT_SEE, template.id, side,
+        return Verdict(Status.CANNOT_SEE, template.id, side,
                        correction="Turn side-on so the camera can see the outline of your back")
     return judge(template, side, values, previous)

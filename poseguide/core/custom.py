@@ -24,10 +24,7 @@ _UNIT = {"ratio": 0.2 / 10.0, "curve": 0.05 / 10.0}
 def best_base(frame: PoseFrame, library: Library) -> Template:
     """The pose template the photo fits best (fewest, smallest deviations)."""
     def misfit(t: Template) -> float:
-        v = checker.check(frame, t)
-        if not v.seen:
-            return np.inf
-        return sum(abs(r.deviation) / checker.scale(r.check) for r in v.results)
+        return checker.misfit(checker.check(frame, t))
 
     if not library.poses():
         raise TemplateError("no pose templates to base the new one on")

@@ -9,8 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
+
+# Coordinates and angles: float arrays of any shape (a frame's points, a batch of angles).
+Floats = NDArray[np.float64]
 
 # MediaPipe Pose's 33 landmarks, in its order.
 NAMES: tuple[str, ...] = (
@@ -67,29 +72,31 @@ class PoseFrame:
     """
 
     timestamp: float
-    image: np.ndarray
-    world: np.ndarray
-    visibility: np.ndarray
-    presence: np.ndarray
+    image: Floats
+    world: Floats
+    visibility: Floats
+    presence: Floats
     width: int = 640
     height: int = 480
-    mask: np.ndarray | None = field(default=None, compare=False, repr=False)
+    mask: NDArray[Any] | None = field(default=None, compare=False, repr=False)
     people: int = 1
 
     @cached_property
-    def points(self) -> np.ndarray:
+    def points(self) -> Floats:
         """(33 + midpoints, 2) aspect-correct points: x scaled by width/height, y down, in
         units of the picture height. Computed once per frame; index with POINT_INDEX."""
         pts = self.image * np.array([self.width / self.height, 1.0])
         return np.concatenate([pts, (pts[_PAIR_LEFT] + pts[_PAIR_RIGHT]) / 2.0])
 
-    def point(self, name: str) -> np.ndarray:
+    def point(self, name: str) -> Floats:
         """One aspect-correct point by name (landmark or ``mid_`` pair)."""
-        return self.points[POINT_INDEX[name]]
+        point: Floats = self.points[POINT_INDEX[name]]
+        return point
 
-    def pixels(self) -> np.ndarray:
+    def pixels(self) -> Floats:
         """(33, 2) pixel coordinates."""
-        return self.image * np.array([self.width, self.height])
+        pixels: Floats = self.image * np.array([self.width, self.height])
+        return pixels
 
     def flipped(self) -> PoseFrame:
         """The frame of the horizontally mirrored image.

@@ -52,7 +52,7 @@ class SetSummary:
     reps: int = 0
     rep_times: list[float] = field(default_factory=list)
     target_met: bool = False
-    corrections: Counter = field(default_factory=Counter)
+    corrections: Counter[str] = field(default_factory=Counter)
     events: list[Event] = field(default_factory=list)
 
     @property
@@ -63,7 +63,7 @@ class SetSummary:
     def best_hold(self) -> float:
         return max((s.seconds for s in self.segments), default=0.0)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {
             "pose": self.template_id,
             "side": self.side,
@@ -130,7 +130,7 @@ class _Smoother:
             (1 - SIDE_VOTE_ALPHA) * self.vote + SIDE_VOTE_ALPHA * match)
         if self.vote >= 0.5:
             return replace(v, side=self.required)
-        return replace(v, status=checker.OUT_OF_RANGE, side=self.required,
+        return replace(v, status=checker.Status.OUT_OF_RANGE, side=self.required,
                        correction=f"This set is for your {self.required} side: switch sides")
 
 
@@ -142,7 +142,7 @@ class ExerciseSet:
         """``side``: the side a per-side set is for (None: judged from each frame)."""
         self.template = template
         target = template.target
-        self.flow = template.kind == "flow"
+        self.flow = template.is_flow
         names = template.phases if self.flow else (template.id,)
         self._smoothers = [_Smoother(library[n], smooth, side) for n in names]
         # A flow's timer only measures time spent in either position; its target is the reps.
@@ -157,7 +157,7 @@ class ExerciseSet:
         self._key_index = template.checks.index(key) if key is not None else None
         self.bounce = BounceDetector()
         self.events: list[Event] = []
-        self.corrections: Counter = Counter()
+        self.corrections: Counter[str] = Counter()
         self._started: float | None = None
         self._t = 0.0
         self._cue: str | None = None
@@ -178,9 +178,9 @@ class ExerciseSet:
         verdicts = [s.verdict(frame, t) for s in self._smoothers]
         if frame is None and unseen_hint:
             verdicts = [replace(v, correction=unseen_hint) for v in verdicts]
-        if self.flow:
+        if self.counter is not None:
             in_phase = [v for v in verdicts if v.in_range]
-            verdict = in_phase[0] if in_phase else min(verdicts, key=_misfit)
+            verdict = in_phase[0] if in_phase else min(verdicts, key=checker.misfit)
             phase = verdict.template_id if verdict.in_range else None
             events = self.counter.update(t, phase)
             events += self.timer.update(t, phase is not None)
@@ -225,7 +225,7 @@ class ExerciseSet:
     def _cue_events(self, t: float, verdict: Verdict) -> list[Event]:
         """At most one spoken correction at a time, only once it has persisted, with cooldowns."""
         cue = None if verdict.in_range else verdict.correction
-        if self.flow and verdict.status == checker.OUT_OF_RANGE:
+        if self.flow and verdict.status == checker.Status.OUT_OF_RANGE:
             cue = None  # between cat and cow the form is always "out": do not nag mid-move
         if cue != self._cue:
             self._cue, self._cue_since = cue, t
@@ -261,8 +261,4 @@ class ExerciseSet:
         )
 
 
-def _misfit(v: Verdict) -> float:
-    """How far a verdict is from in range; unseen verdicts rank last."""
-    if not v.seen:
-        return np.inf
-    return sum(abs(r.deviation) for r in v.results)
+

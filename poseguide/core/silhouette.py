@@ -9,7 +9,12 @@ positive when rounded (cat), negative when sagging (cow), about 0 for a flat bac
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+from numpy.typing import NDArray
+
+from poseguide.core.landmarks import Floats
 
 FRACTIONS = np.array([0.2, 0.35, 0.5, 0.65, 0.8])  # along shoulder->hip; ends avoid the joints
 # Probes from 0.4 back lengths below the line to 0.8 above: in a deep cat the straight line
@@ -17,7 +22,7 @@ FRACTIONS = np.array([0.2, 0.35, 0.5, 0.65, 0.8])  # along shoulder->hip; ends a
 _STEPS = np.linspace(-0.4, 0.8, 121)
 
 
-def contour_heights(mask: np.ndarray, shoulder_px: np.ndarray, hip_px: np.ndarray) -> np.ndarray:
+def contour_heights(mask: NDArray[Any], shoulder_px: Floats, hip_px: Floats) -> Floats:
     """Height of the silhouette's upper edge above the shoulder-hip line, in back lengths.
 
     Vectorised: all probe points of all stations are looked up in one indexing operation.
@@ -41,7 +46,7 @@ def contour_heights(mask: np.ndarray, shoulder_px: np.ndarray, hip_px: np.ndarra
     return np.where(inside.any(axis=1), _STEPS[top], np.nan)
 
 
-def back_curvature(mask: np.ndarray, shoulder_px: np.ndarray, hip_px: np.ndarray) -> float:
+def back_curvature(mask: NDArray[Any], shoulder_px: Floats, hip_px: Floats) -> float:
     """Middle-of-back height minus the mean height near the ends (fractions of back length)."""
     heights = contour_heights(mask, shoulder_px, hip_px)
     if np.isnan(heights).any():

@@ -10,6 +10,8 @@ import math
 
 import numpy as np
 
+from poseguide.core.landmarks import Floats
+
 
 def _alpha(cutoff: float, dt: float) -> float:
     tau = 1.0 / (2.0 * math.pi * cutoff)
@@ -24,15 +26,16 @@ class OneEuro:
         self.beta = beta
         self.d_cutoff = d_cutoff
         self._t: float | None = None
-        self._x: np.ndarray | None = None
-        self._dx: np.ndarray | None = None
+        self._x: Floats | None = None
+        self._dx: Floats | None = None
 
     def reset(self) -> None:
         self._t = self._x = self._dx = None
 
-    def __call__(self, t: float, x: np.ndarray) -> np.ndarray:
+    def __call__(self, t: float, x: Floats) -> Floats:
         x = np.asarray(x, dtype=np.float64)
-        if self._x is None or self._t is None or t <= self._t or self._x.shape != x.shape:
+        if (self._x is None or self._dx is None or self._t is None or t <= self._t
+                or self._x.shape != x.shape):
             self._t, self._x, self._dx = t, x.copy(), np.zeros_like(x)
             return x.copy()
         dt = t - self._t

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from poseguide.core.textenum import TextEnum
+
 # Event kinds.
 HOLD_START = "hold_start"
 PAUSED = "paused"
@@ -45,6 +47,15 @@ class Segment:
         return self.end - self.start
 
 
+class HoldState(TextEnum):
+    """Waiting for the pose, settling into it, holding, or in the grace of a short dip."""
+
+    WAITING = "waiting"
+    SETTLING = "settling"
+    HOLDING = "holding"
+    GRACE = "grace"
+
+
 class HoldTimer:
     """Counts held time only while the form is in range.
 
@@ -71,7 +82,7 @@ class HoldTimer:
         self.settle_s = settle_s
         self.grace_s = grace_s
         self.max_gap_s = max_gap_s
-        self.state = "waiting"  # waiting | settling | holding | grace
+        self.state = HoldState.WAITING
         self.segments: list[Segment] = []
         self.reps = 0
         self.target_met = False
@@ -82,7 +93,7 @@ class HoldTimer:
 
     @property
     def holding(self) -> bool:
-        return self.state in ("holding", "grace")
+        return self.state in (HoldState.HOLDING, HoldState.GRACE)
 
     @property
     def current_hold(self) -> float:
@@ -106,24 +117,24 @@ class HoldTimer:
         if self._last_t is not None and t - self._last_t > self.max_gap_s:
             if self.holding:
                 events += self._close(self._last_ok_t)
-            self.state = "waiting"
+            self.state = HoldState.WAITING
         self._last_t = t
-        if self.state == "waiting":
+        if self.state == HoldState.WAITING:
             if in_range:
-                self.state, self._enter_t, self._last_ok_t = "settling", t, t
-        elif self.state == "settling":
+                self.state, self._enter_t, self._last_ok_t = HoldState.SETTLING, t, t
+        elif self.state == HoldState.SETTLING:
             if not in_range:
-                self.state = "waiting"
+                self.state = HoldState.WAITING
             else:
                 self._last_ok_t = t
                 if t - self._enter_t >= self.settle_s:
-                    self.state = "holding"
+                    self.state = HoldState.HOLDING
                     self._rep_counted = False
                     events.append(Event(HOLD_START, t))
         elif in_range:  # holding or grace
-            self.state, self._last_ok_t = "holding", t
-        elif self.state == "holding":
-            self.state = "grace"
+            self.state, self._last_ok_t = HoldState.HOLDING, t
+        elif self.state == HoldState.HOLDING:
+            self.state = HoldState.GRACE
         elif t - self._last_ok_t > self.grace_s:
             events += self._close(self._last_ok_t)
         if self.holding:
@@ -133,12 +144,12 @@ class HoldTimer:
     def finish(self) -> list[Event]:
         """End the set: close the hold in progress at its last in-range frame."""
         events = self._close(self._last_ok_t) if self.holding else []
-        self.state = "waiting"
+        self.state = HoldState.WAITING
         return events
 
     def _close(self, end: float) -> list[Event]:
         self.segments.append(Segment(self._enter_t, end))
-        self.state = "waiting"
+        self.state = HoldState.WAITING
         return [Event(PAUSED, end)]
 
     def _progress(self, t: float) -> list[Event]:

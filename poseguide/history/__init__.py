@@ -13,16 +13,15 @@ training rule) and ``export`` (CSV and JSON).
 from poseguide.history.records import (
     STOP_REASONS,
     Correction,
-    DaySummary,
     ExerciseTotals,
     HistoryError,
     Hold,
+    PeriodSummary,
     PersonalBest,
     Rep,
     SessionRecord,
     SessionSummary,
     SetRecord,
-    WeekSummary,
 )
 from poseguide.history.reports import exercise_totals, summarize_session
 from poseguide.history.schema import SCHEMA_VERSION
@@ -33,7 +32,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "STOP_REASONS",
     "Correction",
-    "DaySummary",
+    "PeriodSummary",
     "ExerciseTotals",
     "History",
     "HistoryError",
@@ -43,7 +42,6 @@ __all__ = [
     "SessionRecord",
     "SessionSummary",
     "SetRecord",
-    "WeekSummary",
     "default_db_path",
     "exercise_totals",
     "summarize_session",

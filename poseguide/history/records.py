@@ -7,7 +7,20 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
-STOP_REASONS = ("completed", "user_stop", "sharp_pain", "camera_lost", "skipped")
+from poseguide.core.textenum import TextEnum
+
+
+class StopReason(TextEnum):
+    """Why a set ended; stored as its value."""
+
+    COMPLETED = "completed"
+    USER_STOP = "user_stop"
+    SHARP_PAIN = "sharp_pain"
+    CAMERA_LOST = "camera_lost"
+    SKIPPED = "skipped"
+
+
+STOP_REASONS = tuple(r.value for r in StopReason)
 SIDES = ("left", "right")
 # Frame timing means a 30 s hold that completed may be recorded as 29.9 s.
 TARGET_TOLERANCE_S = 0.5
@@ -60,7 +73,7 @@ class SetRecord:
     target_reps: int | None
     started_at: datetime
     ended_at: datetime | None
-    stop_reason: str | None
+    stop_reason: StopReason | None
     sharp_pain: bool
     holds: tuple[Hold, ...] = ()
     reps: tuple[Rep, ...] = ()
@@ -145,21 +158,11 @@ class SessionSummary:
 
 
 @dataclass(frozen=True)
-class DaySummary:
-    """Practice on one local calendar day (sessions count on the day they started)."""
+class PeriodSummary:
+    """Practice in a period of local calendar days starting at ``start``: one day, or an ISO
+    week (Monday to Sunday). Sessions count in the period they started."""
 
-    day: date
-    sessions: int
-    held_s: float
-    reps: int
-    exercises: dict[str, ExerciseTotals] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class WeekSummary:
-    """Practice in one ISO week (Monday to Sunday, local time)."""
-
-    week_start: date
+    start: date
     days_practised: int
     sessions: int
     held_s: float

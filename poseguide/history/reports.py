@@ -6,12 +6,11 @@ from collections.abc import Callable, Iterable
 from datetime import date, timedelta, tzinfo
 
 from poseguide.history.records import (
-    DaySummary,
     ExerciseTotals,
+    PeriodSummary,
     SessionRecord,
     SessionSummary,
     SetRecord,
-    WeekSummary,
 )
 
 
@@ -64,32 +63,29 @@ def _group(
     return sorted(groups.items())
 
 
-def daily(sessions: Iterable[SessionRecord], tz: tzinfo | None = None) -> list[DaySummary]:
+def daily(sessions: Iterable[SessionRecord], tz: tzinfo | None = None) -> list[PeriodSummary]:
     """Per local day (tz None = this computer's zone), oldest first, practised days only."""
-    return [
-        DaySummary(
-            day=day,
-            sessions=len(group),
-            held_s=sum(s.held_s for s in group),
-            reps=sum(s.rep_count for s in group),
-            exercises=exercise_totals(st for s in group for st in s.sets),
-        )
-        for day, group in _group(sessions, lambda d: d, tz)
-    ]
+    return _summaries(sessions, lambda d: d, tz)
 
 
-def weekly(sessions: Iterable[SessionRecord], tz: tzinfo | None = None) -> list[WeekSummary]:
+def weekly(sessions: Iterable[SessionRecord], tz: tzinfo | None = None) -> list[PeriodSummary]:
     """Per ISO week (Monday start, local time), oldest first."""
+    return _summaries(sessions, lambda d: d - timedelta(days=d.weekday()), tz)
+
+
+def _summaries(
+    sessions: Iterable[SessionRecord], period_of: Callable[[date], date], tz: tzinfo | None
+) -> list[PeriodSummary]:
     return [
-        WeekSummary(
-            week_start=week,
+        PeriodSummary(
+            start=start,
             days_practised=len({s.started_at.astimezone(tz).date() for s in group if s.active}),
             sessions=len(group),
             held_s=sum(s.held_s for s in group),
             reps=sum(s.rep_count for s in group),
             exercises=exercise_totals(st for s in group for st in s.sets),
         )
-        for week, group in _group(sessions, lambda d: d - timedelta(days=d.weekday()), tz)
+        for start, group in _group(sessions, period_of, tz)
     ]
 
 

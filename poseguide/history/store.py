@@ -24,15 +24,15 @@ from poseguide.history.records import (
     SIDES,
     STOP_REASONS,
     Correction,
-    DaySummary,
     HistoryError,
     Hold,
+    PeriodSummary,
     PersonalBest,
     Rep,
     SessionRecord,
     SessionSummary,
     SetRecord,
-    WeekSummary,
+    StopReason,
     _dt,
     _maybe_dt,
     _not_before,
@@ -267,7 +267,7 @@ class History:
                 "INSERT INTO sessions (started_at, pain_before, note) VALUES (?, ?, ?)",
                 (started, pain, note),
             )
-            return int(cur.lastrowid)
+            return _inserted_id(cur)
 
     def end_session(
         self,
@@ -315,7 +315,7 @@ class History:
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 (session_id, exercise, side, target, target_reps, started),
             )
-            return int(cur.lastrowid)
+            return _inserted_id(cur)
 
     def add_hold(self, set_id: int, start: datetime, end: datetime) -> int:
         """Commit one finished hold at once, so a crash cannot lose it; returns its id."""
@@ -327,7 +327,7 @@ class History:
                 "INSERT INTO holds (set_id, start_at, end_at, seconds) VALUES (?, ?, ?, ?)",
                 (set_id, start_text, end_text, (end - start).total_seconds()),
             )
-            return int(cur.lastrowid)
+            return _inserted_id(cur)
 
     def add_rep(self, set_id: int, at: datetime, duration_s: float) -> int:
         """Commit one finished repetition at once; returns its id."""
@@ -339,7 +339,7 @@ class History:
                 "INSERT INTO reps (set_id, at, duration_s) VALUES (?, ?, ?)",
                 (set_id, at_text, duration),
             )
-            return int(cur.lastrowid)
+            return _inserted_id(cur)
 
     def add_correction(self, set_id: int, cue: str, at: datetime) -> None:
         """Count one more occurrence of a form cue in a set (keeping when it first came)."""
@@ -363,7 +363,7 @@ class History:
             raise ValueError(f"stop_reason must be one of {STOP_REASONS}, got {stop_reason!r}")
         if not isinstance(sharp_pain, bool):
             raise ValueError(f"sharp_pain must be a bool, got {sharp_pain!r}")
-        flag = sharp_pain or stop_reason == "sharp_pain"
+        flag = sharp_pain or stop_reason == StopReason.SHARP_PAIN
         with self._write() as conn:
             (started,) = self._require(conn, "sets", set_id)
             _not_before(ended_at, datetime.fromisoformat(started), "set")
@@ -391,7 +391,8 @@ class History:
         self, days: float | None = None, *, now: datetime | None = None
     ) -> list[SessionRecord]:
         """Sessions started in the last `days` days (all when None), newest first."""
-        where, params = "", ()
+        where: str = ""
+        params: tuple[object, ...] = ()
         if days is not None:
             since = (now or datetime.now(timezone.utc)) - timedelta(days=days)
             where, params = "WHERE started_at >= ?", (_ts(since, "now"),)
@@ -451,7 +452,7 @@ class History:
                     target_reps=row[5],
                     started_at=_dt(row[6]),
                     ended_at=_maybe_dt(row[7]),
-                    stop_reason=row[8],
+                    stop_reason=None if row[8] is None else StopReason(row[8]),
                     sharp_pain=bool(row[9]),
                     holds=tuple(holds.get(sid, ())),
                     reps=tuple(reps.get(sid, ())),
@@ -482,13 +483,13 @@ class History:
 
     def daily(
         self, days: float | None = None, *, tz: tzinfo | None = None, now: datetime | None = None
-    ) -> list[DaySummary]:
+    ) -> list[PeriodSummary]:
         """Per local day (tz None = this computer's zone), oldest first, practised days only."""
         return reports.daily(self.sessions(days, now=now), tz)
 
     def weekly(
         self, days: float | None = None, *, tz: tzinfo | None = None, now: datetime | None = None
-    ) -> list[WeekSummary]:
+    ) -> list[PeriodSummary]:
         """Per ISO week (Monday start, local time), oldest first."""
         return reports.weekly(self.sessions(days, now=now), tz)
 
@@ -582,3 +583,10 @@ class History:
     def to_json(self, days: float | None = None, *, now: datetime | None = None) -> str:
         """Everything recorded, nested session > set > holds/reps/corrections, oldest first."""
         return export.to_json(self.sessions(days, now=now))
+
+
+def _inserted_id(cur: sqlite3.Cursor) -> int:
+    """The id SQLite gave the row just inserted (always set after an INSERT)."""
+    if cur.lastrowid is None:
+        raise HistoryError("the history database did not report the new row's id")
+    return cur.lastrowid

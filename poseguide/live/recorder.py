@@ -11,6 +11,7 @@ from typing import TypeVar
 from poseguide.core.session import SetSummary
 from poseguide.core.timer import CUE
 from poseguide.history import History, HistoryError
+from poseguide.history.records import StopReason
 from poseguide.live.routine import PlannedSet
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ class HistoryRecorder:
             set_id = self.set_id
             self._do(lambda h: h.add_correction(set_id, cue, at))
 
-    def set_ended(self, at: datetime, reason: str) -> int | None:
+    def set_ended(self, at: datetime, reason: StopReason) -> int | None:
         set_id, self.set_id = self.set_id, None
         if set_id is not None:
             self._do(lambda h: h.end_set(set_id, at, reason))
@@ -87,7 +88,7 @@ class HistoryRecorder:
 
     def mark_sharp_pain(self, set_id: int, at: datetime) -> None:
         """The user answered that a stop was for sharp pain: re-close the set with that."""
-        self._do(lambda h: h.end_set(set_id, at, "sharp_pain", sharp_pain=True))
+        self._do(lambda h: h.end_set(set_id, at, StopReason.SHARP_PAIN, sharp_pain=True))
 
     def end_session(self, at: datetime | None = None, pain_after: int | None = None) -> None:
         """Close the session; called again with the pain rating, it keeps the first end."""
@@ -113,7 +114,7 @@ class FinishedSet:
 
     planned: PlannedSet
     summary: SetSummary
-    reason: str
+    reason: StopReason
     set_id: int | None
     ended_at: datetime
 
@@ -126,7 +127,7 @@ def target_suggestions(history: History | None, finished: Sequence[FinishedSet])
     tips = []
     for template in {f.planned.template.id: f.planned.template for f in finished}.values():
         target = template.target
-        if template.kind == "flow" or target.reps > 1 or target.hold_max_s <= target.hold_s:
+        if template.is_flow or target.reps > 1 or target.hold_max_s <= target.hold_s:
             continue
         try:
             longer = history.suggest_target(template.id, target.hold_s, target.hold_max_s)
@@ -146,7 +147,7 @@ def record_summary(
     planned: PlannedSet,
     summary: SetSummary,
     wall: Callable[[float], datetime],
-    reason: str,
+    reason: StopReason,
 ) -> FinishedSet:
     """Store a set known only after the fact (an analysed video file) the way a live one is."""
     recorder.set_started(planned, wall(summary.started))

@@ -7,24 +7,36 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from poseguide.core.templates import Library, Template
+from poseguide.core.templates import Library, Template, target_words
+from poseguide.core.textenum import TextEnum
 
 REST_S = 10.0  # rest between sets
 
-# Routine phases.
-IDLE = "idle"
-SETUP = "setup"
-EXERCISE = "exercise"
-REST = "rest"
-DONE = "done"
-STOPPED = "stopped"
-ACTIVE = (SETUP, EXERCISE, REST)
 
-# How a planned set ended; a repeated set keeps the best of its attempts.
-SET_DONE = "done"
-SET_SKIPPED = "skipped"
-SET_STOPPED = "stopped"
-_RANK = {SET_SKIPPED: 0, SET_STOPPED: 1, SET_DONE: 2}
+# Routine phases.
+class Phase(TextEnum):
+    """Where a routine is: not started, camera check, a set, a rest, or over."""
+
+    IDLE = "idle"
+    SETUP = "setup"
+    EXERCISE = "exercise"
+    REST = "rest"
+    DONE = "done"
+    STOPPED = "stopped"
+
+
+ACTIVE = (Phase.SETUP, Phase.EXERCISE, Phase.REST)
+
+
+class Outcome(TextEnum):
+    """How a planned set ended; a repeated set keeps the best of its attempts."""
+
+    SKIPPED = "skipped"
+    STOPPED = "stopped"
+    DONE = "done"
+
+
+_RANK = {Outcome.SKIPPED: 0, Outcome.STOPPED: 1, Outcome.DONE: 2}
 
 
 @dataclass(frozen=True)
@@ -82,21 +94,11 @@ class PlannedSet:
 
     @property
     def flow(self) -> bool:
-        return self.template.kind == "flow"
+        return self.template.is_flow
 
     @property
     def target_text(self) -> str:
-        return target_text(self.template)
-
-
-def target_text(template: Template) -> str:
-    """The target in words: 'hold 30 s', '15 repetitions', '2 holds of 20 s'."""
-    target = template.target
-    if template.kind == "flow":
-        return f"{target.reps} repetitions"
-    if target.reps > 1:
-        return f"{target.reps} holds of {target.hold_s:g} s"
-    return f"hold {target.hold_s:g} s"
+        return target_words(self.template)
 
 
 def _with_target(template: Template, step: Step) -> Template:
@@ -145,13 +147,13 @@ class RoutineRunner:
         self.plan, self.notes = plan_routine(routine, library)
         self.rest_s = rest_s
         self.setup = setup
-        self.phase = IDLE if self.plan else DONE
+        self.phase = Phase.IDLE if self.plan else Phase.DONE
         self.index = 0
         self.serial = 0
         self.paused = False
         self._rest_until = 0.0
         self._paused_at = 0.0
-        self.outcomes: dict[int, str] = {}  # plan index -> how the set ended
+        self.outcomes: dict[int, Outcome] = {}  # plan index -> how the set ended
 
     @property
     def current(self) -> PlannedSet | None:
@@ -159,72 +161,72 @@ class RoutineRunner:
         return self.plan[self.index] if self.index < len(self.plan) else None
 
     def rest_left(self, t: float) -> float:
-        if self.phase != REST:
+        if self.phase != Phase.REST:
             return 0.0
         now = self._paused_at if self.paused else t
         return max(0.0, self._rest_until - now)
 
     def begin(self, t: float) -> list[str]:
-        if self.phase != IDLE:
+        if self.phase != Phase.IDLE:
             return []
         if self.setup:
-            self.phase = SETUP
+            self.phase = Phase.SETUP
             return ["Camera check: get into position so the camera sees your whole body"]
         return self._start_set()
 
     def setup_ok(self, t: float) -> list[str]:
-        if self.phase != SETUP:
+        if self.phase != Phase.SETUP:
             return []
         return ["The camera can see you", *self._start_set()]
 
     def set_done(self, t: float) -> list[str]:
         """The current set reached its target: rest before the next one, or finish."""
-        if self.phase != EXERCISE:
+        if self.phase != Phase.EXERCISE:
             return []
-        self._mark(SET_DONE)
+        self._mark(Outcome.DONE)
         self.index += 1
         return self._next(t, "Well done.")
 
     def tally(self) -> str:
         """How many sets were done, skipped and stopped, in words."""
         counts = Counter(self.outcomes.values())
-        parts = [f"{counts[SET_DONE]} of {len(self.plan)} sets done"]
-        parts += [f"{counts[k]} {k}" for k in (SET_SKIPPED, SET_STOPPED) if counts[k]]
+        parts = [f"{counts[Outcome.DONE]} of {len(self.plan)} sets done"]
+        parts += [f"{counts[k]} {k.value}" for k in (Outcome.SKIPPED, Outcome.STOPPED) if counts[k]]
         left = len(self.plan) - len(self.outcomes)
-        if left and self.phase == STOPPED:
+        if left and self.phase == Phase.STOPPED:
             parts.append(f"{left} not started")
         return ", ".join(parts)
 
-    def _mark(self, outcome: str) -> None:
+    def _mark(self, outcome: Outcome) -> None:
         old = self.outcomes.get(self.index)
         if old is None or _RANK[outcome] >= _RANK[old]:
             self.outcomes[self.index] = outcome
 
     def tick(self, t: float) -> list[str]:
         """Start the next set once the rest is over."""
-        if self.phase == REST and not self.paused and t >= self._rest_until:
+        if self.phase == Phase.REST and not self.paused and t >= self._rest_until:
             return self._start_set()
         return []
 
     def skip(self, t: float) -> list[str]:
         """Skip what is in front of the user: the camera check, this set, or the rest (the
         next set starts at once)."""
-        if self.phase == SETUP:
+        if self.phase == Phase.SETUP:
             return self._start_set()
-        if self.phase == EXERCISE:
-            self._mark(SET_SKIPPED)
+        if self.phase == Phase.EXERCISE:
+            self._mark(Outcome.SKIPPED)
             self.index += 1
             return self._next(t, "Skipped.", rest=False)
-        if self.phase == REST:
+        if self.phase == Phase.REST:
             self.paused = False
             return self._start_set()
         return []
 
     def repeat(self, t: float) -> list[str]:
         """Do the current set again from the start; during a rest or at the end, the last one."""
-        if self.phase in (REST, DONE) and self.index > 0:
+        if self.phase in (Phase.REST, Phase.DONE) and self.index > 0:
             self.index -= 1
-        elif self.phase != EXERCISE:
+        elif self.phase != Phase.EXERCISE:
             return []
         self.paused = False
         return ["Again.", *self._start_set()]
@@ -239,23 +241,23 @@ class RoutineRunner:
         if not self.paused:
             return []
         self.paused = False
-        if self.phase == REST:
+        if self.phase == Phase.REST:
             self._rest_until += t - self._paused_at
         return ["Continue"]
 
     def stop(self, t: float) -> list[str]:
-        if self.phase in (DONE, STOPPED):
+        if self.phase in (Phase.DONE, Phase.STOPPED):
             return []
-        if self.phase == EXERCISE:
-            self._mark(SET_STOPPED)
-        self.phase, self.paused = STOPPED, False
+        if self.phase == Phase.EXERCISE:
+            self._mark(Outcome.STOPPED)
+        self.phase, self.paused = Phase.STOPPED, False
         return [f"Stopped: {self.tally()}."]
 
     def _start_set(self) -> list[str]:
         planned = self.current
         if planned is None:
             return self._finish("")
-        self.phase = EXERCISE
+        self.phase = Phase.EXERCISE
         self.serial += 1
         return [f"Now: {planned.label}. Target: {planned.target_text}"]
 
@@ -265,16 +267,16 @@ class RoutineRunner:
             return self._finish(praise)
         if not rest or self.rest_s <= 0:
             return [praise, *self._start_set()]
-        self.phase, self._rest_until = REST, t + self.rest_s
+        self.phase, self._rest_until = Phase.REST, t + self.rest_s
         return [f"{praise} Rest for {self.rest_s:g} seconds. Next: {upcoming.label}"]
 
     @property
     def all_done(self) -> bool:
         """Every planned set reached its target."""
-        return all(self.outcomes.get(i) == SET_DONE for i in range(len(self.plan)))
+        return all(self.outcomes.get(i) == Outcome.DONE for i in range(len(self.plan)))
 
     def _finish(self, praise: str) -> list[str]:
-        self.phase = DONE
+        self.phase = Phase.DONE
         if self.all_done:
             return [f"{praise} The routine is complete: {self.tally()}.".strip()]
         return [f"The routine is over: {self.tally()}."]

@@ -48,7 +48,7 @@ SHARP_PAIN_ADVICE = (
 )
 
 REPEATED_PAIN_ADVICE = (
-    "You stopped with sharp pain {count} times in the last 7 days. Please rest today and see "
+    "You stopped with sharp pain {count} times in the last {days} days. Please rest today and see "
     "a doctor or physiotherapist before you continue these exercises."
 )
 
@@ -60,6 +60,10 @@ CONFIRMATION_FILE = "safety.json"
 def should_warn(sharp_pain_stops_in_last_7_days: int) -> bool:
     """Two or more sharp-pain stops within a week: advise stopping at the next start."""
     return sharp_pain_stops_in_last_7_days >= WARN_AFTER_STOPS
+
+
+def repeated_pain_advice(count: int) -> str:
+    return REPEATED_PAIN_ADVICE.format(count=count, days=WARN_WINDOW.days)
 
 
 def warn_since(now: datetime) -> datetime:

@@ -25,20 +25,10 @@ from poseguide.core.landmarks import PoseFrame
 from poseguide.core.session import FrameResult
 from poseguide.core.templates import Library, Template
 from poseguide.core.timer import BOUNCING, CUE, HOLD_START, REP, TARGET, TOO_FAST
+from poseguide.history.records import StopReason
 from poseguide.live.clock import FrameClock
 from poseguide.live.recorder import FinishedSet, HistoryRecorder
-from poseguide.live.routine import (
-    ACTIVE,
-    DONE,
-    EXERCISE,
-    IDLE,
-    REST,
-    REST_S,
-    SETUP,
-    STOPPED,
-    Routine,
-    RoutineRunner,
-)
+from poseguide.live.routine import ACTIVE, REST_S, Phase, Routine, RoutineRunner
 from poseguide.live.state import (
     SAY,
     SAY_CUE,
@@ -57,6 +47,12 @@ log = logging.getLogger(__name__)
 SETUP_OK_S = 1.0  # the body must be judged (in or out of form) this long to pass the camera check
 SETUP_SAY_EVERY_S = 6.0  # repeat a camera set-up instruction at most this often
 FPS_WINDOW = 30  # processed frames over which the frame rate is measured
+
+PHASE_LABELS = {
+    Phase.IDLE: "Waiting to begin",
+    Phase.DONE: "Routine complete",
+    Phase.STOPPED: "Stopped",
+}  # drawn on the video when no set runs
 
 CAMERA_LOST_S = 5.0  # no frame for this long while the camera is on: the set ends
 ALERT_SHOW_S = 4.0  # how long "too fast" or "do not bounce" stays on screen
@@ -154,7 +150,7 @@ class LiveSession:
 
     @property
     def started(self) -> bool:
-        return self.runner.phase != IDLE
+        return self.runner.phase != Phase.IDLE
 
     @property
     def active(self) -> bool:
@@ -196,18 +192,18 @@ class LiveSession:
 
     def skip(self) -> None:
         with self._lock:
-            self._end_current("skipped")
+            self._end_current(StopReason.SKIPPED)
             self._act(self.runner.skip)
 
     def repeat(self) -> None:
         """Do the set again: the abandoned attempt is replaced (no row, no time kept)."""
         with self._lock:
-            if self.runner.phase == EXERCISE and self._processor is not None:
+            if self.runner.phase == Phase.EXERCISE and self._processor is not None:
                 self._close_processor()
                 self.recorder.discard_set()
             self._act(self.runner.repeat)
 
-    def stop(self, reason: str = "user_stop") -> FinishedSet | None:
+    def stop(self, reason: StopReason = StopReason.USER_STOP) -> FinishedSet | None:
         """End at once: the set in progress (returned) is stored with ``reason``."""
         with self._lock:
             interrupted = self._end_current(reason)
@@ -219,11 +215,11 @@ class LiveSession:
         """The stopped set was stopped for sharp pain."""
         with self._lock:
             done = self.interrupted
-            if done is None or done.reason == "sharp_pain":
+            if done is None or done.reason == StopReason.SHARP_PAIN:
                 return
             if done.set_id is not None:
                 self.recorder.mark_sharp_pain(done.set_id, done.ended_at)
-            done.reason = "sharp_pain"
+            done.reason = StopReason.SHARP_PAIN
 
     def _act(self, action: Callable[[float], list[str]]) -> None:
         with self._lock:
@@ -261,21 +257,19 @@ class LiveSession:
 
     def _step(self, bgr: np.ndarray, t: float) -> FrameResult | None:
         runner = self.runner
-        if runner.phase == IDLE and self.armed:
+        if runner.phase == Phase.IDLE and self.armed:
             self._say(runner.begin(t))
             self._sync(t)
-        if runner.paused or runner.phase in (IDLE, DONE, STOPPED):
+        if runner.paused or runner.phase in (Phase.IDLE, Phase.DONE, Phase.STOPPED):
             _label(
                 bgr,
-                {IDLE: "Waiting to begin", DONE: "Routine complete", STOPPED: "Stopped"}.get(
-                    runner.phase, "Paused"
-                ),
+                PHASE_LABELS.get(runner.phase, "Paused"),
             )
             return None
-        if runner.phase == REST:
+        if runner.phase == Phase.REST:
             self._say(runner.tick(t))
             self._sync(t)
-            if runner.phase == REST:
+            if runner.phase == Phase.REST:
                 upcoming = runner.current.label if runner.current else ""
                 _label(bgr, f"Rest {runner.rest_left(t):.0f} s - next: {upcoming}")
                 return None
@@ -284,7 +278,7 @@ class LiveSession:
         _, result = self._processor.process(bgr, t)
         self._analysed = True
         self._judge_elsewhere(result, t)
-        if runner.phase == SETUP:
+        if runner.phase == Phase.SETUP:
             return result if self._check_setup(result, t) else None
         self._handle(result, t)
         return result
@@ -351,7 +345,7 @@ class LiveSession:
                 self.state.push(SAY, e.text)
         self._commit(self._processor.set.segments)
         if result.target_met:
-            done = self._end_current("completed")
+            done = self._end_current(StopReason.COMPLETED)
             if done is not None:
                 self.state.update(
                     notice=f"Target reached: {done.planned.label}, {_achieved(done)}."
@@ -365,16 +359,16 @@ class LiveSession:
         """Open the processor the runner's phase needs (camera check or a new set)."""
         runner = self.runner
         planned = runner.current
-        if runner.phase in (DONE, STOPPED):
+        if runner.phase in (Phase.DONE, Phase.STOPPED):
             self._close_processor()
             self._end_session()
             return
         if planned is None:
             return
-        if runner.phase == SETUP and self._processor is None:
+        if runner.phase == Phase.SETUP and self._processor is None:
             self._seen_since = None
             self._processor = self._new_processor(planned.template)
-        elif runner.phase == EXERCISE and self._processor_serial != runner.serial:
+        elif runner.phase == Phase.EXERCISE and self._processor_serial != runner.serial:
             self._close_processor()
             self._processor = self._new_processor(planned.template, planned.side)
             self._processor_serial = runner.serial
@@ -396,9 +390,9 @@ class LiveSession:
             if self.speak_cautions:
                 self._say(list(planned.template.cautions))
 
-    def _end_current(self, reason: str) -> FinishedSet | None:
+    def _end_current(self, reason: StopReason) -> FinishedSet | None:
         """Finish the set in progress (if any) and store it with ``reason``."""
-        if self.runner.phase != EXERCISE or self._processor is None:
+        if self.runner.phase != Phase.EXERCISE or self._processor is None:
             return None
         planned = self.runner.current
         summary = self._processor.finish()
@@ -459,11 +453,11 @@ class LiveSession:
             "flow": planned.flow if planned else False,
             "target_reps": planned.template.target.reps if planned else 1,
             "rest_left": runner.rest_left(t),
-            "upcoming": planned.label if planned and runner.phase == REST else "",
+            "upcoming": planned.label if planned and runner.phase == Phase.REST else "",
         }
         if result is not None:
             verdict = result.verdict
-            if runner.phase == SETUP:
+            if runner.phase == Phase.SETUP:
                 fields["setup_message"] = self._looks or (
                     None if verdict.seen else verdict.correction
                 )
@@ -482,8 +476,8 @@ class LiveSession:
             if len(self._times) > 1:
                 fields["fps"] = (len(self._times) - 1) / max(self._times[-1] - self._times[0], 1e-6)
             fields["latency_ms_p95"] = 1000 * float(np.percentile(self._latency, 95))
-        if runner.phase in (DONE, STOPPED):
-            if runner.phase == STOPPED:
+        if runner.phase in (Phase.DONE, Phase.STOPPED):
+            if runner.phase == Phase.STOPPED:
                 fields["outcome"] = f"Stopped: {runner.tally()}."
             elif runner.all_done:
                 fields["outcome"] = f"Routine complete: {runner.tally()}. Well done."

@@ -7,8 +7,9 @@ import secrets
 import threading
 from collections import deque
 from dataclasses import dataclass, replace
+from typing import Any
 
-from poseguide.live.routine import IDLE
+from poseguide.live.routine import Phase
 
 # Sound/voice events kept until the page says it played them; a page that never answers (a
 # closed tab) cannot make the queue grow without bound: beyond this the oldest go.
@@ -37,7 +38,7 @@ class SoundEvent:
 class Snapshot:
     """What the page shows beside the video, as of the last processed frame."""
 
-    phase: str = IDLE
+    phase: Phase = Phase.IDLE
     paused: bool = False
     pose: str = ""
     side: str | None = None
@@ -91,7 +92,7 @@ class LiveState:
         with self._lock:
             return self._snapshot
 
-    def update(self, **fields: object) -> None:
+    def update(self, **fields: Any) -> None:
         with self._lock:
             self._snapshot = replace(self._snapshot, **fields)
 

@@ -54,7 +54,7 @@ def analyze_video(
 
 
 def _writer(path: Path, width: int, height: int, fps: float) -> cv2.VideoWriter:
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (width, height))
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), fps, (width, height))
     if not writer.isOpened():
         raise MediaError(f"{path}: cannot write a video here")
     return writer

@@ -110,3 +110,35 @@ def table(report: dict) -> str:
         f"{report['pipeline_to_model']:.2f} (goal >= 0.90)"
     )
     return "\n".join(lines)
+
+
+# The default clip: a sphinx held side-on, then a person standing (the hold ends), both real
+# photos from the shared posedata folder; tests assemble their clips from the same two.
+CLIP_PHOTOS = (
+    ("sphinx/aaiproject__File13.png", 6.0),
+    ("negative/getyourasanamat__mountain_file1.jpeg", 4.0),
+)
+
+
+def assembled_clip(
+    folder: Path, posedata: Path, size: tuple[int, int] = (640, 480), fps: int = 30
+) -> Path:
+    """A clip of ``CLIP_PHOTOS`` letterboxed as webcam frames, each frame shifted by a few
+    pixels so the model sees a person who is alive, written to ``folder/bench.mp4``."""
+    import cv2
+
+    from poseguide.vision.media import MediaError, letterbox, load_photo
+
+    missing = [str(posedata / p) for p, _ in CLIP_PHOTOS if not (posedata / p).is_file()]
+    if missing:
+        raise MediaError(f"{missing[0]}: not found; give a VIDEO or --posedata")
+    path = folder / "bench.mp4"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), fps, size)
+    rng = np.random.default_rng(0)
+    for photo, seconds in CLIP_PHOTOS:
+        base = letterbox(load_photo(posedata / photo)[:, :, ::-1], size)
+        for _ in range(round(fps * seconds)):
+            m = np.array([[1, 0, rng.normal(0, 2)], [0, 1, rng.normal(0, 2)]], np.float32)
+            writer.write(cv2.warpAffine(base, m, size))
+    writer.release()
+    return path

@@ -21,8 +21,8 @@ def send_uncompressed_starts() -> bool:
     for cls in (gz._MediaAwareGZipResponder, gz._MediaAwareIdentityResponder):
         if getattr(cls, "_poseguide_sends_start", False):
             continue
-        cls.send_with_compression = _sending_start(cls.send_with_compression)
-        cls._poseguide_sends_start = True
+        setattr(cls, "send_with_compression", _sending_start(cls.send_with_compression))  # noqa: B010
+        setattr(cls, "_poseguide_sends_start", True)  # noqa: B010
     return True
 
 

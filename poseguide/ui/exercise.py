@@ -23,31 +23,37 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 from streamlit_webrtc import webrtc_streamer
+from streamlit_webrtc.config import Translations
 
 from poseguide.core.templates import Library
-from poseguide.history import History, HistoryError, default_db_path
-from poseguide.live import recorder, routine, safety, session
+from poseguide.history import History, HistoryError
+from poseguide.history.records import StopReason
+from poseguide.live import recorder as lv_recorder
+from poseguide.live import routine as lv_routine
+from poseguide.live import safety
+from poseguide.live import session as lv_session
 from poseguide.live.recorder import FinishedSet, HistoryRecorder
-from poseguide.live.routine import Routine
+from poseguide.live.routine import Phase, Routine
 from poseguide.live.session import LiveSession
 from poseguide.live.state import Snapshot
 from poseguide.offline.analysis import analyze_video
 from poseguide.ui import safety as page_safety
 from poseguide.ui import sound
+from poseguide.ui.history_db import open_history
 from poseguide.vision.media import VIDEO_SUFFIXES, MediaError
 
 # Camera and server run on the same machine: no outside STUN/TURN server is asked.
-RTC_CONFIGURATION: dict = {"iceServers": []}
+RTC_CONFIGURATION: dict[str, list[str]] = {"iceServers": []}
 CAMERA_KEY = "camera"
 MODES = ("One exercise", "Basic daily routine", "Custom routine")
 REASONS = {
-    "completed": "target reached",
-    "user_stop": "stopped",
-    "sharp_pain": "stopped: sharp pain",
-    "camera_lost": "camera lost",
-    "skipped": "skipped",
+    StopReason.COMPLETED: "target reached",
+    StopReason.USER_STOP: "stopped",
+    StopReason.SHARP_PAIN: "stopped: sharp pain",
+    StopReason.CAMERA_LOST: "camera lost",
+    StopReason.SKIPPED: "skipped",
 }
-TRANSLATIONS = {
+TRANSLATIONS: Translations = {
     "stop": "Camera off",  # not "Stop": the red Stop button ends the set
     "device_not_available": "No webcam was found. You can analyse a recorded video instead "
                             "(below the video).",
@@ -150,14 +156,14 @@ def _choose_routine(library: Library, locked: bool) -> Routine | None:
     if mode == MODES[0]:
         tid = st.selectbox("Exercise", ids, index=ids.index(wanted) if wanted in ids else 0,
                            format_func=names, key="pose", disabled=locked)
-        return routine.single(tid)
+        return lv_routine.single(tid)
     if mode == MODES[1]:
         st.caption("Child's pose 60 s · cat-cow 15 times · knee to chest 2 per side · seated "
                    "twist 2 per side · pelvic tilts 10 times, with a short rest between.")
-        return routine.BASIC_ROUTINE
+        return lv_routine.BASIC_ROUTINE
     picked = st.multiselect("Exercises, in the order you want them", ids, format_func=names,
                             key="custom", disabled=locked)
-    return routine.custom(picked) if picked else None
+    return lv_routine.custom(picked) if picked else None
 
 
 def _live_session(routine: Routine, library: Library, history: History | None,
@@ -179,18 +185,12 @@ def _live_session(routine: Routine, library: Library, history: History | None,
 
 
 def _finished(live: LiveSession) -> bool:
-    return live.runner.phase in (routine.DONE, routine.STOPPED)
-
-
-@st.cache_resource(show_spinner=False)
-def _open_history(path: str) -> History:
-    """One history connection per database for the whole server (History is thread-safe)."""
-    return History(path)
+    return live.runner.phase in (Phase.DONE, Phase.STOPPED)
 
 
 def _history() -> History | None:
     try:
-        return _open_history(str(default_db_path()))
+        return open_history()
     except HistoryError as exc:
         st.error(f"Your practice history cannot be opened, so this session will not be "
                  f"saved: {exc}")
@@ -221,7 +221,7 @@ def _camera_state(live: LiveSession, playing: bool, signalling: bool) -> None:
         st.button("Begin", type="primary", on_click=live.arm, key="begin",
                   help="The camera is already on: begin the routine now.")
     if live.active and not (playing or signalling) and live.state.read().frames:
-        _stop(live, "user_stop")
+        _stop(live, StopReason.USER_STOP)
 
 
 def _controls(live: LiveSession) -> None:
@@ -237,13 +237,13 @@ def _controls(live: LiveSession) -> None:
     cols[2].button("Repeat", key="repeat_button", on_click=live.repeat, width="stretch",
                    help="Start this set again (while resting: the one just done).")
     cols[3].button("Stop", key="stop_button", type="primary", on_click=_stop,
-                   args=(live, "user_stop"), width="stretch")
+                   args=(live, StopReason.USER_STOP), width="stretch")
 
 
-def _stop(live: LiveSession, reason: str) -> None:
+def _stop(live: LiveSession, reason: StopReason) -> None:
     """End at once; if a set was cut short by the user, ask whether it was sharp pain."""
     interrupted = live.stop(reason)
-    st.session_state["ask_pain"] = interrupted is not None and reason == "user_stop"
+    st.session_state["ask_pain"] = interrupted is not None and reason == StopReason.USER_STOP
 
 
 def _sharp_pain_question(live: LiveSession) -> None:
@@ -270,15 +270,15 @@ def _status(live: LiveSession) -> None:
     """The panel beside the video, redrawn from the session's snapshot twice a second."""
     snap = live.state.read()
     camera = sound.play(live.state, st.session_state.get("sound_on", True))
-    if camera in sound.NO_CAMERA and snap.phase == routine.IDLE:
+    if camera in sound.NO_CAMERA and snap.phase == Phase.IDLE:
         st.warning(f"{sound.NO_CAMERA[camera]} You can analyse a recorded video of yourself "
                    "instead: open **No webcam? Analyse a recorded video** at the bottom of "
                    "this page.")
     else:
         _draw_status(snap)
     st.caption(f"{live.state.sent} sound events")
-    if live.active and session.camera_lost(snap, time.monotonic()):
-        _stop(live, "camera_lost")
+    if live.active and lv_session.camera_lost(snap, time.monotonic()):
+        _stop(live, StopReason.CAMERA_LOST)
         st.rerun()
     if snap.phase != st.session_state.get("shown_phase"):
         st.rerun()  # a new phase changes the rest of the page (buttons, summary)
@@ -286,19 +286,19 @@ def _status(live: LiveSession) -> None:
 
 def _draw_status(snap: Snapshot) -> None:
     phase = snap.phase
-    if phase == routine.IDLE:
+    if phase == Phase.IDLE:
         st.info("Press START under the video to begin (or Begin, if the camera is already on). "
                 "The camera checks first that it can see you.")
     elif snap.paused:  # one state: nothing is timed or judged while paused
         st.subheader(snap.pose + (f" ({snap.side} side)" if snap.side else ""))
         st.info("Paused. Press Resume to go on.")
-    elif phase == routine.SETUP:
+    elif phase == Phase.SETUP:
         st.subheader("Camera check")
         if snap.setup_message:
             st.warning(snap.setup_message)
         else:
             st.success("I can see you. Hold still a moment...")
-    elif phase == routine.EXERCISE:
+    elif phase == Phase.EXERCISE:
         st.subheader(snap.pose + (f" ({snap.side} side)" if snap.side else ""))
         st.caption(f"Set {snap.position} · target: {snap.target}")
         if snap.flow:  # a flow counts repetitions: no hold, no hold timer
@@ -320,12 +320,12 @@ def _draw_status(snap: Snapshot) -> None:
             st.warning(snap.correction)
         elif snap.status == "in_range" and not snap.alert:
             st.success("Good form")
-    elif phase == routine.REST:
+    elif phase == Phase.REST:
         if snap.notice:
             st.success(snap.notice)
         st.subheader(f"Rest: {snap.rest_left:.0f} s")
         st.markdown(f"Next: **{snap.upcoming}** ({snap.target})")
-    elif phase == routine.DONE:
+    elif phase == Phase.DONE:
         if snap.notice:
             st.success(snap.notice)
         st.success(snap.outcome or "Routine complete. Well done.")
@@ -346,7 +346,7 @@ def _draw_status(snap: Snapshot) -> None:
 def _end_of_session(live: LiveSession) -> None:
     st.markdown(f"**{live.runner.tally().capitalize()}.**")
     summary_view(live.finished)
-    for tip in recorder.target_suggestions(live.recorder.history, live.finished):
+    for tip in lv_recorder.target_suggestions(live.recorder.history, live.finished):
         st.info(tip)
     if live.recorder.error or live.recorder.session_id is None:
         # Not (all) saved: the sets are still in memory, so the user can keep them.
@@ -434,7 +434,8 @@ def _upload(library: Library, history: History | None, template_id: str | None) 
 def _analyse(upload: UploadedFile, template_id: str, library: Library,
              history: History | None) -> FinishedSet | None:
     """Analyse the upload from a temporary file that is deleted right after."""
-    planned = replace(routine.plan_routine(routine.single(template_id), library)[0][0], side=None)
+    plan, _ = lv_routine.plan_routine(lv_routine.single(template_id), library)
+    planned = replace(plan[0], side=None)
     fd, name = tempfile.mkstemp(prefix="poseguide-", suffix=Path(upload.name).suffix.lower())
     bar = st.progress(0.0, text="Analysing the video...")
     try:
@@ -450,9 +451,9 @@ def _analyse(upload: UploadedFile, template_id: str, library: Library,
     bar.progress(1.0, text="Done")
     now = datetime.now(timezone.utc)
     recorder = HistoryRecorder(history)
-    result = recorder.record_summary(
+    result = lv_recorder.record_summary(
         recorder, planned, summary, lambda t: now + timedelta(seconds=t - summary.ended),
-        "completed" if summary.target_met else "user_stop")
+        StopReason.COMPLETED if summary.target_met else StopReason.USER_STOP)
     if recorder.error:
         st.error(f"The result could not be saved: {recorder.error}")
     return result

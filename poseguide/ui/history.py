@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import altair as alt
 import pandas as pd
@@ -15,6 +15,8 @@ from poseguide.history import (
     SessionSummary,
     summarize_session,
 )
+from poseguide.live import safety
+from poseguide.ui.history_db import open_history
 
 _RANGES = {"Last 7 days": 7, "Last 30 days": 30, "Last 90 days": 90, "Everything": None}
 
@@ -23,7 +25,7 @@ def render(db_path: str | None = None) -> None:
     """Draw the history page; a broken database becomes an error message, not a crash."""
     st.header("Your practice")
     try:
-        history = History(db_path)
+        history = open_history(db_path)
     except HistoryError as exc:
         st.error(f"The practice history cannot be opened: {exc}")
         return
@@ -31,8 +33,6 @@ def render(db_path: str | None = None) -> None:
         _render(history)
     except HistoryError as exc:
         st.error(f"The practice history cannot be read: {exc}")
-    finally:
-        history.close()
 
 
 def _render(history: History) -> None:
@@ -52,13 +52,13 @@ def _render(history: History) -> None:
         return
 
     streak = history.streak()
-    sharp = history.sharp_pain_stops(datetime.now(timezone.utc) - timedelta(days=7))
+    sharp = history.sharp_pain_stops(safety.warn_since(datetime.now(timezone.utc)))
     summaries = [summarize_session(s) for s in sessions]
     cols = st.columns(4)
     cols[0].metric("Streak", f"{streak} day{'' if streak == 1 else 's'}")
     cols[1].metric("Sessions", len(sessions))
     cols[2].metric("Time in form", _minutes(sum(s.held_s for s in summaries)))
-    cols[3].metric("Sharp-pain stops (7 days)", sharp)
+    cols[3].metric(f"Sharp-pain stops ({safety.WARN_WINDOW.days} days)", sharp)
 
     st.subheader("Recent sessions")
     st.dataframe(_sessions_frame(summaries), hide_index=True, width="stretch")
@@ -134,7 +134,7 @@ def _charts(history: History, sessions: list[SessionRecord], days: int | None) -
     per_day = pd.DataFrame(
         [
             {
-                "day": d.day.isoformat(),
+                "day": d.start.isoformat(),
                 "exercise": t.exercise,
                 "held_s": round(t.held_s, 1),
                 "best_hold_s": round(t.best_hold_s, 1),

@@ -9,8 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from poseguide.core.checker import region
-from poseguide.core.templates import Check, Library, Template
-from poseguide.live.routine import target_text
+from poseguide.core.templates import Check, Library, Template, target_words
 
 _VIEW = {
     "side": "Set the camera to your side, about 2-3 m away, so it sees your whole body.",
@@ -27,17 +26,17 @@ def render(library: Library) -> None:
     for error in library.errors:
         st.warning(f"A pose file could not be used: {error}")
     for template in sorted(library.templates.values(), key=lambda t: t.name):
-        with st.expander(f"{template.name} - {target_text(template)}"):
+        with st.expander(f"{template.name} - {target_words(template)}"):
             _pose(template, library)
 
 
 def _pose(template: Template, library: Library) -> None:
     st.markdown(template.how_to)
-    st.markdown(f"**Target:** {_target(template)}")
+    st.markdown(f"**Target:** {target_words(template, ranges=True)}")
     st.markdown(f"**Camera:** {_VIEW.get(template.view, _VIEW['any'])}")
     if template.cautions:
         st.warning("**Cautions**\n\n" + "\n".join(f"- {c}" for c in template.cautions))
-    if template.kind == "flow":
+    if template.is_flow:
         names = [library.templates[p].name for p in template.phases if p in library.templates]
         st.markdown(f"**Moves between:** {' and '.join(names)} (each checked as in their own "
                     f"entries). Stay at least {template.min_phase_s:g} s in each position.")
@@ -48,18 +47,6 @@ def _pose(template: Template, library: Library) -> None:
     if not template.measured:
         st.caption("The ranges of this pose have not yet been measured on photos of real "
                    "people; treat its feedback as a rough guide.")
-
-
-def _target(template: Template) -> str:
-    target = template.target
-    text = target_text(template)
-    if template.kind != "flow" and target.hold_max_s > target.hold_s:
-        text += f" (up to {target.hold_max_s:g} s as it gets easier)"
-    if target.per_side:
-        text += ", on each side"
-    if target.sets_per_side > 1:
-        text += f", {target.sets_per_side} times"
-    return text
 
 
 def _range(check: Check) -> str:

@@ -51,7 +51,7 @@ def repeated_pain_notice(history: History | None) -> None:
     except HistoryError:
         return
     if safety.should_warn(count):
-        st.error(safety.REPEATED_PAIN_ADVICE.format(count=count))
+        st.error(safety.repeated_pain_advice(count))
 
 
 def pain_rating(label: str, key: str, disabled: bool = False) -> int | None:

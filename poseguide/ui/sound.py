@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 from streamlit.components import v1 as components
@@ -19,7 +20,7 @@ PLAYER_DIR = Path(__file__).resolve().parent / "player"
 KEY = "sound_player"
 
 
-def _player():  # type: ignore[no-untyped-def]
+def _player() -> Any:
     """Declared on each run: it registers only inside a script run."""
     return components.declare_component("sound_player", path=PLAYER_DIR)
 

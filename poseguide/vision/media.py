@@ -38,8 +38,8 @@ def load_photo(path: str | Path) -> np.ndarray:
                 raise MediaError(
                     f"{path}: {im.width}x{im.height} is too large (limit {MAX_PIXELS} pixels)"
                 )
-            im = ImageOps.exif_transpose(im)
-            rgb = _to_rgb8(im)
+            upright = ImageOps.exif_transpose(im)
+            rgb = _to_rgb8(upright)
     except UnidentifiedImageError:
         raise MediaError(f"{path}: not an image this program can read") from None
     except OSError as exc:  # truncated or corrupt data

@@ -20,8 +20,10 @@ from poseguide.vision.detector import Mode, PoseDetector
 
 DARK = 40  # mean 8-bit brightness below which the model rarely finds a person
 TOO_DARK = "It is too dark for the camera: turn on a light in front of you"
-BACKLIT = ("The light behind you hides you from the camera: turn on a light in front of you "
-           "or turn away from the window")
+BACKLIT = (
+    "The light behind you hides you from the camera: turn on a light in front of you "
+    "or turn away from the window"
+)
 
 
 def lighting_hint(bgr: np.ndarray) -> str | None:
@@ -38,7 +40,7 @@ def lighting_hint(bgr: np.ndarray) -> str | None:
 
 def needs_mask(template: Template, library: Library) -> bool:
     """Whether any check of the template (or of its flow's phases) uses the silhouette."""
-    parts = [library[p] for p in template.phases] if template.kind == "flow" else [template]
+    parts = [library[p] for p in template.phases] if template.is_flow else [template]
     return any(c.measure == "curve" for t in parts for c in t.checks)
 
 
@@ -50,8 +52,9 @@ class StageTimes:
     logic: float = 0.0
     draw: float = 0.0
     frames: int = 0
-    samples: dict[str, list[float]] = field(default_factory=lambda: {"pose": [], "logic": [],
-                                                                     "draw": []})
+    samples: dict[str, list[float]] = field(
+        default_factory=lambda: {"pose": [], "logic": [], "draw": []}
+    )
 
 
 class FrameProcessor:
@@ -59,14 +62,20 @@ class FrameProcessor:
     them across sets (a live routine): building a pose graph stalls the stream for a moment,
     so they are then not closed with the set."""
 
-    def __init__(self, template: Template, library: Library, mode: Mode = "video",
-                 draw: bool = True, keep_samples: bool = False,
-                 detector: PoseDetector | None = None, crowd: CrowdWatch | None = None,
-                 side: str | None = None) -> None:
+    def __init__(
+        self,
+        template: Template,
+        library: Library,
+        mode: Mode = "video",
+        draw: bool = True,
+        keep_samples: bool = False,
+        detector: PoseDetector | None = None,
+        crowd: CrowdWatch | None = None,
+        side: str | None = None,
+    ) -> None:
         self.template = template
         self._owned = detector is None, crowd is None
-        self.detector = detector or PoseDetector(mode,
-                                                 segmentation=needs_mask(template, library))
+        self.detector = detector or PoseDetector(mode, segmentation=needs_mask(template, library))
         self.set = ExerciseSet(template, library, smooth=mode == "video", side=side)
         self.crowd = crowd or CrowdWatch(every_s=2.0 if mode == "video" else 0.0)
         self.draw = draw

@@ -1,0 +1,88 @@
+"""The package layout's rules: imports only run downwards, and the heavy or UI libraries stay
+in the one room that owns them (so the core can be tested, and reused, without either)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "poseguide"
+
+# Which of poseguide's subpackages each subpackage may import (besides itself and paths).
+ALLOWED = {
+    "core": set(),
+    "vision": {"core"},
+    "history": {"core"},
+    "offline": {"core", "vision"},
+    "live": {"core", "vision", "history"},
+    "cli": {"core", "vision", "history", "offline", "live"},
+    "ui": {"core", "vision", "history", "offline", "live"},
+}
+
+
+def _imports(path: Path) -> set[str]:
+    """Every module name an import statement in the file names (at any depth)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def _modules() -> list[Path]:
+    return sorted(p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def test_every_module_lives_in_a_known_room() -> None:
+    loose = {p.name for p in PACKAGE.glob("*.py")} - {"__init__.py", "__main__.py", "paths.py"}
+    assert not loose, f"modules outside a subpackage: {sorted(loose)}"
+    rooms = {p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__"}
+    assert rooms == set(ALLOWED)
+
+
+@pytest.mark.parametrize("room", sorted(ALLOWED))
+def test_imports_only_run_downwards(room: str) -> None:
+    wrong = []
+    for path in sorted((PACKAGE / room).rglob("*.py")):
+        for name in _imports(path):
+            parts = name.split(".")
+            if parts[0] != "poseguide" or len(parts) < 2 or parts[1] in (room, "paths"):
+                continue
+            if parts[1] not in ALLOWED[room]:
+                wrong.append(f"{path.relative_to(PACKAGE)} imports {name}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize(
+    ("library", "owner"),
+    [("streamlit", "ui/"), ("streamlit_webrtc", "ui/"), ("mediapipe", "vision/detector.py")],
+)
+def test_only_one_room_imports_the_library(library: str, owner: str) -> None:
+    users = [
+        str(p.relative_to(PACKAGE))
+        for p in _modules()
+        if any(n == library or n.startswith(library + ".") for n in _imports(p))
+    ]
+    assert users, f"nothing imports {library}: the rule would pass vacuously"
+    assert all(u.startswith(owner) for u in users), users
+
+
+def test_the_core_needs_nothing_but_numpy() -> None:
+    third_party = set()
+    for path in sorted((PACKAGE / "core").rglob("*.py")):
+        for name in _imports(path):
+            top = name.split(".")[0]
+            if top not in {"poseguide", "__future__", "numpy"} and top not in _stdlib():
+                third_party.add(f"{path.name}: {top}")
+    assert not third_party, sorted(third_party)
+
+
+def _stdlib() -> frozenset[str]:
+    import sys
+
+    return frozenset(sys.stdlib_module_names) | {"tomli"}
