@@ -22,7 +22,7 @@ def _short_routine():  # type: ignore[no-untyped-def]
 
     return Routine(
         "Basic daily routine",
-        (Step("sphinx", hold_s=3), Step("cat_cow", reps=2), Step("sphinx", hold_s=2)),
+        (Step("sphinx", hold_s=3), Step("cat_cow", reps=2), Step("sphinx", hold_s=4)),
     )
 
 
