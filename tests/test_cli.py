@@ -1,13 +1,17 @@
 """The command line: listing, checking, analysing, and one-line errors for bad input."""
 
 import json
+import math
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from realdata import POSEDATA, SPHINX
 
-from poseguide.cli.main import main
+from poseguide.cli.main import build_parser, main
 from poseguide.core.templates import DEFAULT_DIR
 
 
@@ -145,3 +149,116 @@ def test_eval_lists_misses_with_the_reason(capsys, tmp_path):
     # A high plank: arms straight and body straight; the larger fault gives the cue.
     assert "bent_at_hips=" in miss["why"]
     assert '"Rest your forearms flat on the floor"' in miss["why"]
+
+
+NUMERIC = {  # option: (command line before it, low, high, whole)
+    "--fps": (["analyze", "v.mp4", "--pose", "sphinx"], 0, 240, False),
+    "--tolerance": (["template", "from-photo", "p.jpg", "--id", "x"], 0.5, 45, False),
+    "--frames": (["bench"], 1, 1_000_000, True),
+    "--loops": (["bench"], 1, 1000, True),
+    "--days": (["history"], 1, 36_500, True),
+    "--port": (["app"], 1, 65535, True),
+}
+numbers = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.integers(-10**12, 10**12).map(str),
+    st.sampled_from(["nan", "inf", "-inf", "1e9", "1e-9", "0", "-0", "", " ", "1_000", "0x10",
+                     "٣", "1.5", "nan(0)", "∞"]),
+    st.text(max_size=8),
+)
+
+
+@settings(max_examples=400, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # capsys: read each time
+@given(option=st.sampled_from(sorted(NUMERIC)), text=numbers)
+def test_numeric_arguments_are_in_range_or_one_line_exit_2(capsys, option, text):
+    before, low, high, whole = NUMERIC[option]
+    try:
+        args = build_parser().parse_args([*before, option, text])
+    except SystemExit as exc:
+        err = capsys.readouterr().err
+        assert exc.code == 2
+        assert len(err.strip().splitlines()) == 1 and f"argument {option}: expected" in err
+        return
+    value = getattr(args, option.lstrip("-"))
+    assert math.isfinite(value) and low <= value <= high
+    assert not whole or value == int(value)
+
+
+def test_from_photo_validates_first_and_leaves_no_file(capsys, tmp_path):
+    poses = tmp_path / "poses"
+    poses.mkdir()
+    for tid in ("cat", "cow", "cat_cow"):
+        (poses / f"{tid}.toml").write_text((DEFAULT_DIR / f"{tid}.toml").read_text())
+    before = sorted(p.name for p in poses.iterdir())
+    code, _, err = run(capsys, "--poses-dir", str(poses), "template", "from-photo", "p.jpg",
+                       "--id", "mine", "--base", "cat_cow")
+    assert code == 2 and "--base cat_cow: a flow has no ranges of its own" in err
+    code, _, err = run(capsys, "template", "from-photo", "p.jpg", "--id", "mine",
+                       "--out", str(tmp_path / "nowhere" / "mine.toml"))
+    assert code == 2 and "nowhere: no such folder; create it or choose another --out" in err
+    assert sorted(p.name for p in poses.iterdir()) == before
+
+
+def test_a_failed_write_leaves_neither_template_nor_temporary_file(tmp_path, monkeypatch):
+    import os
+
+    from poseguide.cli.main import _write_atomically
+    from poseguide.core.templates import TemplateError
+
+    def full(*_):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full)
+    with pytest.raises(TemplateError, match=r"mine.toml: cannot write the template \(No space"):
+        _write_atomically(tmp_path / "mine.toml", "id = 'mine'\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_native_log_lines_are_dropped_and_the_rest_kept():
+    from poseguide.cli.quiet import without_native_logs
+
+    dropped = [
+        b"W0000 00:00:1795978838.435677   11017 inference_feedback_manager.cc:114] Feedback\n",
+        b"I0000 00:00:1795978838.5 1 gl_context.cc:357] GL version: 3.2\n",
+        b"INFO: Created TensorFlow Lite XNNPACK delegate for CPU.\n",
+        b"WARNING: All log messages before absl::InitializeLog() is called are written\n",
+        b"[ WARN:0@0.071] global cap_ffmpeg_impl.hpp:453 _opencv_ffmpeg_interrupt_callback\n",
+        b"[mov,mp4,m4a,3gp,3g2,mj2 @ 0x561fc8b1c300] stream 0, offset 0xb0d: partial file\n",
+    ]
+    for line in dropped:
+        assert without_native_logs(line) is None
+    kept = [b"poseguide: error: x.jpg: no such file\n",
+            b"F0000 00:00:17.1 1 calculator_graph.cc:9] Check failed: fatal, kept\n",
+            b"[11:02] a line of ours\n"]
+    for line in kept:
+        assert without_native_logs(line) == line
+    bar = b"\r 31%|###  | 14/45 [mpeg4 @ 0x561fc8b40e00] illegal dc vlc\n"
+    assert without_native_logs(bar) == b"\r 31%|###  | 14/45 "
+
+
+@pytest.mark.realdata
+def test_verbose_shows_the_native_logs_and_the_default_hides_them(tmp_path):
+    def stderr(*flags):
+        proc = subprocess.run([sys.executable, "-m", "poseguide", *flags, "check",
+                               str(POSEDATA / SPHINX), "--pose", "sphinx"],
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0
+        return proc.stderr
+
+    assert stderr() == ""
+    assert "XNNPACK" in stderr("--verbose")
+
+
+def test_from_photo_into_a_folder_it_may_not_write_is_refused_first(capsys, tmp_path,
+                                                                      monkeypatch):
+    import os
+
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: Path(p) != tmp_path
+                        and real_access(p, mode))  # root writes anywhere: pretend it may not
+    code, _, err = run(capsys, "--poses-dir", str(tmp_path), "template", "from-photo",
+                       "p.jpg", "--id", "mine")
+    assert code == 2
+    assert err.strip() == (f"poseguide: error: {tmp_path}: permission denied, cannot write "
+                           "here; choose another --out")

@@ -727,9 +727,17 @@ def test_cli_json_and_csv(db, capsys, monkeypatch):
 
 
 def test_cli_empty_database(db, capsys):
+    History(db).close()  # as the app leaves it before the first session
     assert run_history(argparse.Namespace(db=str(db), days=30, json=False, csv=False)) == 0
     out = capsys.readouterr().out
     assert "No sessions yet." in out and "Streak: 0 days" in out
+
+
+def test_cli_mistyped_database_path_is_an_error_and_creates_nothing(db, capsys):
+    assert run_history(argparse.Namespace(db=str(db), days=30, json=False, csv=False)) == 2
+    err = capsys.readouterr().err
+    assert f"{db}: no such history database" in err and err.count("\n") == 1
+    assert not db.exists() and not db.with_name(db.name + "-wal").exists()
 
 
 def test_cli_bad_database_is_one_line_exit_2(db, capsys):
@@ -747,7 +755,7 @@ def test_cli_rejects_bad_options(capsys):
         with pytest.raises(SystemExit) as exc:
             _cli(argv)
         assert exc.value.code == 2
-    assert "expected at least 1 day" in capsys.readouterr().err
+    assert "expected 1 to 36500 days, got 0" in capsys.readouterr().err
 
 
 # --------------------------------------------------------------------------- Streamlit page

@@ -102,3 +102,68 @@ def test_empty_and_missing_videos(tmp_path):
         probe_video(tmp_path / "empty.mp4")
     with pytest.raises(MediaError, match="gone.mp4: no such file"):
         probe_video(tmp_path / "gone.mp4")
+
+
+def test_decompression_bomb_is_refused_in_our_words(tmp_path):
+    import warnings
+
+    from hostile_files import png_header
+
+    with pytest.raises(MediaError, match=r"bomb.png: too large \(limit 40000000 pixels\)"):
+        load_photo(png_header(tmp_path / "bomb.png", 20_000, 20_000))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # Pillow's own warning must not show first
+        with pytest.raises(MediaError, match=r"big.png: 10000x10000 is too large"):
+            load_photo(png_header(tmp_path / "big.png", 10_000, 10_000))
+
+
+def test_a_photo_is_not_a_video_whatever_its_name(tmp_path):
+    path = tmp_path / "holiday.mp4"
+    Image.new("RGB", (64, 48), (90, 90, 90)).save(path, format="JPEG")
+    with pytest.raises(MediaError, match="holiday.mp4: a photo, not a video"):
+        probe_video(path)
+
+
+def test_a_video_cut_short_says_so_and_a_whole_one_does_not(tmp_path):
+    from hostile_files import cut, faststart_clip
+
+    whole = faststart_clip(tmp_path / "whole.mp4")
+    heard: list[str] = []
+    assert len(list(iter_video(whole, warn=heard.append))) == 90 and heard == []
+    short = cut(faststart_clip(tmp_path / "short.mp4"), 0.5)
+    times = [t for t, _ in iter_video(short, warn=heard.append)]
+    (said,) = heard
+    assert 0 < len(times) < 60
+    assert said.startswith(f"{short}: the video ends early, at ")
+    assert f"of 3.0 s ({len(times)} of 90 frames)" in said
+
+
+def test_a_file_name_opencv_would_crash_on_is_refused(tmp_path):
+    import os
+
+    raw = os.fsencode(tmp_path) + b"/clip\xff.mp4"
+    with open(raw, "wb") as f:
+        f.write(_video(tmp_path / "ok.mp4", 5).read_bytes())
+    with pytest.raises(MediaError, match=r"the file name is not valid UTF-8.*rename the file"):
+        probe_video(os.fsdecode(raw))
+
+
+def test_each_unreadable_file_says_why(tmp_path, monkeypatch):
+    import os
+
+    (tmp_path / "folder.jpg").mkdir()
+    (tmp_path / "link.jpg").symlink_to(tmp_path / "gone.jpg")
+    os.mkfifo(tmp_path / "pipe.mp4")
+    with pytest.raises(MediaError, match="folder.jpg: a folder, not a photo"):
+        load_photo(tmp_path / "folder.jpg")
+    with pytest.raises(MediaError, match="link.jpg: a broken link"):
+        load_photo(tmp_path / "link.jpg")
+    with pytest.raises(MediaError, match="pipe.mp4: not a regular file"):
+        probe_video(tmp_path / "pipe.mp4")  # and no hang reading it
+    locked = _video(tmp_path / "locked.mp4", 5)
+    real_access = os.access
+    monkeypatch.setattr(
+        os, "access", lambda p, mode: False if p == locked else real_access(p, mode)
+    )  # root reads anything: pretend
+    with pytest.raises(MediaError, match="locked.mp4: permission denied"):
+        probe_video(locked)

@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from poseguide.core.templates import DEFAULT_DIR, TemplateError, load_library, parse_template
@@ -94,4 +94,67 @@ def test_impossible_ranges(low, high):
     data = _copy()
     data["checks"][0]["range"] = [low, high]
     with pytest.raises(TemplateError, match=r"checks\[0\]\.range: expected \[low, high\]"):
+        parse_template(data, PATH)
+
+
+def _nested(depth: int, kind: str) -> str:
+    if kind == "array":
+        return "[" * depth + "1" + "]" * depth
+    return "{ a = " * depth + "1" + " }" * depth
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture],
+          deadline=None)
+@given(depth=st.integers(1, 1200), kind=st.sampled_from(["array", "table"]),
+       field=st.sampled_from(["required", "name", "x", "cautions"]))
+def test_nesting_of_any_depth_is_a_clean_error(tmp_path, depth, kind, field):
+    text = (DEFAULT_DIR / "sphinx.toml").read_text()
+    text = text.replace('view = "side"', f'view = "side"\n{field}_nested = {_nested(depth, kind)}')
+    (tmp_path / "sphinx.toml").write_text(text)
+    library = load_library(tmp_path)
+    (error,) = library.errors
+    assert error.startswith(f"{tmp_path / 'sphinx.toml'}: ") and len(error) < 400
+
+
+CONTROL = st.characters(categories=["Cc", "Cf"]).filter(lambda ch: ch != "\n")
+
+
+@settings(max_examples=150, deadline=None)
+@given(field=st.sampled_from(["name", "how_to", "id"]),
+       text=st.builds(lambda a, c, b: a + c + b, st.text(max_size=5), CONTROL,
+                      st.text(max_size=5)))
+def test_control_characters_never_reach_a_template(field, text):
+    data = _copy()
+    data[field] = "Sphinx" + text
+    with pytest.raises(TemplateError, match=r": expected "):
+        parse_template(data, PATH)
+
+
+@settings(max_examples=150, deadline=None)
+@given(table=st.sampled_from(["checks", "target", "top"]),
+       key=st.text(min_size=1, max_size=12).filter(lambda k: k not in CHECK_FIELDS + FIELDS
+                                                   + ["tier", "hold_s", "hold_max_s", "reps",
+                                                      "reps_max", "per_side",
+                                                      "sets_per_side"]),
+       value=junk.filter(lambda v: v is not None))
+def test_unknown_keys_are_refused_everywhere(table, key, value):
+    data = _copy()
+    where = {"checks": data["checks"][1], "target": data["target"], "top": data}[table]
+    where[key] = value
+    with pytest.raises(TemplateError, match="expected one of the fields"):
+        parse_template(data, PATH)
+
+
+@settings(max_examples=150, deadline=None)
+@given(field=st.sampled_from(["weight", "range", "hold_s", "hold_max_s", "reps", "reps_max",
+                              "sets_per_side"]),
+       value=st.sampled_from([float("nan"), float("inf"), float("-inf"), 1e308, -1e308, 2.5]))
+def test_non_finite_and_fractional_numbers_are_refused(field, value):
+    assume(not (value == 2.5 and field in ("weight", "hold_s")))  # 2.5 is fine there
+    data = _copy()
+    if field in ("weight", "range"):
+        data["checks"][0][field] = [10, value] if field == "range" else value
+    else:
+        data["target"][field] = value
+    with pytest.raises(TemplateError, match=r": expected "):
         parse_template(data, PATH)

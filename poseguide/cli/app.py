@@ -43,7 +43,13 @@ def cmd_app(args: argparse.Namespace) -> int:
     os.execv(argv[0], argv)  # replaces this process: Ctrl+C and exit status are Streamlit's
 
 
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 1 to 65535, got {text!r}")
+    return int(text)
+
+
 def add_app_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("app", help="start the page in the browser (http://127.0.0.1:8501)")
-    p.add_argument("--port", type=int, default=8501, help="port on 127.0.0.1 (default 8501)")
+    p.add_argument("--port", type=_port, default=8501, help="port on 127.0.0.1 (default 8501)")
     p.set_defaults(func=cmd_app)

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import datetime, timezone
+from pathlib import Path
 
+from poseguide.cli.text import shown
 from poseguide.history import (
     History,
     HistoryError,
     SessionRecord,
+    default_db_path,
     exercise_totals,
+    export,
     summarize_session,
 )
 from poseguide.live import safety
+
+MAX_DAYS = 36_500  # a hundred years: a longer span is a typo (and runs past the calendar)
 
 
 def _positive_int(text: str) -> int:
@@ -21,8 +28,8 @@ def _positive_int(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number of days, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1 day, got {value}")
+    if not 1 <= value <= MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"expected 1 to {MAX_DAYS} days, got {value}")
     return value
 
 
@@ -54,9 +61,25 @@ def add_history_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run_history(args: argparse.Namespace) -> int:
-    """Print the history; a bad database is one clear line on stderr and exit code 2."""
+    """Print the history; a bad database is one clear line on stderr and exit code 2.
+    Reading never creates a database: before the first session the default location (or
+    $POSEGUIDE_DB) simply has none, while a --db that names no file is a typo."""
+    path = Path(args.db).expanduser() if args.db else default_db_path()
+    if not args.db and not os.path.lexists(path):
+        text = (
+            export.to_json([])
+            if args.json
+            else export.to_csv([])
+            if args.csv
+            else (
+                f"Sessions in the last {args.days} days: 0\nNo sessions yet (nothing recorded "
+                f"in {shown(path)})."
+            )
+        )
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return 0
     try:
-        with History(args.db) as history:
+        with History(path, readonly=True) as history:
             if args.json:
                 text = history.to_json(args.days)
             elif args.csv:
@@ -64,7 +87,7 @@ def run_history(args: argparse.Namespace) -> int:
             else:
                 text = _report(history, args.days)
     except HistoryError as exc:
-        print(f"poseguide history: error: {exc}", file=sys.stderr)
+        print(f"poseguide history: error: {shown(exc)}", file=sys.stderr)
         return 2
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0

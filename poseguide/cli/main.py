@@ -7,24 +7,28 @@ line naming the problem, with exit status 2 and no traceback.
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
 import json
+import math
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 from poseguide.cli.app import add_app_parser
 from poseguide.cli.history import add_history_parser
+from poseguide.cli.quiet import hide_native_logs, native_logs_hidden
+from poseguide.cli.text import shown
 from poseguide.core.templates import DEFAULT_DIR, Library, TemplateError, load_library, target_words
 from poseguide.vision.media import MediaError
-
-os.environ.setdefault("GLOG_minloglevel", "2")  # keep MediaPipe's C++ logging off the console
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
 def _library(args: argparse.Namespace) -> Library:
     library = load_library(args.poses_dir)
     for error in library.errors:
-        print(f"warning: skipped broken template: {error}", file=sys.stderr)
+        print(f"warning: skipped broken template: {shown(error)}", file=sys.stderr)
     return library
 
 
@@ -76,7 +80,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         }, indent=2))
         return 0
     if frame is None:
-        print(f"{args.photo}: no person found")
+        print(f"{shown(args.photo)}: no person found")
         return 1
     if args.pose:
         v = verdicts[0]
@@ -104,12 +108,18 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     def progress(frames, total):
         return tqdm(frames, total=total or None, unit="frame", disable=args.json, file=sys.stderr)
 
+    warnings: list[str] = []
+
+    def warn(message: str) -> None:
+        warnings.append(message)
+        print(f"warning: {shown(message)}", file=sys.stderr)
+
     summary = analyze_video(args.video, template, library, out=args.out, fps=args.fps,
-                            progress=progress)
+                            progress=progress, warn=warn)
     if args.json:
-        print(json.dumps(summary.as_dict(), indent=2))
+        print(json.dumps(summary.as_dict() | {"warnings": warnings}, indent=2))
         return 0
-    print(f"{template.name}: {args.video}")
+    print(f"{template.name}: {shown(args.video)}")
     for i, s in enumerate(summary.segments, 1):
         print(f"  hold {i}: {s.start:7.2f} s -> {s.end:7.2f} s  ({s.seconds:.1f} s)")
     print(f"time in form: {summary.held:.1f} s   best hold: {summary.best_hold:.1f} s"
@@ -123,26 +133,51 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         for e in said:
             print(f"  {e.t:7.2f} s  {e.text}")
     if args.out:
-        print(f"annotated video: {args.out}")
+        print(f"annotated video: {shown(args.out)}")
     return 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from poseguide.offline.evaluation import evaluate, misses, photo_detector, tally, video_detector
+    from poseguide.offline.evaluation import (
+        NEGATIVE,
+        evaluate,
+        labelled_photos,
+        misses,
+        photo_detector,
+        tally,
+        video_detector,
+    )
 
     library = _library(args)
     root = Path(args.folder)
+    if not labelled_photos(root):
+        raise MediaError(f"{root}: no photos to score; expected sub-folders named after "
+                         f"template ids or '{NEGATIVE}' holding photos")
     detect = video_detector() if args.as_video else photo_detector()
+    unreadable: list[dict] = []
+
+    def skip(path: Path, why: str) -> None:
+        why = why.removeprefix(f"{path}: ")
+        unreadable.append({"photo": f"{path.parent.name}/{path.name}", "why": why})
+
     results = evaluate(root, library, detect,
                        progress=lambda it: tqdm(it, unit="photo", disable=args.json,
-                                                file=sys.stderr))
+                                                file=sys.stderr), on_unreadable=skip)
+    if not any(r.label in library.templates or r.label == NEGATIVE for r in results):
+        found = sorted({r.label for r in results})
+        why = f"the labels {found} are not template ids" if found else (
+            f"all {len(unreadable)} files are unreadable, e.g. {unreadable[0]['photo']}: "
+            f"{unreadable[0]['why']}")
+        raise MediaError(f"{root}: no photos to score ({why}); expected sub-folders named "
+                         f"after template ids or '{NEGATIVE}' holding photos")
     part = None if args.part == "all" else args.part
     report = tally(results, library, part)
     missed = misses(results, library, part) if args.misses else []
     if args.json:
-        print(json.dumps(report | ({"misses": missed} if args.misses else {}), indent=2))
+        print(json.dumps(report | ({"misses": missed} if args.misses else {})
+                         | {"unreadable": unreadable}, indent=2))
         return 0
     print("found: a person was found; seen: and the joints its template needs were visible;\n"
           "right: its own template accepted it; wrong: another template accepted it\n")
@@ -157,7 +192,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(f"\nmisses ({len(missed)})")
         for m in missed:
             also = f" accepted by {', '.join(m['accepted'])};" if m["accepted"] else ""
-            print(f"  {m['photo']} [{m['part']}]{also} {m['why']}".rstrip(";"))
+            print(f"  {shown(m['photo'])} [{m['part']}]{also} {m['why']}".rstrip(";"))
+    if unreadable:
+        print(f"\nunreadable files, left out of the figures ({len(unreadable)})")
+        for u in unreadable:
+            print(f"  {shown(u['photo'])}: {shown(u['why'])}")
     return 0
 
 
@@ -179,7 +218,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def cmd_template_from_photo(args: argparse.Namespace) -> int:
     from poseguide.core.custom import best_base, centred, to_toml
-    from poseguide.core.templates import load_template
+    from poseguide.core.templates import template_from_text
     from poseguide.vision.detector import PoseDetector
     from poseguide.vision.media import load_photo
 
@@ -189,28 +228,90 @@ def cmd_template_from_photo(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path(args.poses_dir) / f"{args.id}.toml"
     if out.stem != args.id:
         raise TemplateError(f"{out}: a template's file name must be its id, {args.id}.toml")
+    _writable_folder(out)
     if out.exists() and not args.force:
         raise TemplateError(f"{out}: already exists; choose another --id or pass --force")
     base = library[args.base] if args.base else None
+    if base is not None and base.is_flow:
+        raise TemplateError(f"--base {base.id}: a flow has no ranges of its own; give one of "
+                            f"its poses ({', '.join(base.phases)}) as --base")
+    rgb = load_photo(args.photo)
     with PoseDetector("photo", segmentation=True) as detector:
-        frame = detector.detect_photo(load_photo(args.photo))
+        frame = detector.detect_photo(rgb)
     if frame is None:
         raise MediaError(f"{args.photo}: no person found in the photo")
     base = base or best_base(frame, library)
     template = centred(frame, base, args.id, args.tolerance)
-    out.write_text(to_toml(template), encoding="utf-8")
-    load_template(out)  # what we wrote must load like any template
-    print(f"wrote {out} (based on {base.id}, +-{args.tolerance:g} deg)")
+    text = to_toml(template)
+    template_from_text(text, out)  # what we write must load like any template
+    _write_atomically(out, text)
+    print(f"wrote {shown(out)} (based on {base.id}, +-{args.tolerance:g} deg)")
     for c in template.checks:
         print(f"  {c.name:28s} {c.low:8.2f} .. {c.high:8.2f}")
     return 0
 
 
+def _writable_folder(path: Path) -> None:
+    """Refuse before the work is done when ``path``'s folder is missing or read-only."""
+    folder = path.parent
+    if not folder.exists():
+        raise TemplateError(f"{folder}: no such folder; create it or choose another --out")
+    if not folder.is_dir():
+        raise TemplateError(f"{folder}: not a folder; choose another --out")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise TemplateError(f"{folder}: permission denied, cannot write here; "
+                            "choose another --out")
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write to a temporary file beside ``path`` and rename it over: a failure (disk full,
+    interrupted) leaves no half-written template behind for later commands to trip on."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise TemplateError(f"{path}: cannot write the template ({exc.strerror}); "
+                            "choose another --out") from None
+
+
+class _Parser(argparse.ArgumentParser):
+    """A mistyped argument is one line naming it and where to look, exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {shown(message)} (see {self.prog} --help)\n")
+
+
+def number(low: float, high: float, whole: bool = False) -> Callable[[str], float]:
+    """An argparse type: a finite number from ``low`` to ``high`` (nan, inf and a value out
+    of range are refused before any work starts)."""
+    what = f"a {'whole ' if whole else ''}number from {low:g} to {high:{'d' if whole else 'g'}}"
+
+    def parse(text: str) -> float:
+        try:
+            value = int(text) if whole else float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if not (math.isfinite(value) and low <= value <= high):
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
+        return value
+
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="poseguide", description="Check stretching form and time honest holds, headless.")
     parser.add_argument("--poses-dir", default=str(DEFAULT_DIR),
                         help="folder of pose templates (default: the shipped reference_poses)")
+    parser.add_argument("--verbose", action="store_true",
+                        help="also show the log lines of MediaPipe, TensorFlow Lite and OpenCV")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("poses", help="list the pose templates and their targets")
@@ -227,7 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("video")
     p.add_argument("--pose", required=True, help="template id")
     p.add_argument("--out", help="write an annotated video here (.mp4)")
-    p.add_argument("--fps", type=float, default=15.0,
+    p.add_argument("--fps", type=number(0, 240), default=15.0,
                    help="frames per second to analyse (default 15; 0 = every frame)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_analyze)
@@ -248,8 +349,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = tsub.add_parser("from-photo", help="a template centred on a photo of good form")
     p.add_argument("photo")
     p.add_argument("--id", required=True, help="id (and file name) of the new template")
-    p.add_argument("--tolerance", type=float, default=15.0,
-                   help="half-width of each range in degrees (default 15)")
+    p.add_argument("--tolerance", type=number(0.5, 45), default=15.0,
+                   help="half-width of each range in degrees, 0.5 to 45 (default 15)")
     p.add_argument("--base", help="template whose checks and cues to keep (default: best fit)")
     p.add_argument("--out", help="file to write (default: POSES_DIR/ID.toml)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -258,8 +359,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="per-stage milliseconds and frames/s of the pipeline")
     p.add_argument("video", nargs="?", help="a video (default: a clip assembled from photos)")
     p.add_argument("--pose", default="sphinx", help="template id (default sphinx)")
-    p.add_argument("--frames", type=int, default=300, help="frames per loop (default 300)")
-    p.add_argument("--loops", type=int, default=1, help="times through the clip (default 1)")
+    p.add_argument("--frames", type=number(1, 1_000_000, whole=True), default=300,
+                   help="frames per loop (default 300)")
+    p.add_argument("--loops", type=number(1, 1000, whole=True), default=1,
+                   help="times through the clip (default 1)")
     p.add_argument("--posedata", default=str(DEFAULT_DIR.parent.parent / "shared" / "posedata"),
                    help="folder of real photos used to assemble the default clip")
     p.add_argument("--json", action="store_true")
@@ -271,11 +374,32 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; ``argv`` None means this process is poseguide (the console script or
+    ``python -m poseguide``), so native log lines are filtered until the process exits."""
     args = build_parser().parse_args(argv)
+    with contextlib.suppress(AttributeError, ValueError):  # a file name that is not UTF-8
+        sys.stdout.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+    if args.verbose or args.command == "app":  # app: Streamlit replaces this process
+        return _run(args)
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
+    if argv is None:
+        atexit.register(hide_native_logs(until_exit=True))
+        return _run(args)
+    with native_logs_hidden():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return args.func(args)
     except (TemplateError, MediaError) as exc:
-        print(f"poseguide: error: {exc}", file=sys.stderr)
+        print(f"poseguide: error: {shown(exc)}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file problem the checks above did not foresee: still one line
+        where = f"{shown(exc.filename)}: " if exc.filename else ""
+        print(f"poseguide: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -9,6 +9,7 @@ and validates like any shipped template.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import replace
 
 import numpy as np
@@ -37,6 +38,12 @@ def best_base(frame: PoseFrame, library: Library) -> Template:
 
 def centred(frame: PoseFrame, base: Template, new_id: str, tolerance: float) -> Template:
     """``base`` with every range re-centred on the photo's values, +- ``tolerance``."""
+    if base.is_flow:
+        raise TemplateError(f"--base {base.id}: a flow has no ranges of its own; give one of "
+                            f"its poses ({', '.join(base.phases)}) as --base")
+    if not (math.isfinite(tolerance) and tolerance > 0):
+        raise TemplateError(f"--tolerance: expected a positive number of degrees, got "
+                            f"{tolerance!r}")
     verdict = checker.check(frame, base)
     if not verdict.seen:
         raise TemplateError(f"cannot measure {base.id} in this photo: {verdict.correction}")

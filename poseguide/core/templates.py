@@ -7,7 +7,11 @@ templates and lists the broken ones instead of stopping at the first.
 
 from __future__ import annotations
 
+import difflib
+import reprlib
+import stat
 import sys
+import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -37,6 +41,22 @@ class Kind(TextEnum):
 
 
 KINDS = tuple(k.value for k in Kind)
+# Pairs of points in a check that must be different names, or the measure is degenerate
+# (an angle at a point against itself, a distance of zero) and the check can never pass.
+DISTINCT = {"joint": ((0, 1), (1, 2), (0, 2)), "elevation": ((0, 1),), "ratio": ((0, 1), (2, 3)),
+            "tilt": ((0, 1), (2, 3)), "curve": ((0, 1),)}
+TIERS = ("gate", "refine")
+# The fields each table may hold: anything else is a typo and is refused, never ignored.
+# Keep every allowed name here, so new fields are added in one place.
+TEMPLATE_KEYS = frozenset({"id", "name", "view", "kind", "how_to", "required", "checks", "target",
+                           "cautions", "flow", "measured", "working_side"})
+CHECK_KEYS = frozenset({"id", "name", "measure", "points", "range", "too_low", "too_high", "why",
+                        "weight", "key", "tier"})
+TARGET_KEYS = frozenset({"hold_s", "hold_max_s", "reps", "reps_max", "per_side",
+                         "sets_per_side"})
+FLOW_KEYS = frozenset({"phases", "min_phase_s"})
+_SHOWN = reprlib.Repr()  # values in messages: short, one line, control characters escaped
+_SHOWN.maxstring, _SHOWN.maxother, _SHOWN.maxlevel = 60, 60, 2
 # Names a template may use besides MediaPipe's literal ones (see angles.resolve).
 _PARTS = {n.split("_", 1)[1] for n in INDEX if n.startswith("left_")}
 
@@ -142,8 +162,18 @@ class _Reader:
         self.path = path
 
     def fail(self, where: str, expected: str, got: Any) -> TemplateError:
-        shown = repr(got) if not isinstance(got, _Missing) else "nothing"
+        shown = _SHOWN.repr(got) if not isinstance(got, _Missing) else "nothing"
         return TemplateError(f"{self.path}: {where}: expected {expected}, got {shown}")
+
+    def only(self, table: dict[str, Any], known: frozenset[str], where: str) -> None:
+        """Refuse a field this table does not have (a typo would otherwise pass unseen)."""
+        for key in table:
+            if key not in known:
+                near = difflib.get_close_matches(str(key), known, n=1)
+                hint = f" (did you mean {near[0]!r}?)" if near else ""
+                raise TemplateError(
+                    f"{self.path}: {where}{key}: expected one of the fields "
+                    f"{sorted(known)}, got unknown field {_SHOWN.repr(key)}{hint}")
 
     def get(self, table: dict[str, Any], key: str, where: str, kind: type | tuple[type, ...],
             expected: str, default: Any = None) -> Any:
@@ -158,17 +188,25 @@ class _Reader:
             raise self.fail(where, expected, value)
         return value
 
-    def text(self, table: dict[str, Any], key: str, where: str, default: str | None = None) -> str:
+    def text(self, table: dict[str, Any], key: str, where: str, default: str | None = None,
+             lines: bool = False) -> str:
         value: str = self.get(table, key, where, str, "a non-empty string", default)
         if not value.strip() and default is None:
             raise self.fail(where, "a non-empty string", value)
+        self.printable(value, where, lines)
         return value.strip()
 
+    def printable(self, value: str, where: str, lines: bool = False) -> None:
+        """Refuse control characters: escape codes in a name would reach the terminal."""
+        allowed = "\n" if lines else ""
+        if any(unicodedata.category(ch)[0] == "C" and ch not in allowed for ch in value):
+            raise self.fail(where, "text without control characters", value)
+
     def number(self, table: dict[str, Any], key: str, where: str, low: float, high: float,
-               default: float | None = None) -> float:
-        expected = f"a number from {low:g} to {high:g}"
+               default: float | None = None, whole: bool = False) -> float:
+        expected = f"a {'whole number' if whole else 'number'} from {low:g} to {high:g}"
         value = self.get(table, key, where, (int, float), expected, default)
-        if not low <= value <= high:
+        if not low <= value <= high or (whole and value != int(value)):
             raise self.fail(where, expected, value)
         return float(value)
 
@@ -187,11 +225,7 @@ def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
 def parse_template(data: dict[str, Any], path: Path) -> Template:
     """Validate a parsed TOML table into a Template."""
     r = _Reader(path)
-    known = {"id", "name", "view", "kind", "how_to", "required", "checks", "target",
-             "cautions", "flow", "measured", "working_side"}
-    for key in data:
-        if key not in known:
-            raise r.fail(key, f"one of the fields {sorted(known)}", key)
+    r.only(data, TEMPLATE_KEYS, "")
     tid = r.text(data, "id", "id")
     if tid != path.stem:
         raise r.fail("id", f"the file name {path.stem!r}", tid)
@@ -213,11 +247,13 @@ def parse_template(data: dict[str, Any], path: Path) -> Template:
     for i, c in enumerate(cautions):
         if not isinstance(c, str) or not c.strip():
             raise r.fail(f"cautions[{i}]", "a non-empty string", c)
+        r.printable(c, f"cautions[{i}]", lines=True)
     phases: tuple[str, ...] = ()
     min_phase_s = 0.0
     checks: tuple[Check, ...] = ()
     if kind is Kind.FLOW:
         flow = r.get(data, "flow", "flow", dict, "a table with phases and min_phase_s")
+        r.only(flow, FLOW_KEYS, "flow.")
         raw_phases = r.get(flow, "phases", "flow.phases", list, "a list of two template ids")
         if len(raw_phases) != 2 or not all(isinstance(p, str) and p for p in raw_phases):
             raise r.fail("flow.phases", "a list of two template ids", raw_phases)
@@ -237,7 +273,7 @@ def parse_template(data: dict[str, Any], path: Path) -> Template:
         name=r.text(data, "name", "name"),
         view=view,
         kind=kind,
-        how_to=r.text(data, "how_to", "how_to"),
+        how_to=r.text(data, "how_to", "how_to", lines=True),
         required=tuple(required),
         checks=checks,
         target=target,
@@ -254,6 +290,7 @@ def _parse_check(r: _Reader, raw: Any, i: int) -> Check:
     w = f"checks[{i}]"
     if not isinstance(raw, dict):
         raise r.fail(w, "a table", raw)
+    r.only(raw, CHECK_KEYS, f"{w}.")
     measure = r.text(raw, "measure", f"{w}.measure")
     if measure not in MEASURES:
         raise r.fail(f"{w}.measure", f"one of {list(MEASURES)}", measure)
@@ -264,6 +301,14 @@ def _parse_check(r: _Reader, raw: Any, i: int) -> Check:
     for j, p in enumerate(points):
         if not isinstance(p, str) or not valid_name(p):
             raise r.fail(f"{w}.points[{j}]", "a landmark name such as 'knee' or 'mid_hip'", p)
+    for a, b in DISTINCT.get(measure, ()):
+        if points[a] == points[b]:
+            raise r.fail(f"{w}.points", f"points {a + 1} and {b + 1} of a {measure} to differ "
+                         "(a point against itself measures nothing, so the check could never "
+                         "pass)", points)
+    tier = r.text(raw, "tier", f"{w}.tier", default="gate")
+    if tier not in TIERS:
+        raise r.fail(f"{w}.tier", f"one of {list(TIERS)}", tier)
     limits = LIMITS[measure]
     rng = r.get(raw, "range", f"{w}.range", list, "[low, high]")
     expected = f"[low, high] with {limits[0]:g} <= low < high <= {limits[1]:g} for a {measure}"
@@ -289,8 +334,10 @@ def _parse_check(r: _Reader, raw: Any, i: int) -> Check:
 
 
 def _parse_target(r: _Reader, raw: dict[str, Any], kind: Kind) -> Target:
-    reps = int(r.number(raw, "reps", "target.reps", 1, 100, default=1))
-    reps_max = int(r.number(raw, "reps_max", "target.reps_max", reps, 100, default=reps))
+    r.only(raw, TARGET_KEYS, "target.")
+    reps = int(r.number(raw, "reps", "target.reps", 1, 100, default=1, whole=True))
+    reps_max = int(r.number(raw, "reps_max", "target.reps_max", reps, 100, default=reps,
+                            whole=True))
     hold = r.number(raw, "hold_s", "target.hold_s", 0 if kind is Kind.FLOW else 1, 600,
                     default=0.0 if kind is Kind.FLOW else None)
     hold_max = r.number(raw, "hold_max_s", "target.hold_max_s", hold, 600, default=hold or 0.0)
@@ -301,7 +348,7 @@ def _parse_target(r: _Reader, raw: dict[str, Any], kind: Kind) -> Target:
         reps_max=reps_max,
         per_side=r.get(raw, "per_side", "target.per_side", bool, "true or false", False),
         sets_per_side=int(r.number(raw, "sets_per_side", "target.sets_per_side", 1, 10,
-                                   default=1)),
+                                   default=1, whole=True)),
     )
 
 
@@ -309,15 +356,31 @@ def load_template(path: str | Path) -> Template:
     """One template file, validated."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        mode = path.stat().st_mode
     except FileNotFoundError:
         raise TemplateError(f"{path}: no such template file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TemplateError(f"{path}: cannot read the file ({exc})") from None
+    except OSError as exc:
+        raise TemplateError(f"{path}: cannot read the file ({exc.strerror})") from None
+    if not stat.S_ISREG(mode):  # a folder, or a pipe that would block reading forever
+        raise TemplateError(f"{path}: not a regular file; a template is a .toml text file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise TemplateError(f"{path}: not UTF-8 text; save the template as UTF-8") from None
+    except OSError as exc:
+        raise TemplateError(f"{path}: cannot read the file ({exc.strerror})") from None
+    return template_from_text(text, path)
+
+
+def template_from_text(text: str, path: Path) -> Template:
+    """A template from TOML text, validated as if read from ``path``."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise TemplateError(f"{path}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise TemplateError(f"{path}: not valid TOML (arrays or tables nested too deeply)") \
+            from None
     return parse_template(data, path)
 
 

@@ -9,7 +9,9 @@ touched; callers get a `HistoryError` and keep their data in memory instead.
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
+import stat
 import threading
 import time
 from collections.abc import Iterator
@@ -62,10 +64,22 @@ def default_db_path() -> Path:
 class History:
     """The history database; thread-safe, one connection guarded by a lock."""
 
-    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str] | None = None, *, readonly: bool = False
+    ) -> None:
+        """``readonly``: for commands that only read. The file must exist (a mistyped path
+        is an error, never a new empty database) and nothing is written, so a database in a
+        read-only folder can still be viewed."""
         self.path = Path(path).expanduser() if path is not None else default_db_path()
         self._lock = threading.RLock()
+        if readonly and not self.path.exists():
+            raise HistoryError(
+                f"{self.path}: no such history database; check the path (reading never creates one)"
+            )
         self._inspect()
+        if readonly:
+            self._conn = self._open_readonly()
+            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -87,9 +101,20 @@ class History:
     # -- opening
 
     def _inspect(self) -> None:
-        """Reject a file we must not touch, reading it only: not SQLite, corrupt, a newer
-        schema, or another program's database. A read-write connection could otherwise
-        switch its journal mode or checkpoint a WAL file into it on close."""
+        """Reject a file we must not touch, reading it only: not a regular file (reading a
+        pipe would block for ever), not SQLite, corrupt, a newer schema, or another
+        program's database. A read-write connection could otherwise switch its journal mode
+        or checkpoint a WAL file into it on close."""
+        try:
+            mode = self.path.stat().st_mode
+        except OSError:
+            mode = stat.S_IFREG  # missing or unreadable: the open below says which
+        if not stat.S_ISREG(mode):
+            kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a pipe or device)"
+            raise HistoryError(
+                f"{self.path} is {kind}, not a history database; point --db or "
+                "POSEGUIDE_DB at a database file"
+            )
         try:
             with open(self.path, "rb") as f:
                 header = f.read(100)
@@ -106,9 +131,10 @@ class History:
             )
         self._check_version(int.from_bytes(header[60:64], "big"))
         # The header may be stale when a WAL file holds newer commits, so ask SQLite too.
-        uri = f"{self.path.resolve().as_uri()}?mode=ro"
         try:
-            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            conn = sqlite3.connect(
+                self._readonly_uri(), uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None
+            )
             try:
                 # One read transaction, so the version and the tables come from one snapshot
                 # even while another process is creating the schema.
@@ -130,6 +156,38 @@ class History:
                 conn.close()
         except sqlite3.Error as exc:
             raise self._error("cannot open", exc) from exc
+
+    def _open_readonly(self) -> sqlite3.Connection:
+        """A connection that cannot write."""
+        try:
+            return self._connect_readonly(self._readonly_uri())
+        except sqlite3.Error as exc:
+            raise self._error("cannot open", exc) from exc
+
+    def _readonly_uri(self) -> str:
+        """In a read-only folder SQLite cannot create the WAL index a reader needs; no one can
+        write there either (a writer needs the WAL file), so the file is read as immutable."""
+        uri = f"{self.path.resolve().as_uri()}?mode=ro"
+        wal = self.path.with_name(self.path.name + "-wal")
+        if not os.access(self.path.parent, os.W_OK) and not wal.exists():
+            uri += "&immutable=1"
+        return uri
+
+    def _connect_readonly(self, uri: str) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+        )
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version < schema.SCHEMA_VERSION:
+                raise HistoryError(
+                    f"{self.path} holds no history yet (or an older one); start the app once "
+                    "to set it up"
+                )
+        except BaseException:
+            conn.close()
+            raise
+        return conn
 
     def _check_version(self, version: int) -> None:
         if version > schema.SCHEMA_VERSION:
@@ -186,8 +244,10 @@ class History:
         """Translate SQLite failures into a message a user can act on."""
         # sqlite_errorname exists from Python 3.11; the message text covers 3.10.
         text = f"{getattr(exc, 'sqlite_errorname', '')} {exc}".lower()
-        if "full" in text:
-            reason = "the disk is full"
+        if "full" in text or ("ioerr" in text and self._disk_nearly_full()):
+            reason = "the disk is full; free some space and try again"
+        elif "ioerr" in text or "disk i/o" in text:
+            reason = "the disk reported a read or write failure"
         elif any(k in text for k in ("readonly", "read-only", "cantopen", "unable to open")):
             reason = "the location is read-only or not accessible"
         elif "busy" in text or "locked" in text:
@@ -197,6 +257,13 @@ class History:
         else:
             reason = "a database error occurred"
         return HistoryError(f"{action} history database {self.path}: {reason} ({exc})")
+
+    def _disk_nearly_full(self) -> bool:
+        """SQLite reports a full disk as a plain I/O error when the WAL index cannot grow."""
+        try:
+            return shutil.disk_usage(self.path.parent).free < 1 << 20
+        except OSError:
+            return False
 
     def close(self) -> None:
         with self._lock:

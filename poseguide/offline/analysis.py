@@ -7,6 +7,8 @@ sample (67 ms) while halving the model's work on a 30 fps clip.
 
 from __future__ import annotations
 
+import math
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -15,7 +17,7 @@ import cv2
 from poseguide.core.session import ExerciseSet, SetSummary
 from poseguide.core.templates import Library, Template
 from poseguide.vision.detector import PoseDetector
-from poseguide.vision.media import MediaError, iter_video, probe_video
+from poseguide.vision.media import MediaError, iter_video, opencv_name, probe_video
 from poseguide.vision.processor import FrameProcessor, needs_mask
 
 ANALYZE_FPS = 15.0
@@ -28,13 +30,20 @@ def analyze_video(
     out: str | Path | None = None,
     fps: float = ANALYZE_FPS,
     progress: Callable[[Iterable, int], Iterable] | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> SetSummary:
-    """The set summary of a whole clip (holds, reps, corrections with their times)."""
+    """The set summary of a whole clip (holds, reps, corrections with their times);
+    ``warn`` hears when the clip ends early (a truncated file), so no one takes the result
+    for the whole recording."""
+    if not (math.isfinite(fps) and fps >= 0):
+        raise ValueError(f"fps must be a finite number >= 0, got {fps!r}")
     info = probe_video(path)
+    if out is not None:
+        _check_out(Path(out))
     every = 1.0 / fps if fps > 0 else 0.0
     processor = FrameProcessor(template, library, mode="video", draw=out is not None)
     writer = None
-    frames: Iterable = iter_video(path, every=every)
+    frames: Iterable = iter_video(path, every=every, warn=warn)
     if progress is not None:
         expected = int(info.duration * min(fps, info.fps or fps)) if info.duration else 0
         frames = progress(frames, expected)
@@ -53,8 +62,21 @@ def analyze_video(
     return processor.finish()
 
 
+def _check_out(path: Path) -> None:
+    """Refuse an annotated-video path that cannot be written, before the work is done."""
+    opencv_name(path)
+    if not path.parent.is_dir():
+        raise MediaError(f"{path.parent}: no such folder; create it or choose another --out")
+    if path.is_dir():
+        raise MediaError(f"{path}: a folder; give a file name such as annotated.mp4")
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise MediaError(f"{path.parent}: permission denied, cannot write here; "
+                         "choose another --out")
+
+
 def _writer(path: Path, width: int, height: int, fps: float) -> cv2.VideoWriter:
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), fps, (width, height))
+    writer = cv2.VideoWriter(opencv_name(path), cv2.VideoWriter.fourcc(*"mp4v"), fps,
+                             (width, height))
     if not writer.isOpened():
         raise MediaError(f"{path}: cannot write a video here")
     return writer

@@ -20,7 +20,7 @@ import numpy as np
 
 from poseguide.core.templates import Library, Template
 from poseguide.vision.detector import PoseDetector
-from poseguide.vision.media import iter_video
+from poseguide.vision.media import iter_video, probe_video
 from poseguide.vision.processor import FrameProcessor, needs_mask
 
 
@@ -44,26 +44,31 @@ def run_bench(
     Each frame also goes through the bare model alone (one pass over the frame as decoded,
     same settings), interleaved with the pipeline so both see the same machine load: their
     rates and ratio say what the pipeline costs beyond the model."""
+    if limit < 1 or loops < 1:
+        raise ValueError(f"limit and loops must be at least 1, got {limit} and {loops}")
+    probe_video(path)  # a file that cannot be used is said before the model is built
     processor = FrameProcessor(template, library, mode="video", draw=True, keep_samples=True)
     bare = PoseDetector("video", segmentation=needs_mask(template, library))
     decode: list[float] = []
     model: list[float] = []
     wall0 = time.perf_counter()
     offset = 0.0
-    for _ in range(loops):
-        last = 0.0
-        for t, bgr, dt in timed_frames(path, limit):
-            decode.append(dt)
-            rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
-            t0 = time.perf_counter()
-            bare.detect_plain(rgb, offset + t)
-            model.append(time.perf_counter() - t0)
-            processor.process(bgr, offset + t)
-            last = t
-        offset += last + 1.0
-    wall = time.perf_counter() - wall0
-    processor.close()
-    bare.close()
+    try:
+        for _ in range(loops):
+            last = 0.0
+            for t, bgr, dt in timed_frames(path, limit):
+                decode.append(dt)
+                rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+                t0 = time.perf_counter()
+                bare.detect_plain(rgb, offset + t)
+                model.append(time.perf_counter() - t0)
+                processor.process(bgr, offset + t)
+                last = t
+            offset += last + 1.0
+        wall = time.perf_counter() - wall0
+    finally:
+        processor.close()
+        bare.close()
     samples = processor.times.samples
     frames = processor.times.frames
     ms = {"decode": 1000 * float(np.mean(decode))} if decode else {"decode": 0.0}

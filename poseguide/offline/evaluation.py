@@ -70,13 +70,17 @@ class LabelStats:
 def labelled_photos(root: Path) -> list[tuple[str, Path]]:
     """(label, path) for every photo in the label folders, sorted for a stable order."""
     if not root.is_dir():
-        raise MediaError(f"{root}: no such folder")
-    return [
-        (folder.name, path)
-        for folder in sorted(p for p in root.iterdir() if p.is_dir())
-        for path in sorted(folder.iterdir())
-        if path.suffix.lower() in PHOTO_SUFFIXES
-    ]
+        raise MediaError(f"{root}: no such folder" if not root.exists()
+                         else f"{root}: not a folder; give the folder of label folders")
+    try:
+        return [
+            (folder.name, path)
+            for folder in sorted(p for p in root.iterdir() if p.is_dir())
+            for path in sorted(folder.iterdir())
+            if path.suffix.lower() in PHOTO_SUFFIXES
+        ]
+    except PermissionError as exc:
+        raise MediaError(f"{exc.filename}: permission denied, cannot list the folder") from None
 
 
 def judge_photo(label: str, path: Path, frame: PoseFrame | None, library: Library) -> PhotoResult:
@@ -149,12 +153,22 @@ def evaluate(
     library: Library,
     detect: Callable[[Path], PoseFrame | None],
     progress: Callable[[Iterable], Iterable] = lambda it: it,
+    on_unreadable: Callable[[Path, str], None] | None = None,
 ) -> list[PhotoResult]:
-    """Run ``detect`` on every labelled photo and judge it against every template."""
-    return [
-        judge_photo(label, path, detect(path), library)
-        for label, path in progress(labelled_photos(root))
-    ]
+    """Run ``detect`` on every labelled photo and judge it against every template. A file
+    that cannot be read goes to ``on_unreadable`` with why, and the run carries on; without
+    it, the first such file stops the run."""
+    results = []
+    for label, path in progress(labelled_photos(root)):
+        try:
+            frame = detect(path)
+        except MediaError as exc:
+            if on_unreadable is None:
+                raise
+            on_unreadable(path, str(exc))
+            continue
+        results.append(judge_photo(label, path, frame, library))
+    return results
 
 
 def photo_detector(segmentation: bool = True) -> Callable[[Path], PoseFrame | None]:

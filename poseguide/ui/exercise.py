@@ -438,17 +438,22 @@ def _analyse(upload: UploadedFile, template_id: str, library: Library,
     planned = replace(plan[0], side=None)
     fd, name = tempfile.mkstemp(prefix="poseguide-", suffix=Path(upload.name).suffix.lower())
     bar = st.progress(0.0, text="Analysing the video...")
+    warnings: list[str] = []
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(upload.getbuffer())
-        summary = analyze_video(name, planned.template, library, progress=_progress(bar))
-    except MediaError as exc:
+        summary = analyze_video(name, planned.template, library, progress=_progress(bar),
+                                warn=warnings.append)
+    except (MediaError, OSError) as exc:  # a photo, a broken file, a full temporary disk
         bar.empty()
-        st.error(f"This video cannot be analysed: {exc}")
+        why = str(exc) if isinstance(exc, MediaError) else exc.strerror or str(exc)
+        st.error(f"This video cannot be analysed: {why.replace(name, upload.name)}")
         return None
     finally:
         Path(name).unlink(missing_ok=True)
     bar.progress(1.0, text="Done")
+    for warning in warnings:
+        st.warning(warning.replace(name, upload.name))
     now = datetime.now(timezone.utc)
     recorder = HistoryRecorder(history)
     result = lv_recorder.record_summary(

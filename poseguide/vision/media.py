@@ -7,7 +7,10 @@ from the container's timestamps, so a variable-frame-rate clip still gives true 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import stat
+import warnings
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,30 +22,63 @@ MAX_PIXELS = 40_000_000  # a 40 MP photo is far beyond what the pose model needs
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
 VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mjpeg"}
 MAX_SIDE = 1280  # frames are downscaled to this before the model; it resizes to 256 anyway
+# A video is said to end early when it stops this far short of the frames its container
+# announces: more than a second and more than a tenth (a container's count can be an estimate).
+SHORT_S, SHORT_FRACTION = 1.0, 0.1
 
 
 class MediaError(Exception):
     """A photo or video that cannot be used; the message names the file and the problem."""
 
 
+def readable_file(path: Path, what: str) -> None:
+    """A MediaError saying exactly why ``path`` is not a file this program can open: missing,
+    a broken link, a folder, a pipe or device, empty, or not readable by this user."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise MediaError(f"{path}: a broken link (what it points to does not exist)") \
+                from None
+        raise MediaError(f"{path}: no such file") from None
+    except PermissionError:
+        raise MediaError(f"{path}: permission denied (cannot look inside its folder)") from None
+    except OSError as exc:  # a name too long, a loop of links...
+        raise MediaError(f"{path}: cannot open ({exc.strerror})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise MediaError(f"{path}: a folder, not {what}")
+    if not stat.S_ISREG(st.st_mode):
+        raise MediaError(f"{path}: not a regular file (a pipe or device), not {what}")
+    if st.st_size == 0:
+        raise MediaError(f"{path}: the file is empty")
+    if not os.access(path, os.R_OK):
+        raise MediaError(f"{path}: permission denied; make the file readable "
+                         f"(chmod u+r) or copy it")
+
+
 def load_photo(path: str | Path) -> np.ndarray:
     """An upright 8-bit RGB array of the photo at ``path``."""
     path = Path(path)
-    if not path.is_file():
-        raise MediaError(f"{path}: no such file")
-    if path.stat().st_size == 0:
-        raise MediaError(f"{path}: the file is empty")
+    readable_file(path, "a photo")
+    too_large = f"{path}: too large (limit {MAX_PIXELS} pixels); use a smaller photo"
     try:
-        with Image.open(path) as im:
+        with warnings.catch_warnings():  # the size is checked just below, with our message
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            im = Image.open(path)
+        with im:
             if im.width * im.height > MAX_PIXELS:
                 raise MediaError(
                     f"{path}: {im.width}x{im.height} is too large (limit {MAX_PIXELS} pixels)"
                 )
             upright = ImageOps.exif_transpose(im)
             rgb = _to_rgb8(upright)
+    except Image.DecompressionBombError:
+        raise MediaError(too_large) from None
     except UnidentifiedImageError:
         raise MediaError(f"{path}: not an image this program can read") from None
-    except OSError as exc:  # truncated or corrupt data
+    except PermissionError:
+        raise MediaError(f"{path}: permission denied; make the file readable") from None
+    except (OSError, ValueError, SyntaxError) as exc:  # truncated or corrupt data
         raise MediaError(f"{path}: cannot decode the image ({exc})") from None
     return fit(rgb)
 
@@ -96,14 +132,34 @@ class VideoInfo:
         return self.frames / self.fps if self.fps > 0 else 0.0
 
 
+def opencv_name(path: Path) -> str:
+    """``path`` as OpenCV can take it: a name that is not valid UTF-8 crashes OpenCV
+    (a segfault, not an exception), so it is refused here."""
+    name = str(path)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raise MediaError(f"{path}: the file name is not valid UTF-8, which OpenCV cannot "
+                         "open; rename the file (or its folder)") from None
+    return name
+
+
+def _is_still_image(path: Path) -> bool:
+    """A single-frame image format (JPEG, PNG, ...) whatever the file is called."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(path) as im:
+                return getattr(im, "n_frames", 1) == 1
+    except Exception:  # anything PIL cannot open is not a photo
+        return False
+
+
 def probe_video(path: str | Path) -> VideoInfo:
     """The video's facts (its first frame decoded), or a MediaError that says why not."""
     path = Path(path)
-    if not path.is_file():
-        raise MediaError(f"{path}: no such file")
-    if path.stat().st_size == 0:
-        raise MediaError(f"{path}: the file is empty")
-    cap = cv2.VideoCapture(str(path))
+    readable_file(path, "a video")
+    cap = cv2.VideoCapture(opencv_name(path))
     if not cap.isOpened():
         raise MediaError(f"{path}: not a video this program can read")
     try:
@@ -111,11 +167,15 @@ def probe_video(path: str | Path) -> VideoInfo:
         if not ok or first is None:
             raise MediaError(
                 f"{path}: the video has no readable frames (truncated or wrong format)")
+        if not cap.grab() and _is_still_image(path):
+            raise MediaError(f"{path}: a photo, not a video; check a photo with "
+                             "'poseguide check', or give a video file")
         fps = float(cap.get(cv2.CAP_PROP_FPS) or 0.0)
+        count = cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0.0
         return VideoInfo(
             path=path,
             fps=fps if 0.5 < fps < 1000 else 0.0,
-            frames=max(int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0), 0),
+            frames=int(count) if 0 < count < 1e9 else 0,  # unknown: OpenCV gives garbage
             width=first.shape[1],
             height=first.shape[0],
         )
@@ -123,14 +183,26 @@ def probe_video(path: str | Path) -> VideoInfo:
         cap.release()
 
 
+def ended_early(info: VideoInfo, frames_read: int, last_t: float) -> str | None:
+    """Why a video that stopped after ``frames_read`` frames looks cut short, or None."""
+    if not info.frames or not info.fps:
+        return None
+    missing = info.frames - frames_read
+    if missing / info.fps <= SHORT_S or missing <= SHORT_FRACTION * info.frames:
+        return None
+    return (f"{info.path}: the video ends early, at {last_t:.1f} s of {info.duration:.1f} s "
+            f"({frames_read} of {info.frames} frames); the file looks cut short (an "
+            "interrupted copy or recording), so the result covers only that part")
+
+
 def iter_video(
-    path: str | Path, every: float = 0.0
+    path: str | Path, every: float = 0.0, warn: Callable[[str], None] | None = None
 ) -> Iterator[tuple[float, np.ndarray]]:
     """(seconds, BGR frame) pairs; frames closer than ``every`` seconds to the last one kept
     are skipped without decoding (``grab`` only), which is how ``analyze`` runs faster than
-    real time."""
+    real time. ``warn`` hears when the video stops well short of its announced length."""
     info = probe_video(path)
-    cap = cv2.VideoCapture(str(path))  # a fresh capture: not every container seeks back
+    cap = cv2.VideoCapture(opencv_name(info.path))  # fresh: not every container seeks back
     fallback_dt = 1.0 / info.fps if info.fps else 1.0 / 30.0
     last_kept = -np.inf
     index = 0
@@ -151,5 +223,8 @@ def iter_video(
                 break
             last_kept = t
             yield t, fit(frame)
+        short = ended_early(info, index, max(previous_t, 0.0))
+        if short and warn is not None:
+            warn(short)
     finally:
         cap.release()
