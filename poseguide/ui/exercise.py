@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
+from importlib import resources
 from pathlib import Path
 
 import av
@@ -36,7 +37,6 @@ from poseguide.live import coach, safety
 from poseguide.live import recorder as lv_recorder
 from poseguide.live import routine as lv_routine
 from poseguide.live import session as lv_session
-from poseguide.live import state as lv_state
 from poseguide.live.recorder import FinishedSet, HistoryRecorder
 from poseguide.live.routine import Phase, PlannedSet, Routine
 from poseguide.live.session import LiveSession
@@ -45,6 +45,7 @@ from poseguide.offline.analysis import analyze_video
 from poseguide.ui import library as page_library
 from poseguide.ui import plan as page_plan
 from poseguide.ui import safety as page_safety
+from poseguide.ui import sound
 from poseguide.ui.history_db import open_history
 from poseguide.vision.media import VIDEO_SUFFIXES, MediaError
 
@@ -219,6 +220,8 @@ def _live_session(routine: Routine, library: Library, history: History | None,
     prefs = plan.preferences
     chosen = (routine, prefs.rest_s, prefs.countdown, prefs.breathing_pace)
     if live is None or (not live.started and st.session_state.get("live_routine") != chosen):
+        if live is not None:
+            live.close()
         # Not armed yet: if a camera is already on, the user says when to begin.
         live = LiveSession(routine, library, HistoryRecorder(history), rest_s=prefs.rest_s,
                            armed=False, countdown=prefs.countdown,
@@ -281,53 +284,16 @@ def _controls(live: LiveSession) -> None:
     cols[0].button("Resume" if paused else "Pause", key="pause_button",
                    on_click=live.resume if paused else live.pause, width="stretch")
     cols[1].button("Skip", key="skip_button", on_click=live.skip, width="stretch",
-                   help="Skip the camera check, this set, or (while resting) the next set.")
+                   help="Skip the camera check, this set, or the rest.")
     cols[2].button("Repeat", key="repeat_button", on_click=live.repeat, width="stretch",
                    help="Start this set again (while resting: the one just done).")
     cols[3].button("Stop", key="stop_button", type="primary", on_click=_stop,
                    args=(live, StopReason.USER_STOP), width="stretch")
 
 
-# Keyboard shortcuts. The code runs in the page itself (a script element added once), not in
-# the small frame that adds it: that frame is replaced on every rerun, and a replaced frame's
-# listeners stop running. The keys press the buttons (so the same callbacks run), never while
-# typing in a field, and they are also caught inside the camera component's frame, where focus
-# stays after START: there Space would otherwise press its focused "Camera off" button.
-KEYS_JS = """
-(() => {
-  const press = (key) => {
-    const b = document.querySelector(".st-key-" + key + " button");
-    if (!b || b.disabled) return false;
-    b.click();
-    return true;
-  };
-  const action = {" ": "pause_button", "n": "skip_button", "N": "skip_button",
-                  "Escape": "stop_button"};
-  const onKey = (e) => {
-    const t = e.target || {};
-    if (["INPUT", "TEXTAREA", "SELECT"].includes(t.tagName) || t.isContentEditable
-        || e.ctrlKey || e.metaKey || e.altKey || !(e.key in action)) return;
-    e.preventDefault();
-    e.stopPropagation();
-    if (e.type === "keydown" && t.blur) t.blur();
-    if (e.type === "keydown" && !e.repeat) press(action[e.key]);
-  };
-  const hook = (doc) => {
-    if (!doc || doc.__poseguideKeyHook) return;
-    doc.__poseguideKeyHook = true;
-    doc.addEventListener("keydown", onKey, true);
-    doc.addEventListener("keyup", onKey, true);
-  };
-  const scan = () => {
-    hook(document);
-    for (const f of document.querySelectorAll("iframe")) {
-      try { hook(f.contentDocument); } catch (err) {}
-    }
-  };
-  scan();
-  setInterval(scan, 1000);
-})();
-"""
+# Keyboard shortcuts, in assets/keys.js (why it runs in the page itself is said there).
+KEYS_JS = (resources.files("poseguide.ui") / "assets" / "keys.js").read_text(encoding="utf-8")
+
 
 
 def keys_html() -> str:
@@ -383,14 +349,14 @@ def _answer_pain(live: LiveSession, sharp: bool) -> None:
 def _status(live: LiveSession) -> None:
     """The panel beside the video, redrawn from the session's snapshot twice a second."""
     snap = live.state.read()
-    if snap.phase != st.session_state.get("shown_phase"):
-        # A new phase changes the rest of the page (buttons, summary). Rerun before taking
-        # the sound events: a rerun drops this run's output, and the events with it.
-        st.rerun()
-    _draw_status(snap, live.runner.current, live.library)
-    events = live.state.drain()
-    if events and st.session_state.get("sound_on", True):
-        st.iframe(sound_html(events, live.state.token), height=1)
+    camera = sound.play(live.state, st.session_state.get("sound_on", True))
+    if camera in sound.NO_CAMERA and snap.phase == Phase.IDLE:
+        st.warning(f"{sound.NO_CAMERA[camera]} You can analyse a recorded video of yourself "
+                   "instead: open **No webcam? Analyse a recorded video** at the bottom of "
+                   "this page.")
+    else:
+        _draw_status(snap, live.runner.current, live.library)
+    st.caption(f"{live.state.sent} sound events")
     if live.active and lv_session.camera_lost(snap, time.monotonic()):
         _stop(live, StopReason.CAMERA_LOST)
         st.rerun()
@@ -401,6 +367,9 @@ def _draw_status(snap: Snapshot, current: PlannedSet | None, library: Library) -
     if phase == Phase.IDLE:
         st.info("Press START under the video to begin (or Begin, if the camera is already on). "
                 "The camera checks first that it can see you.")
+    elif snap.paused:  # one state: nothing is timed or judged while paused
+        st.subheader(snap.pose + (f" ({snap.side} side)" if snap.side else ""))
+        st.info("Paused. Press Resume to go on.")
     elif phase == Phase.SETUP:
         st.subheader("Camera check")
         if snap.setup_message:
@@ -411,17 +380,22 @@ def _draw_status(snap: Snapshot, current: PlannedSet | None, library: Library) -
         st.subheader(snap.pose + (f" ({snap.side} side)" if snap.side else ""))
         st.caption(f"Set {snap.position} · target: {snap.target}")
         words = {"running": "running", "paused": "paused", "waiting": "waiting for the pose"}
-        if snap.flow or snap.target_reps > 1:
+        if snap.flow:  # a flow counts repetitions: no hold, no hold timer
+            _big(f"{snap.reps} / {snap.target_reps}", "pg-timer", "repetitions")
+        elif snap.target_reps > 1:
             _big(f"{snap.reps} / {snap.target_reps}", "pg-timer",
                  f"repetitions · held this set {snap.held:.1f} s · Timer: {words[snap.timer]}")
         else:
             _big(f"{snap.held:.1f} s", "pg-timer",
-                 f"held this set · target: {snap.target} · Timer: {words[snap.timer]}")
+                 f"held this set · this hold {snap.current_hold:.1f} s · target: {snap.target}"
+                 f" · Timer: {words[snap.timer]}")
+        if snap.alert:
+            _big(snap.alert, "pg-cue pg-warn")
         if snap.target_met:
             _big("Target reached. Release slowly.", "pg-cue pg-ok")
         elif snap.correction:
             _big(snap.correction, "pg-cue pg-warn")
-        elif snap.status == "in_range":
+        elif snap.status == "in_range" and not snap.alert:
             _big("Good form", "pg-cue pg-ok")
         if snap.breath:
             half, done = snap.breath.split()
@@ -431,7 +405,9 @@ def _draw_status(snap: Snapshot, current: PlannedSet | None, library: Library) -
             _picture(page_library.picture(current.template, library), 240, "Aim for this",
                      "Aim for this")
     elif phase == Phase.REST:
-        _big(f"Rest {snap.rest_left:.0f} s", "pg-rest")
+        if snap.notice:
+            st.success(snap.notice)
+        _big(f"Rest: {snap.rest_left:.0f} s", "pg-rest")
         if current is not None:
             st.markdown(f"### Next: {current.label}")
             _picture(page_library.picture(current.template, library), 420,
@@ -439,12 +415,11 @@ def _draw_status(snap: Snapshot, current: PlannedSet | None, library: Library) -
             st.markdown(f"**{coach.how_to_line(current.template.how_to)}**")
             st.markdown(f"Target: **{current.target_text}**")
     elif phase == Phase.DONE:
-        st.success("Routine complete. Well done.")
+        if snap.notice:
+            st.success(snap.notice)
+        st.success(snap.outcome or "Routine complete. Well done.")
     else:
-        st.info("Stopped.")
-    if snap.paused:
-        _big("Paused", "pg-cue pg-warn", "Space, the Resume button, or both hands above your "
-                                         "head for 2 s to go on")
+        st.info(snap.outcome or "Stopped.")
     with st.expander("Details"):
         stats = (f"{snap.frames} frames processed · {snap.fps:.1f} frames/s · "
                  f"{snap.latency_ms_p95:.0f} ms per frame (p95)")
@@ -471,64 +446,6 @@ def _big(text: str, css: str, note: str = "") -> None:
     st.html(f'<div class="{css}">{html.escape(text)}</div>{small}')
 
 
-# --------------------------------------------------------------------------- sound and voice
-
-
-_PLAYER = """<script>
-(() => {
-  const w = window.parent;
-  const token = __TOKEN__, events = __EVENTS__;
-  const seen = w.__poseguideSeen = w.__poseguideSeen || {};
-  const fresh = events.filter((e) => e.seq > (seen[token] || 0));
-  if (!fresh.length) return;
-  seen[token] = fresh[fresh.length - 1].seq;
-  const tone = (notes, peak = 0.25) => {
-    try {
-      const Ctx = w.AudioContext || w.webkitAudioContext;
-      const ctx = w.__poseguideAudio = w.__poseguideAudio || new Ctx();
-      if (ctx.state === "suspended") ctx.resume();
-      let at = ctx.currentTime + 0.02;
-      for (const f of notes) {
-        const osc = ctx.createOscillator(), gain = ctx.createGain();
-        osc.type = "sine";
-        osc.frequency.value = f;
-        gain.gain.setValueAtTime(0.0001, at);
-        gain.gain.exponentialRampToValueAtTime(peak, at + 0.02);
-        gain.gain.exponentialRampToValueAtTime(0.0001, at + 0.2);
-        osc.connect(gain).connect(ctx.destination);
-        osc.start(at);
-        osc.stop(at + 0.22);
-        at += 0.22;
-      }
-    } catch (err) {}
-  };
-  const say = (text, queue) => {
-    try {
-      const s = w.speechSynthesis;
-      if (!s || (!queue && (s.speaking || s.pending))) return;
-      const u = new w.SpeechSynthesisUtterance(text);
-      u.rate = 0.95;
-      s.speak(u);
-    } catch (err) {}
-  };
-  for (const e of fresh) {
-    if (e.kind === "tone_start") tone([660]);
-    else if (e.kind === "tone_target") tone([523, 659, 784]);
-    else if (e.kind === "tone_breath_in") tone([392, 440], 0.08);
-    else if (e.kind === "tone_breath_out") tone([440, 392], 0.08);
-    else say(e.text, e.kind === "say");
-  }
-})();
-</script>"""
-
-
-def sound_html(events: Sequence[lv_state.SoundEvent], token: str) -> str:
-    """A script that plays each event once in the page (tones via WebAudio, words via
-    speechSynthesis); corrections are dropped while something is being said."""
-    payload = [{"seq": e.seq, "kind": e.kind, "text": e.text} for e in events]
-    return (_PLAYER.replace("__TOKEN__", _js(token)).replace("__EVENTS__", _js(payload)))
-
-
 def _js(value: object) -> str:
     """JSON safe to put inside a <script> element."""
     return json.dumps(value).replace("</", "<\\/")
@@ -538,6 +455,7 @@ def _js(value: object) -> str:
 
 
 def _end_of_session(live: LiveSession) -> None:
+    st.markdown(f"**{live.runner.tally().capitalize()}.**")
     summary_view(live.finished)
     for tip in lv_recorder.target_suggestions(live.recorder.history, live.finished):
         st.info(tip)
@@ -564,6 +482,9 @@ def _save_pain(live: LiveSession, pain: int | None) -> None:
 
 
 def _new_session() -> None:
+    live = st.session_state.get("live")
+    if live is not None:
+        live.close()
     for key in ("live", "ask_pain", "pain_after", "pain_saved"):
         st.session_state.pop(key, None)
 
@@ -576,26 +497,25 @@ def session_json(finished: Sequence[FinishedSet]) -> str:
 
 def summary_view(finished: Sequence[FinishedSet], analysed: bool = False) -> None:
     """Time in form, best continuous hold, repetitions and the most needed corrections.
-    ``analysed``: the sets come from an uploaded video, which ends when the video does."""
+    A flow counts repetitions only: its time in either position is no hold. ``analysed``:
+    the sets come from an uploaded video, which ends when the video does."""
     st.subheader("Set summary")
-    total = sum(f.summary.held for f in finished)
-    best = max((f.summary.best_hold for f in finished), default=0.0)
-    reps = sum(f.summary.reps for f in finished if f.planned.flow or
-               f.planned.template.target.reps > 1)
+    holds = [f for f in finished if not f.planned.flow]
+    counted = [f for f in finished if f.planned.flow or f.summary.target_reps > 1]
     corrections: Counter = Counter()
     for f in finished:
         corrections.update(f.summary.corrections)
-    counted = any(f.planned.flow or f.summary.target_reps > 1 for f in finished)
     a, b, c = st.columns(3)
-    a.metric("Time in form", f"{total:.1f} s")
-    b.metric("Best continuous hold", f"{best:.1f} s")
+    if holds:
+        a.metric("Time in form", f"{sum(f.summary.held for f in holds):.1f} s")
+        b.metric("Best continuous hold", f"{max(f.summary.best_hold for f in holds):.1f} s")
     if counted:
-        c.metric("Repetitions", reps)
+        c.metric("Repetitions", sum(f.summary.reps for f in counted))
     st.table([
         {
             "Exercise": f.planned.label,
-            "Time in form (s)": f"{f.summary.held:.1f}",
-            "Best hold (s)": f"{f.summary.best_hold:.1f}",
+            "Time in form (s)": "–" if f.planned.flow else f"{f.summary.held:.1f}",
+            "Best hold (s)": "–" if f.planned.flow else f"{f.summary.best_hold:.1f}",
             "Repetitions": f"{f.summary.reps} / {f.summary.target_reps}"
             if f.planned.flow or f.summary.target_reps > 1 else "–",
             "Target": f.planned.target_text,
