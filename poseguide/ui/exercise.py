@@ -360,6 +360,8 @@ def _status(live: LiveSession) -> None:
     if live.active and lv_session.camera_lost(snap, time.monotonic()):
         _stop(live, StopReason.CAMERA_LOST)
         st.rerun()
+    if snap.phase != st.session_state.get("shown_phase"):
+        st.rerun()  # a new phase changes the rest of the page (buttons, summary)
 
 
 def _draw_status(snap: Snapshot, current: PlannedSet | None, library: Library) -> None:
@@ -369,7 +371,8 @@ def _draw_status(snap: Snapshot, current: PlannedSet | None, library: Library) -
                 "The camera checks first that it can see you.")
     elif snap.paused:  # one state: nothing is timed or judged while paused
         st.subheader(snap.pose + (f" ({snap.side} side)" if snap.side else ""))
-        st.info("Paused. Press Resume to go on.")
+        _big("Paused. Press Resume to go on.", "pg-cue pg-warn",
+             "Or press Space, or hold both hands above your head for 2 s")
     elif phase == Phase.SETUP:
         st.subheader("Camera check")
         if snap.setup_message:
