@@ -18,12 +18,18 @@ from poseguide.vision.media import letterbox, load_photo
 # side-on plank (same framing) it judges out of range ("Rest your forearms flat...").
 IN_FORM = "sphinx/aaiproject__File14.png"
 OUT_OF_FORM = "negative/lucapomer__plank_File61.jpg"
+# A cat and a cow the cat-cow flow recognises as webcam frames (checked by a probe of every
+# cat and cow photo through the live path).
+CAT = "cat/aaiproject__File14.png"
+COW = "cow/getyourasanamat__file263.jpeg"
+# Lying on the back, the left knee hugged in (the landmarks' left; the picture unmirrored).
+KNEE_LEFT = "knee_to_chest/freeexercisedb__One_Knee_To_Chest_1.jpg"
 WIDTH, HEIGHT = 640, 480
 
 
 def missing_photos() -> str | None:
     """Why the photo-based tests cannot run, or None when they can."""
-    for name in (IN_FORM, OUT_OF_FORM):
+    for name in (IN_FORM, OUT_OF_FORM, CAT, COW, KNEE_LEFT):
         if not (POSEDATA / name).is_file():
             return f"real photo {POSEDATA / name} is absent (set POSEGUIDE_POSEDATA)"
     return None

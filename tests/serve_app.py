@@ -17,6 +17,15 @@ import aioice.ice
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _short_routine():  # type: ignore[no-untyped-def]
+    from poseguide.live.routine import Routine, Step
+
+    return Routine(
+        "Basic daily routine",
+        (Step("sphinx", hold_s=3), Step("cat_cow", reps=2), Step("sphinx", hold_s=4)),
+    )
+
+
 def loopback_only(use_ipv4: bool, use_ipv6: bool) -> list[str]:
     """The one address both ends share in a test run."""
     return ["127.0.0.1"]
@@ -26,13 +35,30 @@ def main(port: str) -> None:
     aioice.ice.get_host_addresses = loopback_only
     from streamlit.web import cli
 
+    from poseguide.ui import compat
+
+    # The page applies this fix on its first run; applied here before the server starts, it
+    # also covers the very first page load (a plain ``streamlit run`` logs that one once).
+    compat.send_uncompressed_starts()
+
+    if os.environ.get("POSEGUIDE_TEST_ROUTINE") == "short":
+        from poseguide.live import routine
+
+        # The browser test's routine: short holds on the photos its fake camera shows.
+        routine.BASIC_ROUTINE = _short_routine()
     os.chdir(ROOT)  # .streamlit/config.toml is read from the working directory
     sys.argv = [
-        "streamlit", "run", str(ROOT / "app.py"),
-        "--server.port", port,
-        "--server.headless", "true",
-        "--server.fileWatcherType", "none",
-        "--browser.gatherUsageStats", "false",
+        "streamlit",
+        "run",
+        str(ROOT / "app.py"),
+        "--server.port",
+        port,
+        "--server.headless",
+        "true",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
     ]
     cli.main()
 

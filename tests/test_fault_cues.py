@@ -15,7 +15,7 @@ from realdata import POSEDATA
 from poseguide.core.landmarks import INDEX, PoseFrame
 from poseguide.core.session import ExerciseSet
 from poseguide.core.templates import load_library
-from poseguide.core.timer import CUE, TOO_FAST
+from poseguide.core.timer import CUE, TOO_FAST, TOO_FAST_WORDS
 from poseguide.vision.media import load_photo
 
 pytestmark = pytest.mark.realdata
@@ -140,4 +140,4 @@ def test_rushing_the_cat_cow_is_told_to_slow_down(good):
     results, _ = run("cat_cow", frames)
     said = [e for r in results for e in r.events if e.kind in (CUE, TOO_FAST)]
     assert said and said[0].kind == TOO_FAST
-    assert said[0].text == "Slow down: take your time in each position"
+    assert said[0].text == TOO_FAST_WORDS

@@ -87,7 +87,8 @@ def test_new_database_is_wal_with_current_schema(h, db):
     assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert tables == {"sessions", "sets", "holds", "reps", "corrections"}
+    assert tables == {"sessions", "sets", "holds", "reps", "corrections", "settings",
+                      "exercise_targets", "routine_steps"}
     raw.close()
 
 
@@ -810,6 +811,27 @@ def test_page_shows_history_and_deletes_with_confirmation(db):
     assert at.checkbox(key="history_delete_confirm").value is False
     with History(db) as h:
         assert len(h.sessions(30)) == 1
+
+
+def test_page_shows_pose_names_dashes_and_one_label_per_day(db):
+    from streamlit.testing.v1 import AppTest
+
+    with History(db) as h:
+        now = datetime.now(UTC).replace(microsecond=0)
+        practice(h, now - timedelta(days=2), "cat_cow", (20,))
+        practice(h, now - timedelta(days=1), "childs_pose", (25,))
+        practice(h, now - timedelta(hours=1), "retired_pose", (25,))  # no template any more
+    at = AppTest.from_function(_page, kwargs={"db_path": str(db)}).run(timeout=10)
+    assert not at.exception
+    sessions = at.dataframe[0].value
+    assert set(sessions["Exercises"]) == {"Cat-cow flow", "Child's pose", "Retired pose"}
+    assert (sessions["Pain before"] == "–").all() and (sessions["Note"] == "–").all()
+    assert "None" not in sessions.astype(str).to_string()
+    bests = at.dataframe[1].value
+    assert "childs_pose" not in set(bests["Exercise"]) and "Child's pose" in set(bests["Exercise"])
+    chart = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    x = chart["encoding"]["x"]
+    assert (x["field"], x["type"]) == ("day", "ordinal")  # one band per day, never a repeat
 
 
 def test_page_reports_bad_database(db):

@@ -16,7 +16,7 @@ import pytest
 
 from poseguide.core.session import SetSummary
 from poseguide.core.templates import Library
-from poseguide.core.timer import CUE, Event, Segment
+from poseguide.core.timer import CUE, TOO_FAST_WORDS, Event, Segment
 from poseguide.history import History
 from poseguide.live import clock as lv_clock
 from poseguide.live import recorder as lv_recorder
@@ -46,8 +46,12 @@ def _without(library: Library, *ids: str) -> Library:
 def _with_fake(library: Library, tid: str, per_side: bool) -> Library:
     """The library plus a stand-in template (a renamed sphinx) for one not written yet."""
     base = library["sphinx"]
-    fake = replace(base, id=tid, name=tid.replace("_", " ").capitalize(),
-                   target=replace(base.target, per_side=per_side))
+    fake = replace(
+        base,
+        id=tid,
+        name=tid.replace("_", " ").capitalize(),
+        target=replace(base.target, per_side=per_side),
+    )
     return Library({**library.templates, tid: fake})
 
 
@@ -90,7 +94,8 @@ def test_runner_moves_through_setup_sets_and_rests(library: Library) -> None:
     assert any("Now: Sphinx" in s for s in said)
     said = r.set_done(20)
     assert r.phase == Phase.REST and r.current.template.id == "cobra"
-    assert "Rest for 10 seconds. Next: Cobra" in said[0]
+    assert said[0] == "Well done. Rest for 10 seconds."
+    assert said[1] == "Next: cobra, hold 20 seconds"  # spoken once, as the rest begins
     assert r.tick(25) == [] and r.rest_left(25) == pytest.approx(5)
     assert r.pause(26) == ["Paused"] and r.tick(40) == []  # no progress while paused
     r.resume(30)  # 4 s paused: the rest ends 4 s later
@@ -101,24 +106,47 @@ def test_runner_moves_through_setup_sets_and_rests(library: Library) -> None:
     r.repeat(36)  # start cat-cow again
     assert r.current.template.id == "cat_cow" and r.serial == 4
     said = r.set_done(60)
-    assert r.phase == Phase.DONE and "complete" in said[-1]
+    assert r.phase == Phase.DONE and not r.all_done
+    assert said[-1] == "The routine is over: 2 of 3 sets done, 1 skipped."
     r.repeat(61)  # after the end: the last exercise once more
     assert r.phase == Phase.EXERCISE and r.current.template.id == "cat_cow" and r.serial == 5
-    assert r.stop(62) == ["Stopped"] and r.phase == Phase.STOPPED
+    # The repeat was stopped, but the set was done once: it stays done.
+    assert r.stop(62) == ["Stopped: 2 of 3 sets done, 1 skipped."]
+    assert r.phase == Phase.STOPPED
 
 
-def test_runner_skip_during_rest_skips_the_next_set(library: Library) -> None:
+def test_runner_skip_during_rest_skips_the_rest_not_the_next_set(library: Library) -> None:
     r = RoutineRunner(lv_routine.custom(["sphinx", "cobra", "cat"]), library, rest_s=5, setup=False)
     r.begin(0)
     r.set_done(10)
-    assert r.current.template.id == "cobra"
-    assert "Skipped Cobra. Next: Cat" in r.skip(11)[0]
-    assert r.phase == Phase.REST and any("Now: Cat" in s for s in r.tick(15))
+    assert r.phase == Phase.REST and r.current.template.id == "cobra"
+    said = r.skip(11)
+    assert r.phase == Phase.EXERCISE and r.current.template.id == "cobra"
+    assert any("Now: Cobra" in s for s in said)
+    r.set_done(20)
+    r.skip(21)  # the rest again
+    said = r.set_done(30)
+    assert r.all_done and said[-1] == ("Well done. The routine is complete: 3 of 3 sets done.")
+
+
+def test_routine_end_says_how_many_sets_were_done_skipped_and_stopped(library: Library) -> None:
+    r = RoutineRunner(lv_routine.custom(["sphinx", "cobra", "cat", "cow"]), library, setup=False)
+    r.begin(0)
+    r.set_done(10)
+    r.tick(30)
+    r.skip(31)  # cobra skipped
+    assert r.current.template.id == "cat"
+    assert r.stop(40) == ["Stopped: 1 of 4 sets done, 1 skipped, 1 stopped, 1 not started."]
+    r = RoutineRunner(lv_routine.custom(["sphinx", "cobra"]), library, setup=False)
+    r.begin(0)
+    r.skip(1)
+    said = r.skip(2)
+    assert r.phase == Phase.DONE and not r.all_done
+    assert said[-1] == "The routine is over: 0 of 2 sets done, 2 skipped."
 
 
 def test_runner_with_nothing_to_do_is_done(library: Library) -> None:
-    r = RoutineRunner(Routine("none", (Step("pelvic_tilt"),)),
-                      _without(library, "pelvic_tilt"))
+    r = RoutineRunner(Routine("none", (Step("pelvic_tilt"),)), _without(library, "pelvic_tilt"))
     assert r.phase == Phase.DONE and r.plan == [] and r.notes
 
 
@@ -140,8 +168,9 @@ def test_frame_clock_drops_stale_frames_and_survives_a_restart() -> None:
 # --------------------------------------------------------------------------- the callback
 
 
-def _feed(session: LiveSession, frame: np.ndarray, start: float, seconds: float
-          ) -> tuple[float, list[lv_state.Snapshot]]:
+def _feed(
+    session: LiveSession, frame: np.ndarray, start: float, seconds: float
+) -> tuple[float, list[lv_state.Snapshot]]:
     """Frames at FPS with fake timestamps (also used as the monotonic clock)."""
     snaps = []
     t = start
@@ -155,12 +184,14 @@ def _feed(session: LiveSession, frame: np.ndarray, start: float, seconds: float
 
 @pytest.mark.realdata
 def test_callback_times_in_form_frames_and_pauses_out_of_form(
-        library: Library, photos: tuple[np.ndarray, np.ndarray], tmp_path: Path) -> None:
+    library: Library, photos: tuple[np.ndarray, np.ndarray], tmp_path: Path
+) -> None:
     in_form, out_of_form = photos
     db = tmp_path / "history.sqlite3"
     with History(db) as history:
-        session = LiveSession(lv_routine.single("sphinx"), library, HistoryRecorder(history, 3),
-                              setup_ok_s=0.5)
+        session = LiveSession(
+            lv_routine.single("sphinx"), library, HistoryRecorder(history, 3), setup_ok_s=0.5
+        )
         session.mark_connecting(-0.25)
         first = session.process(in_form.copy(), 0.0, now=0.0)
         assert not np.array_equal(first, in_form), "the frame is annotated"
@@ -185,7 +216,7 @@ def test_callback_times_in_form_frames_and_pauses_out_of_form(
         holds = _rows(db, "SELECT seconds FROM holds")
         assert len(holds) == 1 and holds[0][0] == pytest.approx(held_before, abs=0.1)
 
-        kinds = [e.kind for e in session.state.drain()]
+        kinds = [e.kind for e in session.state.pending()]
         assert lv_state.TONE_START in kinds and lv_state.SAY in kinds
 
         done = session.stop()
@@ -207,19 +238,19 @@ def test_callback_times_in_form_frames_and_pauses_out_of_form(
 
 @pytest.mark.realdata
 def test_target_reached_moves_to_the_next_set_after_a_rest(
-        library: Library, photos: tuple[np.ndarray, np.ndarray], tmp_path: Path) -> None:
+    library: Library, photos: tuple[np.ndarray, np.ndarray], tmp_path: Path
+) -> None:
     in_form, _ = photos
     db = tmp_path / "history.sqlite3"
     routine = Routine("two", (Step("sphinx", hold_s=2), Step("sphinx", hold_s=1)))
     with History(db) as history:
-        session = LiveSession(routine, library, HistoryRecorder(history), rest_s=1.0,
-                              setup=False)
+        session = LiveSession(routine, library, HistoryRecorder(history), rest_s=1.0, setup=False)
         _, snaps = _feed(session, in_form, 0.0, 7.0)
         phases = [s.phase for s in snaps]
         assert phases[0] == Phase.EXERCISE and Phase.REST in phases and phases[-1] == Phase.DONE
         assert [f.reason for f in session.finished] == ["completed", "completed"]
         assert session.finished[0].summary.held >= 2.0
-        events = session.state.drain()
+        events = session.state.pending()
         assert [e.kind for e in events].count(lv_state.TONE_TARGET) == 2
         texts = [e.text for e in events]
         assert lv_state.TARGET_WORDS in texts and any("Rest for 1 seconds" in x for x in texts)
@@ -230,7 +261,8 @@ def test_target_reached_moves_to_the_next_set_after_a_rest(
 
 @pytest.mark.realdata
 def test_pause_stops_the_clock_and_stale_frames_are_passed_through(
-        library: Library, photos: tuple[np.ndarray, np.ndarray]) -> None:
+    library: Library, photos: tuple[np.ndarray, np.ndarray]
+) -> None:
     in_form, _ = photos
     session = LiveSession(lv_routine.single("sphinx"), library, setup=False)
     t, _ = _feed(session, in_form, 0.0, 2.0)
@@ -248,27 +280,44 @@ def test_pause_stops_the_clock_and_stale_frames_are_passed_through(
 
 
 @pytest.mark.realdata
-def test_skip_and_repeat_end_the_set_in_progress(
-        library: Library, photos: tuple[np.ndarray, np.ndarray]) -> None:
+def test_skip_ends_the_set_and_repeat_replaces_the_attempt(
+    library: Library, photos: tuple[np.ndarray, np.ndarray], tmp_path: Path
+) -> None:
     in_form, _ = photos
-    session = LiveSession(lv_routine.custom(["sphinx", "cobra"]), library, setup=False)
-    t, _ = _feed(session, in_form, 0.0, 1.0)
-    session.skip()
-    assert [f.reason for f in session.finished] == ["skipped"]
-    assert session.finished[0].summary.template_id == "sphinx"
-    snap = session.state.read()
-    assert snap.phase == Phase.EXERCISE and snap.pose == "Cobra" and snap.held == 0
-    t, _ = _feed(session, in_form, t, 0.5)
-    session.repeat()
-    assert [f.reason for f in session.finished] == ["skipped", "user_stop"]
-    assert session.runner.current.template.id == "cobra" and session.runner.serial == 3
-    texts = [e.text for e in session.state.drain()]
-    assert "Skipped." in texts and "Again." in texts
+    db = tmp_path / "history.sqlite3"
+    with History(db) as history:
+        session = LiveSession(
+            lv_routine.custom(["sphinx", "cobra"]), library, HistoryRecorder(history), setup=False
+        )
+        t, _ = _feed(session, in_form, 0.0, 1.0)
+        session.skip()
+        assert [f.reason for f in session.finished] == ["skipped"]
+        assert session.finished[0].summary.template_id == "sphinx"
+        snap = session.state.read()
+        assert snap.phase == Phase.EXERCISE and snap.pose == "Cobra" and snap.held == 0
+        session.runner.plan[1] = replace(session.runner.plan[1], template=library["sphinx"])
+        session.repeat()  # a fresh processor for the (now sphinx) set
+        held = "SELECT coalesce(sum(seconds), 0) FROM holds"
+        skipped_held = _rows(db, held)[0][0]
+        t, _ = _feed(session, in_form, t, 3.0)
+        assert session.state.read().held > 1.5
+        t, _ = _feed(session, photos[1], t, 2.0)  # the hold ends and is stored
+        assert _rows(db, held)[0][0] > skipped_held + 1.5
+        session.repeat()
+        assert [f.reason for f in session.finished] == ["skipped"], "no row for the attempt"
+        assert session.runner.serial == 4 and session.state.read().held == 0
+        # The skipped set and the new attempt, open: the abandoned one left no row.
+        rows = _rows(db, "SELECT exercise, stop_reason FROM sets ORDER BY id")
+        assert rows == [("sphinx", "skipped"), ("sphinx", None)]
+        assert _rows(db, held)[0][0] == skipped_held, "its time is not kept"
+        texts = [e.text for e in session.state.pending()]
+        assert "Skipped." in texts and "Again." in texts
 
 
 @pytest.mark.realdata
 def test_webrtc_callback_converts_av_frames(
-        library: Library, photos: tuple[np.ndarray, np.ndarray]) -> None:
+    library: Library, photos: tuple[np.ndarray, np.ndarray]
+) -> None:
     from poseguide.ui.exercise import _callback
 
     in_form, _ = photos
@@ -286,33 +335,47 @@ def test_webrtc_callback_converts_av_frames(
 # --------------------------------------------------------------------------- hand-over to the page
 
 
-def test_state_events_are_handed_out_once_and_bounded() -> None:
+def test_sound_events_stay_until_the_page_acknowledges_them() -> None:
     state = lv_state.LiveState()
+    for i in range(3):
+        state.push(lv_state.SAY, f"{i}")
+    first = state.pending()
+    assert state.pending() == first, "a rerun before playing loses nothing"
+    state.ack("not this session", first[-1].seq)
+    assert state.pending() == first
+    state.ack(state.token, first[1].seq)
+    assert [e.text for e in state.pending()] == ["2"]
+    state.push(lv_state.TONE_START)
+    assert [e.seq for e in state.pending()] == [3, 4]
+    state.ack(state.token, 4)
+    assert state.pending() == []
     for i in range(lv_state.MAX_EVENTS + 5):
         state.push(lv_state.SAY, f"{i}")
-    events = state.drain()
-    assert len(events) == lv_state.MAX_EVENTS and events[-1].text == f"{lv_state.MAX_EVENTS + 4}"
-    assert state.drain() == []
-
-
-def test_sound_script_embeds_events_safely() -> None:
-    from poseguide.ui.exercise import sound_html
-
-    html = sound_html([lv_state.SoundEvent(7, lv_state.SAY, "</script><b>x")], "abcd")
-    assert "</script><b>" not in html and '"abcd"' in html and '"seq": 7' in html
-    assert "speechSynthesis" in html and "createOscillator" in html
+    assert len(state.pending()) == lv_state.MAX_EVENTS, "a page that never answers is bounded"
 
 
 def test_record_summary_stores_an_analysed_video(library: Library, tmp_path: Path) -> None:
     db = tmp_path / "h.sqlite3"
     planned = lv_routine.plan_routine(lv_routine.single("sphinx"), library)[0][0]
-    summary = SetSummary("sphinx", None, 30, 1, 0.0, 12.0,
-                         segments=[Segment(1.0, 4.0), Segment(6.0, 11.0)],
-                         events=[Event(CUE, 5.0, "Lift your chest a little")])
+    summary = SetSummary(
+        "sphinx",
+        None,
+        30,
+        1,
+        0.0,
+        12.0,
+        segments=[Segment(1.0, 4.0), Segment(6.0, 11.0)],
+        events=[Event(CUE, 5.0, "Lift your chest a little")],
+    )
     now = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
     with History(db) as history:
-        done = lv_recorder.record_summary(HistoryRecorder(history), planned, summary,
-                                 lambda t: now + timedelta(seconds=t), "user_stop")
+        done = lv_recorder.record_summary(
+            HistoryRecorder(history),
+            planned,
+            summary,
+            lambda t: now + timedelta(seconds=t),
+            "user_stop",
+        )
     assert done.set_id is not None
     assert _rows(db, "SELECT seconds FROM holds ORDER BY start_at") == [(3.0,), (5.0,)]
     assert _rows(db, "SELECT cue, count FROM corrections") == [("Lift your chest a little", 1)]
@@ -327,6 +390,7 @@ class FailingHistory:
 
     def start_session(self, *args: object) -> int:
         from poseguide.history import HistoryError
+
         raise HistoryError(self.message)
 
 
@@ -347,8 +411,9 @@ def test_a_session_that_could_not_be_saved_can_be_downloaded(library: Library) -
 
     recorder = HistoryRecorder(FailingHistory("database or disk is full"))  # type: ignore[arg-type]
     planned = lv_routine.plan_routine(lv_routine.single("sphinx"), library)[0][0]
-    summary = SetSummary("sphinx", None, 30, 1, 0.0, 40.0,
-                         segments=[Segment(1.0, 21.0), Segment(25.0, 37.5)])
+    summary = SetSummary(
+        "sphinx", None, 30, 1, 0.0, 40.0, segments=[Segment(1.0, 21.0), Segment(25.0, 37.5)]
+    )
     now = datetime.now(timezone.utc)
     finished = lv_recorder.record_summary(recorder, planned, summary, lambda t: now, "completed")
     assert recorder.error == "database or disk is full" and finished.set_id is None
@@ -368,21 +433,30 @@ def test_longer_target_suggested_after_holds_past_it(library: Library, tmp_path:
         finished = []
         for day in range(3):
             now = datetime.now(timezone.utc) - timedelta(days=2 - day)
-            summary = SetSummary("sphinx", None, 30, 1, 0.0, 40.0,
-                                 segments=[Segment(2.0, 35.0)], target_met=True)
-            finished.append(lv_recorder.record_summary(recorder, planned, summary,
-                                              lambda t, now=now: now + timedelta(seconds=t),
-                                              "completed"))
+            summary = SetSummary(
+                "sphinx", None, 30, 1, 0.0, 40.0, segments=[Segment(2.0, 35.0)], target_met=True
+            )
+            finished.append(
+                lv_recorder.record_summary(
+                    recorder,
+                    planned,
+                    summary,
+                    lambda t, now=now: now + timedelta(seconds=t),
+                    "completed",
+                )
+            )
             recorder = HistoryRecorder(history)
         tips = lv_recorder.target_suggestions(history, finished)
-    assert tips == ["Sphinx: your last holds all passed 30 s. Try 40 s next time "
-                    "(the guides go up to 60 s)."]
+    assert tips == [
+        "Sphinx: your last holds all passed 30 s. Try 40 s next time (the guides go up to 60 s)."
+    ]
     assert lv_recorder.target_suggestions(None, finished) == []
 
 
 @pytest.mark.realdata
-def test_a_live_set_writes_no_frame_to_disk(library: Library, photos, tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_live_set_writes_no_frame_to_disk(
+    library: Library, photos, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Frames stay in memory: the working folder and the temp folder end up holding only
     the history database."""
     import tempfile
@@ -395,8 +469,9 @@ def test_a_live_set_writes_no_frame_to_disk(library: Library, photos, tmp_path: 
     monkeypatch.setattr(tempfile, "tempdir", None)
     in_form, out_of_form = photos
     with History(work / "history.sqlite3") as history:
-        session = LiveSession(lv_routine.single("sphinx"), library, HistoryRecorder(history),
-                              setup=False)
+        session = LiveSession(
+            lv_routine.single("sphinx"), library, HistoryRecorder(history), setup=False
+        )
         t = 0.0
         for frame in [in_form] * 30 + [out_of_form] * 30:
             session.process(frame.copy(), t, now=t)
@@ -408,12 +483,14 @@ def test_a_live_set_writes_no_frame_to_disk(library: Library, photos, tmp_path: 
 
 @pytest.mark.realdata
 def test_camera_lost_mid_set_ends_it_and_keeps_what_was_held(
-        library: Library, photos, tmp_path: Path) -> None:
+    library: Library, photos, tmp_path: Path
+) -> None:
     in_form, _ = photos
     db = tmp_path / "history.sqlite3"
     with History(db) as history:
-        session = LiveSession(lv_routine.single("sphinx"), library, HistoryRecorder(history),
-                              setup=False)
+        session = LiveSession(
+            lv_routine.single("sphinx"), library, HistoryRecorder(history), setup=False
+        )
         t = 0.0
         for _ in range(45):  # 3 s in form, then the camera goes away
             session.process(in_form.copy(), t, now=t)
@@ -425,3 +502,265 @@ def test_camera_lost_mid_set_ends_it_and_keeps_what_was_held(
     assert done is not None and done.summary.held == pytest.approx(2.9, abs=0.2)
     assert _rows(db, "SELECT stop_reason FROM sets") == [("camera_lost",)]
     assert _rows(db, "SELECT count(*) FROM holds") == [(1,)]
+
+
+@pytest.mark.realdata
+def test_countdown_then_next_are_spoken_in_order(
+        library: Library, photos: tuple[np.ndarray, np.ndarray]) -> None:
+    in_form, _ = photos
+    routine = Routine("two", (Step("sphinx", hold_s=12), Step("knee_to_chest")))
+    session = LiveSession(routine, library, rest_s=10.0, setup=False)
+    _feed(session, in_form, 0.0, 14.0)
+    said = [e.text or e.kind for e in session.state.pending()]
+    end = said.index(lv_state.TONE_TARGET)
+    assert [w for w in said[:end] if w[0].isdigit()] == ["10 seconds left", "3", "2", "1"]
+    assert said[end + 1:] == [lv_state.TARGET_WORDS, "Well done. Rest for 10 seconds.",
+                              "Next: single knee to chest, left side, hold 20 seconds"]
+
+
+@pytest.mark.realdata
+def test_countdown_can_be_turned_off(
+        library: Library, photos: tuple[np.ndarray, np.ndarray]) -> None:
+    in_form, _ = photos
+    session = LiveSession(Routine("one", (Step("sphinx", hold_s=12),)), library, setup=False,
+                          countdown=False)
+    _feed(session, in_form, 0.0, 13.0)
+    said = [e.text for e in session.state.pending()]
+    assert "10 seconds left" not in said and "3" not in said
+
+
+@pytest.mark.realdata
+def test_hands_up_gesture_pauses_and_resumes_a_set(
+        library: Library, photos: tuple[np.ndarray, np.ndarray]) -> None:
+    in_form, _ = photos
+    arms_up = fakecam.webcam_frame(
+        "negative/virtualyogatrainer__10_tadasana_201506-yjmag-upward-salute-modify.jpg")
+    session = LiveSession(lv_routine.single("sphinx"), library, setup=False)
+    t, _ = _feed(session, in_form, 0.0, 2.0)
+    t, snaps = _feed(session, arms_up, t, 3.0)
+    paused_at = next(i for i, s in enumerate(snaps) if s.paused) / FPS
+    assert 2.0 <= paused_at <= 3.0 and snaps[-1].paused  # held on: no toggling back
+    held = snaps[-1].held
+    t, snaps = _feed(session, in_form, t, 1.0)  # hands down: still paused, the timer still
+    assert snaps[-1].paused and snaps[-1].held == pytest.approx(held)
+    t, snaps = _feed(session, arms_up, t, 3.0)
+    assert not snaps[-1].paused
+    texts = [e.text for e in session.state.pending()]
+    assert texts.count("Paused") == 1 and texts.count("Continue") == 1
+
+
+def test_no_gesture_when_turned_off(library: Library) -> None:
+    session = LiveSession(lv_routine.single("sphinx"), library, gesture=False)
+    assert session.gesture is None
+
+
+# --------------------------------------------------------------------------- what the history says
+
+
+def test_a_reached_hold_target_is_met_even_in_rows_stored_with_one_repetition() -> None:
+    from poseguide.history.records import Hold, SetRecord
+
+    now = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
+    hold = Hold(1, 1, now, now + timedelta(seconds=30.09), 30.09)
+    old_row = SetRecord(
+        1, 1, "childs_pose", None, 30.0, 1, now, now, "completed", False, holds=(hold,)
+    )
+    assert old_row.target_met is True  # stored as target_reps=1 before the fix
+    assert replace(old_row, holds=()).target_met is False
+
+
+@pytest.mark.realdata
+def test_live_hold_and_flow_targets_reach_the_csv_as_met(
+    library: Library, photos: tuple[np.ndarray, np.ndarray], tmp_path: Path
+) -> None:
+    import csv
+    import io
+
+    in_form, _ = photos
+    db = tmp_path / "history.sqlite3"
+    with History(db) as history:
+        session = LiveSession(
+            Routine("one", (Step("sphinx", hold_s=2),)),
+            library,
+            HistoryRecorder(history),
+            setup=False,
+        )
+        _feed(session, in_form, 0.0, 4.0)
+        assert [f.reason for f in session.finished] == ["completed"]
+        planned = lv_routine.plan_routine(Routine("f", (Step("cat_cow", reps=2),)), library)[0][0]
+        summary = SetSummary(
+            "cat_cow",
+            None,
+            0.0,
+            2,
+            0.0,
+            12.0,
+            segments=[Segment(1.0, 11.0)],
+            reps=2,
+            rep_times=[4.0, 9.0],
+            target_met=True,
+        )
+        now = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
+        lv_recorder.record_summary(
+            HistoryRecorder(history),
+            planned,
+            summary,
+            lambda t: now + timedelta(seconds=t),
+            "completed",
+        )
+        rows = list(csv.DictReader(io.StringIO(history.to_csv())))
+        bests = history.personal_bests()
+    by_exercise = {r["exercise"]: r for r in rows}
+    hold, flow = by_exercise["sphinx"], by_exercise["cat_cow"]
+    assert (hold["target_s"], hold["target_reps"], hold["target_met"]) == ("2.0", "", "1")
+    assert (flow["target_s"], flow["target_reps"], flow["reps"], flow["target_met"]) == (
+        "",
+        "2",
+        "2",
+        "1",
+    )
+    assert flow["holds"] == "0", "a flow's time in either position is no hold"
+    assert bests["cat_cow"].best_hold_s == 0.0 and bests["cat_cow"].most_reps == 2
+
+
+# --------------------------------------------------------------------------- flows
+
+
+@pytest.fixture(scope="module")
+def cat_cow_frames() -> tuple[np.ndarray, np.ndarray]:
+    reason = fakecam.missing_photos()
+    if reason:
+        pytest.skip(reason)
+    return fakecam.webcam_frame(fakecam.CAT), fakecam.webcam_frame(fakecam.COW)
+
+
+def _flow(session: LiveSession, frames, phase_s: float, seconds: float, start: float = 0.0):
+    """Cat and cow photos in turn, ``phase_s`` each, as webcam frames at FPS."""
+    snaps = []
+    t = start
+    while t < start + seconds:
+        frame = frames[int((t - start) / phase_s) % 2]
+        session.process(frame.copy(), t, now=t)
+        snaps.append(session.state.read())
+        t += 1 / FPS
+    return t, snaps
+
+
+@pytest.mark.realdata
+def test_a_flow_counts_repetitions_without_hold_tones(
+    library: Library, cat_cow_frames, tmp_path: Path
+) -> None:
+    with History(tmp_path / "h.sqlite3") as history:
+        session = LiveSession(
+            Routine("f", (Step("cat_cow", reps=3),)),
+            library,
+            HistoryRecorder(history),
+            setup=False,
+        )
+        _, snaps = _flow(session, cat_cow_frames, 3.0, 20.0)
+        bests = history.personal_bests()
+    kinds = [e.kind for e in session.state.pending()]
+    assert snaps[-1].phase == Phase.DONE and session.finished[0].summary.reps == 3
+    assert lv_state.TONE_START not in kinds, "no hold tone at every cat and every cow"
+    assert kinds.count(lv_state.TONE_TARGET) == 1
+    assert all(s.alert is None for s in snaps)
+    assert bests["cat_cow"].most_reps == 3 and bests["cat_cow"].best_hold_s == 0.0
+
+
+@pytest.mark.realdata
+def test_rushing_a_flow_is_shown_and_said_and_never_counted(
+    library: Library, cat_cow_frames, tmp_path: Path
+) -> None:
+    """Triple speed: a second in each position instead of three."""
+    with History(tmp_path / "h.sqlite3") as history:
+        session = LiveSession(
+            lv_routine.single("cat_cow"), library, HistoryRecorder(history), setup=False
+        )
+        # Two repetitions at triple speed: cat, cow, cat, cow, a second each.
+        _, snaps = _flow(session, cat_cow_frames, 1.0, 4.0)
+        said = [e.text for e in session.state.pending() if e.kind == lv_state.SAY]
+        assert TOO_FAST_WORDS in said, "too fast is said (queued, never dropped)"
+        assert any(s.alert == TOO_FAST_WORDS for s in snaps), "and shown"
+        t, snaps = _flow(session, cat_cow_frames, 1.0, 20.0, start=4.0)
+        assert snaps[-1].reps == 0, "rushed repetitions are not counted"
+        assert snaps[-1].alert == TOO_FAST_WORDS
+        session.stop()
+        bests = history.personal_bests()
+    assert "cat_cow" not in bests, "a rushed set makes no personal best"
+
+
+@pytest.mark.realdata
+def test_one_detector_serves_every_set_and_is_ready_before_the_first_frame(
+    library: Library, photos, cat_cow_frames, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Set changes build no pose graph: a new graph (or a switch to a second one) stalled
+    the stream for 0.3-0.5 s at every set change."""
+    built = []
+
+    class Counting(lv_session.PoseDetector):
+        def __init__(self, *args, **kwargs) -> None:
+            built.append(kwargs)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(lv_session, "PoseDetector", Counting)
+    routine = Routine("r", (Step("sphinx", hold_s=1), Step("cat_cow", reps=1), Step("sphinx")))
+    session = LiveSession(routine, library, rest_s=0.5, setup=False)
+    session.prepare()
+    assert built == [{"segmentation": True}], "built once, with the silhouette cat-cow needs"
+    t, _ = _feed(session, photos[0], 0.0, 3.0)
+    assert session.runner.serial == 2
+    session.repeat()
+    session.skip()
+    _feed(session, photos[0], t, 1.0)
+    assert session.runner.serial == 4 and len(built) == 1
+    session.close()
+
+
+@pytest.mark.realdata
+def test_a_smaller_frame_mid_stream_does_not_break_the_silhouette(
+    library: Library, cat_cow_frames
+) -> None:
+    """WebRTC lowers the resolution under load: the mask-making graph must go on."""
+    import cv2
+
+    session = LiveSession(lv_routine.single("cat_cow"), library, setup=False)
+    session.prepare()
+    cat = cat_cow_frames[0]
+    t, _ = _feed(session, cat, 0.0, 1.0)
+    _feed(session, cv2.resize(cat, (480, 360)), t, 1.0)
+    snap = session.state.read()
+    assert snap.error is None and snap.status == "in_range"
+    session.close()
+
+
+@pytest.mark.realdata
+def test_someone_doing_another_stretch_is_told_what_they_look_like(
+    library: Library, cat_cow_frames
+) -> None:
+    """On all fours for knee to chest: not a visibility cue but what they appear to do."""
+    session = LiveSession(lv_routine.single("knee_to_chest"), library, setup=False)
+    _, snaps = _feed(session, cat_cow_frames[0], 0.0, 2.0)
+    correction = snaps[-1].correction or ""
+    assert correction.startswith("You look like you are doing cat"), correction
+    assert "For single knee to chest: lie on your back" in correction
+    assert any(e.text == correction for e in session.state.pending())
+    assert snaps[-1].held == 0
+
+
+@pytest.mark.realdata
+def test_a_per_side_set_times_only_the_side_it_asks_for(library: Library) -> None:
+    """The same unmirrored picture served the left and the right set alike."""
+    reason = fakecam.missing_photos()
+    if reason:
+        pytest.skip(reason)
+    knee = fakecam.webcam_frame(fakecam.KNEE_LEFT)
+    routine = Routine("k", (Step("knee_to_chest", hold_s=3, per_side=True),))
+    session = LiveSession(routine, library, rest_s=1.0, setup=False)
+    t, snaps = _feed(session, knee, 0.0, 5.0)
+    assert session.finished[0].planned.side == "left"
+    assert session.finished[0].reason == "completed", "the left side is held for 3 s"
+    t, snaps = _feed(session, knee, t, 6.0)
+    snap = snaps[-1]
+    assert snap.side == "right" and snap.held == 0 and not snap.holding
+    assert snap.correction == "This set is for your right side: switch sides"
+    session.close()

@@ -34,6 +34,7 @@ def test_shipped_templates_all_load():
         ('range = [12, 60]', 'range = "12-60"', "checks[2].range", "[low, high]"),
         ('range = [12, 60]', 'range = [12, 200]', "checks[2].range", "-90 <= low < high <= 90"),
         ('view = "side"', 'view = "top"', "view", "one of ['side', 'front', 'any']"),
+        ('posture = "lying_forearms"', 'posture = "prone"', "posture", "one of ['standing',"),
         ('measure = "joint"', 'measure = "angle"', "checks[0].measure", "one of"),
         ('hold_s = 30', 'hold_s = "thirty"', "target.hold_s", "a number from 1 to 600"),
         ('hold_s = 30', 'hold_s = -5', "target.hold_s", "a number from 1 to 600"),

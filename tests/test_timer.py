@@ -133,6 +133,33 @@ def test_rep_counter_counts_pairs_and_flags_speed():
     assert counter.entries == 5
 
 
+def test_rep_counter_does_not_count_a_rushed_repetition():
+    counter = RepCounter(target=10, min_phase_s=1.5, confirm_s=0.3)
+    t, events = 0.0, []
+    for phase, seconds in [("cat", 2), ("cow", 2), ("cat", 0.8), ("cow", 2), ("cat", 2),
+                           ("cow", 0.8), ("cat", 2)]:
+        for _ in range(round(seconds / DT)):
+            t += DT
+            events += counter.update(t, phase)
+    # cat-cow counted; cat(0.8)-cow not; cat-cow counted; the 0.8 s cow is flagged when the
+    # next cat starts, and that next repetition will not count
+    assert kinds(events).count(TOO_FAST) == 2 and kinds(events).count(REP) == 2
+    assert counter.reps == 2 and counter.rushed == 1 and counter.entries == 7
+
+
+def test_rep_counter_flags_a_rushed_flow_whose_other_position_was_missed():
+    """At a low frame rate a quick cow can go unseen: cat, nothing, cat again."""
+    counter = RepCounter(target=10, min_phase_s=1.5, confirm_s=0.3)
+    t, events = 0.0, []
+    spans = [("cat", 1.0), (None, 1.2), ("cat", 1.0), ("cow", 1.0), (None, 1.2), ("cow", 1.0),
+             ("cat", 1.0)]
+    for phase, seconds in spans:
+        for _ in range(round(seconds / DT)):
+            t += DT
+            events += counter.update(t, phase)
+    assert kinds(events).count(TOO_FAST) >= 2 and counter.reps == 0
+
+
 def test_rep_counter_ignores_flicker_shorter_than_confirm():
     counter = RepCounter(target=10, min_phase_s=1.0, confirm_s=0.3)
     t = 0.0

@@ -19,6 +19,7 @@ from typing import NoReturn
 
 from poseguide.cli.app import add_app_parser
 from poseguide.cli.history import add_history_parser
+from poseguide.cli.picture import add_picture_parser
 from poseguide.cli.quiet import hide_native_logs, native_logs_hidden
 from poseguide.cli.text import shown
 from poseguide.core.templates import DEFAULT_DIR, Library, TemplateError, load_library, target_words
@@ -418,6 +419,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_history_parser(sub)
     add_app_parser(sub)
+    add_picture_parser(sub)
     return parser
 
 

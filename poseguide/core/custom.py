@@ -63,7 +63,7 @@ def to_toml(t: Template) -> str:
     q = json.dumps
     lines = [
         f"id = {q(t.id)}", f"name = {q(t.name)}", f"view = {q(t.view)}", f"kind = {q(t.kind)}",
-        f"working_side = {q(t.working_side)}", "measured = false",
+        f"working_side = {q(t.working_side)}", f"posture = {q(t.posture)}", "measured = false",
         f"how_to = {q(t.how_to)}",
         f"cautions = [{', '.join(q(c) for c in t.cautions)}]",
         f"required = [{', '.join(q(r) for r in t.required)}]",

@@ -81,14 +81,31 @@ class SetSummary:
         }
 
 
-class _Smoother:
-    """Smoothed check values for one template; restarts when the working side changes."""
+SIDE_VOTE_ALPHA = 0.15  # per frame: how fast the judged side follows the landmarks
 
-    def __init__(self, template: Template, smooth: bool):
+
+class _Smoother:
+    """Smoothed check values for one template.
+
+    For a template whose side is the one that fits best (knee to chest), MediaPipe may swap
+    the left and right labels of a still, side-on body from frame to frame; the best-fitting
+    side keeps measuring the same (bent) leg, so such a swap must not restart the filter:
+    restarting it let the raw, noisy values through and broke a perfectly still hold. Only a
+    template judged on the side facing the camera restarts it when that side changes.
+
+    ``required`` is the side a per-side set asks for: the form counts only while the
+    best-fitting side has mostly been that one (a vote over the last frames), otherwise the
+    cue says to switch sides.
+    """
+
+    def __init__(self, template: Template, smooth: bool, required: str | None = None):
         self.template = template
         self.filter = OneEuro() if smooth else None
         self.side: str | None = None
         self.previous: Verdict | None = None
+        self.best = template.working_side == "best"
+        self.required = required if self.best else None
+        self.vote: float | None = None  # share of recent frames on the required side
 
     def verdict(self, frame: PoseFrame | None, t: float) -> Verdict:
         if frame is None:
@@ -97,25 +114,37 @@ class _Smoother:
             side = checker.working_side(frame, self.template)
             values = checker.measure_checks(frame, self.template, side)
             if self.filter is not None:
-                if side != self.side:
+                if side != self.side and not self.best:
                     self.filter.reset()
                 values = self.filter(t, values)
             self.side = side
             v = checker.check(frame, self.template, self.previous, values=values, side=side)
+            if self.required and v.seen:
+                v = self._on_required_side(v)
         self.previous = v if v.seen else None
         return v
+
+    def _on_required_side(self, v: Verdict) -> Verdict:
+        match = 1.0 if v.side == self.required else 0.0
+        self.vote = match if self.vote is None else (
+            (1 - SIDE_VOTE_ALPHA) * self.vote + SIDE_VOTE_ALPHA * match)
+        if self.vote >= 0.5:
+            return replace(v, side=self.required)
+        return replace(v, status=checker.Status.OUT_OF_RANGE, side=self.required,
+                       correction=f"This set is for your {self.required} side: switch sides")
 
 
 class ExerciseSet:
     """Runs one set: a hold (with optional repetitions) or a two-phase flow."""
 
     def __init__(self, template: Template, library: Library, smooth: bool = True,
-                 settle_s: float = 0.5, grace_s: float = 1.0) -> None:
+                 settle_s: float = 0.5, grace_s: float = 1.0, side: str | None = None) -> None:
+        """``side``: the side a per-side set is for (None: judged from each frame)."""
         self.template = template
         target = template.target
         self.flow = template.is_flow
         names = template.phases if self.flow else (template.id,)
-        self._smoothers = [_Smoother(library[n], smooth) for n in names]
+        self._smoothers = [_Smoother(library[n], smooth, side) for n in names]
         # A flow's timer only measures time spent in either position; its target is the reps.
         self.timer = HoldTimer(
             float("inf") if self.flow else target.hold_s,

@@ -57,7 +57,7 @@ DISTINCT = {"joint": ((0, 1), (1, 2), (0, 2)), "elevation": ((0, 1),), "ratio": 
 # The fields each table may hold: anything else is a typo and is refused, never ignored.
 # Keep every allowed name here, so new fields are added in one place.
 TEMPLATE_KEYS = frozenset({"id", "name", "view", "kind", "how_to", "required", "checks", "target",
-                           "cautions", "flow", "measured", "working_side"})
+                           "cautions", "flow", "measured", "working_side", "posture"})
 CHECK_KEYS = frozenset({"id", "name", "measure", "points", "range", "too_low", "too_high", "why",
                         "weight", "key", "tier"})
 TARGET_KEYS = frozenset({"hold_s", "hold_max_s", "reps", "reps_max", "per_side",
@@ -65,6 +65,9 @@ TARGET_KEYS = frozenset({"hold_s", "hold_max_s", "reps", "reps_max", "per_side",
 FLOW_KEYS = frozenset({"phases", "min_phase_s"})
 _SHOWN = reprlib.Repr()  # values in messages: short, one line, control characters escaped
 _SHOWN.maxstring, _SHOWN.maxother, _SHOWN.maxlevel = 60, 60, 2
+# How the body rests, for drawing the pose (see ``figure``); "" lets the drawing choose.
+POSTURES = ("standing", "sitting", "kneeling", "all_fours", "lying_front", "lying_forearms",
+            "lying_hands", "lying_back", "lying_back_knees_up", "lying_back_knees_bent")
 # Names a template may use besides MediaPipe's literal ones (see angles.resolve).
 _PARTS = {n.split("_", 1)[1] for n in INDEX if n.startswith("left_")}
 
@@ -131,6 +134,7 @@ class Template:
     min_phase_s: float = 0.0
     measured: bool = True
     working_side: str = "facing"
+    posture: str = ""
     path: Path | None = field(default=None, compare=False)
 
     @property
@@ -257,6 +261,13 @@ def parse_template(data: dict[str, Any], path: Path) -> Template:
     if kind_text not in KINDS:
         raise r.fail("kind", f"one of {list(KINDS)}", kind_text)
     kind = Kind(kind_text)
+    posture = r.text(data, "posture", "posture", default="")
+    if posture and posture not in POSTURES:
+        raise r.fail("posture", f"one of {list(POSTURES)}", posture)
+    kind_text = r.text(data, "kind", "kind", default="hold")
+    if kind_text not in KINDS:
+        raise r.fail("kind", f"one of {list(KINDS)}", kind_text)
+    kind = Kind(kind_text)
     required = r.get(data, "required", "required", list, "a list of landmark names", [])
     for i, name in enumerate(required):
         if not isinstance(name, str) or not valid_name(name):
@@ -300,6 +311,7 @@ def parse_template(data: dict[str, Any], path: Path) -> Template:
         min_phase_s=min_phase_s,
         measured=r.get(data, "measured", "measured", bool, "true or false", True),
         working_side=working_side,
+        posture=posture,
         path=path,
     )
 

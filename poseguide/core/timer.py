@@ -25,6 +25,9 @@ BOUNCING = "bouncing"
 CUE = "cue"
 
 
+TOO_FAST_WORDS = "Too fast: slow down, a rushed repetition does not count"
+
+
 @dataclass(frozen=True)
 class Event:
     kind: str
@@ -170,19 +173,28 @@ class RepCounter:
 
     A phase counts as entered after it has been seen for ``confirm_s``. Every second phase
     entry completes a repetition (cat then cow, or cow then cat). Leaving a phase sooner than
-    ``min_phase_s`` after entering it is flagged: the guides ask for slow movement.
+    ``min_phase_s`` after entering it is flagged: the guides ask for slow movement, so a
+    repetition with a rushed position is not counted (``rushed`` counts those), and a
+    rushed set cannot show more repetitions than a slow one. At a low frame rate the other
+    position may be missed altogether (cat, unseen cow, cat): a phase seen again after more
+    than ``gap_s`` away, having been held shorter than ``min_phase_s``, was left too soon.
     """
 
-    def __init__(self, target: int, min_phase_s: float, confirm_s: float = 0.3) -> None:
+    def __init__(self, target: int, min_phase_s: float, confirm_s: float = 0.3,
+                 gap_s: float = 1.0) -> None:
         self.target = target
         self.min_phase_s = min_phase_s
         self.confirm_s = confirm_s
+        self.gap_s = gap_s
         self.reps = 0
         self.entries = 0
         self.phase: str | None = None
         self.rep_times: list[float] = []
         self.target_met = False
+        self.rushed = 0
+        self._rushing = False  # a position of the repetition under way was rushed
         self._phase_t = 0.0
+        self._seen_t = 0.0  # when the current phase was last seen
         self._candidate: str | None = None
         self._candidate_t = 0.0
         self._last_t: float | None = None
@@ -191,7 +203,15 @@ class RepCounter:
         if self._last_t is not None and t <= self._last_t:
             return []
         self._last_t = t
-        if phase is None or phase == self.phase:
+        if phase is not None and phase == self.phase:
+            self._candidate = None
+            away, held = t - self._seen_t, self._seen_t - self._phase_t
+            self._seen_t = t
+            if away > self.gap_s and held < self.min_phase_s:
+                self._phase_t, self._rushing = t, True  # back again: count this visit anew
+                return [Event(TOO_FAST, t, TOO_FAST_WORDS)]
+            return []
+        if phase is None:
             self._candidate = None
             return []
         if phase != self._candidate:
@@ -201,10 +221,16 @@ class RepCounter:
         events: list[Event] = []
         entered = self._candidate_t
         if self.phase is not None and entered - self._phase_t < self.min_phase_s:
-            events.append(Event(TOO_FAST, t, "Slow down: take your time in each position"))
+            events.append(Event(TOO_FAST, t, TOO_FAST_WORDS))
+            self._rushing = True
         self.phase, self._phase_t, self._candidate = phase, entered, None
+        self._seen_t = t
         self.entries += 1
         if self.entries % 2 == 0:
+            rushed, self._rushing = self._rushing, False
+            if rushed:
+                self.rushed += 1
+                return events
             self.reps += 1
             self.rep_times.append(entered)
             events.append(Event(REP, t, f"{self.reps}"))

@@ -91,11 +91,15 @@ class SetRecord:
 
     @property
     def target_met(self) -> bool | None:
-        """Whether the rep or hold target was reached; None when the set had no target."""
+        """Whether the set's target was reached; None when it had none.
+
+        A hold time with at most one repetition is a time target (older rows store such
+        holds with ``target_reps = 1`` and no repetitions); a repetition count above one, or
+        one without a hold time (a flow), is met by the repetitions recorded."""
+        if self.target_s is not None and (self.target_reps is None or self.target_reps <= 1):
+            return self.held_s >= self.target_s - TARGET_TOLERANCE_S
         if self.target_reps is not None:
             return len(self.reps) >= self.target_reps
-        if self.target_s is not None:
-            return self.held_s >= self.target_s - TARGET_TOLERANCE_S
         return None
 
 

@@ -62,6 +62,30 @@ def _migrate_0_to_1(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
+    """The user's own plan (see ``settings``): preferences as JSON values by key, a target
+    per exercise, and the custom routine's steps in order."""
+    statements = [
+        """CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL CHECK (json_valid(value))
+        )""",
+        """CREATE TABLE exercise_targets (
+            exercise TEXT PRIMARY KEY,
+            hold_s REAL CHECK (hold_s > 0),
+            reps INTEGER CHECK (reps >= 1)
+        )""",
+        """CREATE TABLE routine_steps (
+            position INTEGER PRIMARY KEY CHECK (position >= 0),
+            exercise TEXT NOT NULL,
+            hold_s REAL CHECK (hold_s > 0),
+            reps INTEGER CHECK (reps >= 1)
+        )""",
+    ]
+    for statement in statements:
+        conn.execute(statement)
+
+
 # MIGRATIONS[i] upgrades a database from user_version i to i + 1, inside one transaction.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1, _migrate_1_to_2]
 SCHEMA_VERSION = len(MIGRATIONS)

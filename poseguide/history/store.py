@@ -439,6 +439,13 @@ class History:
                 (ended, stop_reason, int(flag), set_id),
             )
 
+    def delete_set(self, set_id: int) -> None:
+        """Delete a set with its holds, repetitions and corrections (an attempt the user
+        chose to do again: Repeat replaces it)."""
+        with self._write() as conn:
+            self._require(conn, "sets", set_id)
+            conn.execute("DELETE FROM sets WHERE id = ?", (set_id,))
+
     def delete_session(self, session_id: int) -> None:
         """Delete a session with all its sets, holds, repetitions and corrections."""
         with self._write() as conn:

@@ -31,6 +31,7 @@ class HistoryRecorder:
         self.set_id: int | None = None
         self.error: str | None = None
         self._session_end: datetime | None = None
+        self._flow = False  # a flow's time in either position is no hold: not stored
 
     def _do(self, action: Callable[[History], T]) -> T | None:
         if self.history is None:
@@ -48,16 +49,17 @@ class HistoryRecorder:
             self.session_id = self._do(lambda h: h.start_session(at, self.pain_before))
         if self.session_id is None:
             return
-        target = planned.template.target
+        self._flow = planned.flow
+        target_s, target_reps = stored_target(planned)
         session = self.session_id
         self.set_id = self._do(
             lambda h: h.start_set(
-                session, planned.template.id, planned.side, target.hold_s or None, target.reps, at
+                session, planned.template.id, planned.side, target_s, target_reps, at
             )
         )
 
     def hold(self, start: datetime, end: datetime) -> None:
-        if self.set_id is not None:
+        if self.set_id is not None and not self._flow:
             set_id = self.set_id
             self._do(lambda h: h.add_hold(set_id, start, end))
 
@@ -77,6 +79,13 @@ class HistoryRecorder:
             self._do(lambda h: h.end_set(set_id, at, reason))
         return set_id
 
+    def discard_set(self) -> None:
+        """Forget the set in progress: the user does it again (Repeat), so the abandoned
+        attempt leaves no row and adds no time."""
+        set_id, self.set_id = self.set_id, None
+        if set_id is not None:
+            self._do(lambda h: h.delete_set(set_id))
+
     def mark_sharp_pain(self, set_id: int, at: datetime) -> None:
         """The user answered that a stop was for sharp pain: re-close the set with that."""
         self._do(lambda h: h.end_set(set_id, at, StopReason.SHARP_PAIN, sharp_pain=True))
@@ -88,6 +97,15 @@ class HistoryRecorder:
         self._session_end = self._session_end or at or datetime.now(timezone.utc)
         session, end = self.session_id, self._session_end
         self._do(lambda h: h.end_session(session, end, pain_after))
+
+
+def stored_target(planned: PlannedSet) -> tuple[float | None, int | None]:
+    """The target as the history keeps it: a flow counts repetitions only, a single hold is
+    time only, and "2 holds of 20 s" is both (each repetition is a hold of that time)."""
+    target = planned.template.target
+    if planned.flow:
+        return None, target.reps
+    return target.hold_s or None, target.reps if target.reps > 1 else None
 
 
 @dataclass

@@ -3,13 +3,16 @@ through sets and rests on frame times."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from poseguide.core.templates import Library, Template, target_words
 from poseguide.core.textenum import TextEnum
+from poseguide.live.coach import next_words
 
 REST_S = 10.0  # rest between sets
+
 
 # Routine phases.
 class Phase(TextEnum):
@@ -24,6 +27,17 @@ class Phase(TextEnum):
 
 
 ACTIVE = (Phase.SETUP, Phase.EXERCISE, Phase.REST)
+
+
+class Outcome(TextEnum):
+    """How a planned set ended; a repeated set keeps the best of its attempts."""
+
+    SKIPPED = "skipped"
+    STOPPED = "stopped"
+    DONE = "done"
+
+
+_RANK = {Outcome.SKIPPED: 0, Outcome.STOPPED: 1, Outcome.DONE: 2}
 
 
 @dataclass(frozen=True)
@@ -140,6 +154,7 @@ class RoutineRunner:
         self.paused = False
         self._rest_until = 0.0
         self._paused_at = 0.0
+        self.outcomes: dict[int, Outcome] = {}  # plan index -> how the set ended
 
     @property
     def current(self) -> PlannedSet | None:
@@ -169,8 +184,24 @@ class RoutineRunner:
         """The current set reached its target: rest before the next one, or finish."""
         if self.phase != Phase.EXERCISE:
             return []
+        self._mark(Outcome.DONE)
         self.index += 1
         return self._next(t, "Well done.")
+
+    def tally(self) -> str:
+        """How many sets were done, skipped and stopped, in words."""
+        counts = Counter(self.outcomes.values())
+        parts = [f"{counts[Outcome.DONE]} of {len(self.plan)} sets done"]
+        parts += [f"{counts[k]} {k.value}" for k in (Outcome.SKIPPED, Outcome.STOPPED) if counts[k]]
+        left = len(self.plan) - len(self.outcomes)
+        if left and self.phase == Phase.STOPPED:
+            parts.append(f"{left} not started")
+        return ", ".join(parts)
+
+    def _mark(self, outcome: Outcome) -> None:
+        old = self.outcomes.get(self.index)
+        if old is None or _RANK[outcome] >= _RANK[old]:
+            self.outcomes[self.index] = outcome
 
     def tick(self, t: float) -> list[str]:
         """Start the next set once the rest is over."""
@@ -179,18 +210,17 @@ class RoutineRunner:
         return []
 
     def skip(self, t: float) -> list[str]:
-        """Skip what is in front of the user: the camera check, this set, or the next set."""
+        """Skip what is in front of the user: the camera check, this set, or the rest (the
+        next set starts at once)."""
         if self.phase == Phase.SETUP:
             return self._start_set()
         if self.phase == Phase.EXERCISE:
+            self._mark(Outcome.SKIPPED)
             self.index += 1
             return self._next(t, "Skipped.", rest=False)
-        if self.phase == Phase.REST and self.current is not None:
-            skipped = self.current.label
-            self.index += 1
-            if self.current is None:
-                return self._finish(f"Skipped {skipped}.")
-            return [f"Skipped {skipped}. Next: {self.current.label}"]
+        if self.phase == Phase.REST:
+            self.paused = False
+            return self._start_set()
         return []
 
     def repeat(self, t: float) -> list[str]:
@@ -219,8 +249,10 @@ class RoutineRunner:
     def stop(self, t: float) -> list[str]:
         if self.phase in (Phase.DONE, Phase.STOPPED):
             return []
+        if self.phase == Phase.EXERCISE:
+            self._mark(Outcome.STOPPED)
         self.phase, self.paused = Phase.STOPPED, False
-        return ["Stopped"]
+        return [f"Stopped: {self.tally()}."]
 
     def _start_set(self) -> list[str]:
         planned = self.current
@@ -237,8 +269,16 @@ class RoutineRunner:
         if not rest or self.rest_s <= 0:
             return [praise, *self._start_set()]
         self.phase, self._rest_until = Phase.REST, t + self.rest_s
-        return [f"{praise} Rest for {self.rest_s:g} seconds. Next: {upcoming.label}"]
+        return [f"{praise} Rest for {self.rest_s:g} seconds.",
+                next_words(upcoming.template, upcoming.side)]
+
+    @property
+    def all_done(self) -> bool:
+        """Every planned set reached its target."""
+        return all(self.outcomes.get(i) == Outcome.DONE for i in range(len(self.plan)))
 
     def _finish(self, praise: str) -> list[str]:
         self.phase = Phase.DONE
-        return [f"{praise} The routine is complete.".strip()]
+        if self.all_done:
+            return [f"{praise} The routine is complete: {self.tally()}.".strip()]
+        return [f"The routine is over: {self.tally()}."]

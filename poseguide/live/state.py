@@ -7,23 +7,29 @@ import secrets
 import threading
 from collections import deque
 from dataclasses import dataclass, replace
+from typing import Any
 
 from poseguide.live.routine import Phase
 
-MAX_EVENTS = 16  # sound/voice events kept for the page; older ones are dropped
+# Sound/voice events kept until the page says it played them; a page that never answers (a
+# closed tab) cannot make the queue grow without bound: beyond this the oldest go.
+MAX_EVENTS = 256
 
 # Sound and voice event kinds for the page.
 TONE_START = "tone_start"
 TONE_TARGET = "tone_target"
+TONE_BREATH_IN = "tone_breath_in"  # the breathing pace of a flow: soft rising / falling tones
+TONE_BREATH_OUT = "tone_breath_out"
 SAY = "say"  # an announcement: always spoken, queued after what is being said
-SAY_CUE = "cue"  # a correction: dropped if something is being said already
+SAY_CUE = "cue"  # a correction: left out if something is being said already
 
 TARGET_WORDS = "Target reached, release slowly"
 
 
 @dataclass(frozen=True)
 class SoundEvent:
-    """A tone or words for the page to play once; ``seq`` grows, so replays are detectable."""
+    """A tone or words for the page to play once; ``seq`` is its id and grows, so the page
+    can say up to where it played and a replay is detectable."""
 
     seq: int
     kind: str
@@ -51,8 +57,13 @@ class Snapshot:
     correction: str | None = None
     refinement: str | None = None  # a refine check's cue: shown while the hold keeps counting
     setup_message: str | None = None
+    alert: str | None = None  # "too fast", "do not bounce": shown until ``alert_until``
+    alert_until: float = 0.0  # frame time
+    notice: str = ""  # how the last set ended ("Target reached: ..."), shown in the rest
+    outcome: str = ""  # at the end: how many sets were done, skipped and stopped
     rest_left: float = 0.0
     upcoming: str = ""
+    breath: str = ""  # a flow's breathing pace: "in 0.25" (half, fraction done) or ""
     frames: int = 0  # frames the pose model looked at, and their rate
     fps: float = 0.0
     first_frame_s: float | None = None
@@ -62,7 +73,10 @@ class Snapshot:
 
     @property
     def timer(self) -> str:
-        """'running' while a hold is timed, 'paused' once a hold has stopped, else 'waiting'."""
+        """'running' while a hold is timed, 'paused' once a hold has stopped or the user
+        paused, else 'waiting'."""
+        if self.paused:
+            return "paused"
         if self.holding:
             return "running"
         return "paused" if self.held > 0 else "waiting"
@@ -82,7 +96,7 @@ class LiveState:
         with self._lock:
             return self._snapshot
 
-    def update(self, **fields: object) -> None:
+    def update(self, **fields: Any) -> None:
         with self._lock:
             self._snapshot = replace(self._snapshot, **fields)
 
@@ -91,9 +105,23 @@ class LiveState:
             self._seq += 1
             self._events.append(SoundEvent(self._seq, kind, text))
 
-    def drain(self) -> list[SoundEvent]:
-        """Events not handed out yet, oldest first; each is handed out once."""
+    @property
+    def sent(self) -> int:
+        """How many events this session has made (the id of the last one)."""
         with self._lock:
-            events = list(self._events)
-            self._events.clear()
-            return events
+            return self._seq
+
+    def pending(self) -> list[SoundEvent]:
+        """Events the page has not acknowledged yet, oldest first. They stay until
+        :meth:`ack`: a page rerun between handing them out and playing them loses none."""
+        with self._lock:
+            return list(self._events)
+
+    def ack(self, token: str, seq: int) -> None:
+        """The page played (or, muted, passed over) every event up to ``seq`` of this
+        session (``token``); an answer meant for an older session is ignored."""
+        with self._lock:
+            if token != self.token:
+                return
+            while self._events and self._events[0].seq <= seq:
+                self._events.popleft()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from poseguide.core.templates import Library, TemplateError, load_library
+from poseguide.ui import compat
 from poseguide.ui import exercise as page_exercise
 from poseguide.ui import history as page_history
 from poseguide.ui import library as page_library
@@ -35,10 +36,11 @@ def poses() -> None:
 
 
 def history() -> None:
-    page_history.render()
+    page_history.render(library=_library())
 
 
 def main() -> None:
+    compat.send_uncompressed_starts()
     st.set_page_config(page_title="poseguide", page_icon="🧘", layout="wide")
     pages = [
         st.Page(exercise, title="Stretch", url_path="stretch", default=True),

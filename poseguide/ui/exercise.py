@@ -8,6 +8,8 @@ events in the browser. Without a webcam, a recorded video can be analysed instea
 
 from __future__ import annotations
 
+import base64
+import html
 import json
 import os
 import tempfile
@@ -16,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
+from importlib import resources
 from pathlib import Path
 
 import av
@@ -25,20 +28,24 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from streamlit_webrtc import webrtc_streamer
 from streamlit_webrtc.config import Translations
 
+from poseguide.core.gesture import GESTURE
 from poseguide.core.templates import Library
 from poseguide.history import History, HistoryError
 from poseguide.history.records import StopReason
+from poseguide.history.settings import Plan
+from poseguide.live import coach, safety
 from poseguide.live import recorder as lv_recorder
 from poseguide.live import routine as lv_routine
-from poseguide.live import safety
 from poseguide.live import session as lv_session
-from poseguide.live import state as lv_state
 from poseguide.live.recorder import FinishedSet, HistoryRecorder
-from poseguide.live.routine import Phase, Routine
+from poseguide.live.routine import Phase, PlannedSet, Routine
 from poseguide.live.session import LiveSession
 from poseguide.live.state import Snapshot
 from poseguide.offline.analysis import analyze_video
+from poseguide.ui import library as page_library
+from poseguide.ui import plan as page_plan
 from poseguide.ui import safety as page_safety
+from poseguide.ui import sound
 from poseguide.ui.history_db import open_history
 from poseguide.vision.media import VIDEO_SUFFIXES, MediaError
 
@@ -62,6 +69,17 @@ TRANSLATIONS: Translations = {
     "media_api_not_available": "This browser cannot use a webcam here. You can analyse a "
                                "recorded video instead (below).",
 }
+# Timer and cue sized for a 1280x720 page read from 3 m (a third of the size still reads).
+BIG_CSS = """<style>
+.pg-timer {font-size: 88px; font-weight: 700; line-height: 1.05;}
+.pg-rest {font-size: 56px; font-weight: 700; line-height: 1.1;}
+.pg-cue {font-size: 44px; font-weight: 600; line-height: 1.15; padding: 6px 12px;
+         border-radius: 8px; margin: 6px 0;}
+.pg-ok {background: #e6f4ea; color: #1e4620;}
+.pg-warn {background: #fff4e5; color: #663c00;}
+.pg-refine {background: #e8f0fe; color: #174ea6;}
+.pg-note {font-size: 20px; color: #555;}
+</style>"""
 STOP_CSS = """<style>
 .st-key-stop_button button {background-color: #d32f2f; border-color: #d32f2f; color: white;}
 .st-key-stop_button button:hover {background-color: #b71c1c; border-color: #b71c1c;}
@@ -86,24 +104,32 @@ def render(library: Library) -> None:
 
     live = st.session_state.get("live")
     locked = live is not None and live.started and not _finished(live)
-    with choice:
-        routine = _choose_routine(library, locked)
+    plan = page_plan.load(history)
+    # During a session the choices fold away, so the timer and cue stand at the top of a
+    # 1280x720 screen, readable from the mat; the widgets stay rendered (and keep their state).
+    with choice, (st.expander("Exercise, settings and pain rating (fixed until the session "
+                              "ends)") if locked else st.container()):
+        routine = _choose_routine(library, locked, plan, history)
         col_a, col_b, col_c = st.columns(3)
         with col_a:
             pain_before = page_safety.pain_rating("Pain now, before you start", "pain_before",
                                                   disabled=locked)
         with col_b:
-            st.toggle("Sound and voice", value=True, key="sound_on",
+            st.toggle("Sound and voice", value=plan.preferences.voice, key="sound_on",
                       help="Tones when a hold starts and when the target is reached; spoken "
-                           "corrections. The first click on START turns sound on.")
+                           "corrections. The first click on START turns sound on.",
+                      on_change=lambda: page_plan.save_preferences(
+                          history, voice=st.session_state.sound_on))
         with col_c:
             speak_cautions = st.toggle("Read cautions aloud at each set", key="speak_cautions")
+        with st.expander("Your plan: targets, rest, countdown, breathing pace"):
+            page_plan.render(library, history, plan, locked)
     if routine is None:
         st.info("Pick at least one exercise.")
         _upload(library, history, None)
         return
 
-    live = _live_session(routine, library, history, pain_before, speak_cautions)
+    live = _live_session(routine, library, history, pain_before, speak_cautions, plan)
     with notes:
         for note in live.runner.notes:
             st.warning(note)
@@ -111,6 +137,7 @@ def render(library: Library) -> None:
         if current is not None and current.template.cautions:
             st.info(f"**{current.template.name}:** " + " ".join(current.template.cautions))
 
+    st.html(BIG_CSS)
     video, panel = st.columns([3, 2])
     with video:
         ctx = webrtc_streamer(
@@ -125,6 +152,9 @@ def render(library: Library) -> None:
                    "(at the bottom of this page).")
         _camera_state(live, ctx.state.playing, ctx.state.signalling)
         _controls(live)
+        st.iframe(keys_html(), height=1)
+        with st.expander("Hands-free: keys and the pause gesture"):
+            hands_free_help(library)
     with panel:
         st.session_state["shown_phase"] = live.state.read().phase
         _status(live)
@@ -140,13 +170,15 @@ def render(library: Library) -> None:
 # --------------------------------------------------------------------------- choosing
 
 
-def _choose_routine(library: Library, locked: bool) -> Routine | None:
+def _choose_routine(library: Library, locked: bool, plan: Plan,
+                    history: History | None) -> Routine | None:
     templates = sorted(library.templates.values(), key=lambda t: t.name)
     ids = [t.id for t in templates]
     if not ids:
         st.error("No pose templates were found, so there is nothing to practise.")
         return None
-    wanted = st.query_params.get("pose")
+    # The page link's ?pose= wins; otherwise the exercise chosen last time (kept in the plan).
+    wanted = st.query_params.get("pose") or plan.preferences.last_exercise
     mode = st.radio("What would you like to do?", MODES, horizontal=True, key="mode",
                     disabled=locked)
 
@@ -155,27 +187,49 @@ def _choose_routine(library: Library, locked: bool) -> Routine | None:
 
     if mode == MODES[0]:
         tid = st.selectbox("Exercise", ids, index=ids.index(wanted) if wanted in ids else 0,
-                           format_func=names, key="pose", disabled=locked)
-        return lv_routine.single(tid)
+                           format_func=names, key="pose", disabled=locked,
+                           on_change=lambda: page_plan.save_preferences(
+                               history, last_exercise=st.session_state.pose))
+        return page_plan.with_targets(lv_routine.single(tid), plan)
     if mode == MODES[1]:
         st.caption("Child's pose 60 s · cat-cow 15 times · knee to chest 2 per side · seated "
                    "twist 2 per side · pelvic tilts 10 times, with a short rest between.")
-        return lv_routine.BASIC_ROUTINE
+        return page_plan.with_targets(lv_routine.BASIC_ROUTINE, plan)
+    saved = page_plan.saved_routine(plan, library)
+    saved_ids = [s.template_id for s in saved.steps] if saved else []
     picked = st.multiselect("Exercises, in the order you want them", ids, format_func=names,
-                            key="custom", disabled=locked)
-    return lv_routine.custom(picked) if picked else None
+                            key="custom", disabled=locked, default=saved_ids)
+    if not picked:
+        return None
+    if saved is not None and picked == saved_ids:
+        st.caption("Your saved routine, in its order with its targets.")
+        return saved
+    if st.button("Save as my routine", key="save_routine", disabled=locked):
+        problem = page_plan.save_routine(history, picked, plan, library)
+        if problem:
+            st.error(problem)
+        else:
+            st.rerun()
+    return page_plan.with_targets(lv_routine.custom(picked), plan)
 
 
 def _live_session(routine: Routine, library: Library, history: History | None,
-                  pain_before: int | None, speak_cautions: bool) -> LiveSession:
-    """This browser session's live session; a new one when the choice changes before start."""
+                  pain_before: int | None, speak_cautions: bool, plan: Plan) -> LiveSession:
+    """This browser session's live session; a new one when the choice (or a setting) changes
+    before start."""
     live: LiveSession | None = st.session_state.get("live")
-    if live is None or (not live.started and st.session_state.get("live_routine") != routine):
+    prefs = plan.preferences
+    chosen = (routine, prefs.rest_s, prefs.countdown, prefs.breathing_pace)
+    if live is None or (not live.started and st.session_state.get("live_routine") != chosen):
+        if live is not None:
+            live.close()
         # Not armed yet: if a camera is already on, the user says when to begin.
-        live = LiveSession(routine, library, HistoryRecorder(history), armed=False)
+        live = LiveSession(routine, library, HistoryRecorder(history), rest_s=prefs.rest_s,
+                           armed=False, countdown=prefs.countdown,
+                           breathing=prefs.breathing_pace)
         live.prepare()
         st.session_state["live"] = live
-        st.session_state["live_routine"] = routine
+        st.session_state["live_routine"] = chosen
     if not live.started:
         live.recorder.pain_before = pain_before
     live.speak_cautions = speak_cautions
@@ -231,11 +285,40 @@ def _controls(live: LiveSession) -> None:
     cols[0].button("Resume" if paused else "Pause", key="pause_button",
                    on_click=live.resume if paused else live.pause, width="stretch")
     cols[1].button("Skip", key="skip_button", on_click=live.skip, width="stretch",
-                   help="Skip the camera check, this set, or (while resting) the next set.")
+                   help="Skip the camera check, this set, or the rest.")
     cols[2].button("Repeat", key="repeat_button", on_click=live.repeat, width="stretch",
                    help="Start this set again (while resting: the one just done).")
     cols[3].button("Stop", key="stop_button", type="primary", on_click=_stop,
                    args=(live, StopReason.USER_STOP), width="stretch")
+
+
+# Keyboard shortcuts, in assets/keys.js (why it runs in the page itself is said there).
+KEYS_JS = (resources.files("poseguide.ui") / "assets" / "keys.js").read_text(encoding="utf-8")
+
+
+
+def keys_html() -> str:
+    """A frame whose script adds KEYS_JS to the page once."""
+    return (
+        "<script>(() => { const w = window.parent; if (w.__poseguideKeys) return; "
+        "w.__poseguideKeys = true; const s = w.document.createElement('script'); "
+        f"s.textContent = {_js(KEYS_JS)}; w.document.head.appendChild(s); }})();</script>"
+    )
+
+
+SHORTCUTS = {"Space": "pause / resume", "N": "skip", "Esc": "stop"}
+
+
+def hands_free_help(library: Library) -> None:
+    """The keys, and the gesture with its picture: how to pause from the mat."""
+    st.markdown(" · ".join(f"**{k}**: {v}" for k, v in SHORTCUTS.items()))
+    left, right = st.columns([1, 2])
+    left.image(page_library.picture(GESTURE, library), width=200)
+    right.markdown(
+        "**From the mat:** stand up and hold **both hands above your head for 2 seconds** to "
+        "pause; do it again to go on. No stretch in the library looks like this (checked on "
+        "every shared photo and clip), so it does not fire while you exercise. It works while "
+        "a set or the camera check runs, and while paused; during a rest use Space.")
 
 
 def _stop(live: LiveSession, reason: StopReason) -> None:
@@ -267,10 +350,14 @@ def _answer_pain(live: LiveSession, sharp: bool) -> None:
 def _status(live: LiveSession) -> None:
     """The panel beside the video, redrawn from the session's snapshot twice a second."""
     snap = live.state.read()
-    _draw_status(snap)
-    events = live.state.drain()
-    if events and st.session_state.get("sound_on", True):
-        st.iframe(sound_html(events, live.state.token), height=1)
+    camera = sound.play(live.state, st.session_state.get("sound_on", True))
+    if camera in sound.NO_CAMERA and snap.phase == Phase.IDLE:
+        st.warning(f"{sound.NO_CAMERA[camera]} You can analyse a recorded video of yourself "
+                   "instead: open **No webcam? Analyse a recorded video** at the bottom of "
+                   "this page.")
+    else:
+        _draw_status(snap, live.runner.current, live.library)
+    st.caption(f"{live.state.sent} sound events")
     if live.active and lv_session.camera_lost(snap, time.monotonic()):
         _stop(live, StopReason.CAMERA_LOST)
         st.rerun()
@@ -278,108 +365,91 @@ def _status(live: LiveSession) -> None:
         st.rerun()  # a new phase changes the rest of the page (buttons, summary)
 
 
-def _draw_status(snap: Snapshot) -> None:
+def _draw_status(snap: Snapshot, current: PlannedSet | None, library: Library) -> None:
     phase = snap.phase
     if phase == Phase.IDLE:
         st.info("Press START under the video to begin (or Begin, if the camera is already on). "
                 "The camera checks first that it can see you.")
+    elif snap.paused:  # one state: nothing is timed or judged while paused
+        st.subheader(snap.pose + (f" ({snap.side} side)" if snap.side else ""))
+        _big("Paused. Press Resume to go on.", "pg-cue pg-warn",
+             "Or press Space, or hold both hands above your head for 2 s")
     elif phase == Phase.SETUP:
         st.subheader("Camera check")
         if snap.setup_message:
-            st.warning(snap.setup_message)
+            _big(snap.setup_message, "pg-cue pg-warn")
         else:
             st.success("I can see you. Hold still a moment...")
     elif phase == Phase.EXERCISE:
         st.subheader(snap.pose + (f" ({snap.side} side)" if snap.side else ""))
         st.caption(f"Set {snap.position} · target: {snap.target}")
-        held, reps = st.columns(2)
-        held.metric("Held this set", f"{snap.held:.1f} s")
-        if snap.flow or snap.target_reps > 1:
-            reps.metric("Repetitions", f"{snap.reps} / {snap.target_reps}")
-        else:
-            reps.metric("This hold", f"{snap.current_hold:.1f} s")
         words = {"running": "running", "paused": "paused", "waiting": "waiting for the pose"}
-        st.markdown(f"**Timer: {words[snap.timer]}**")
+        if snap.flow:  # a flow counts repetitions: no hold, no hold timer
+            _big(f"{snap.reps} / {snap.target_reps}", "pg-timer", "repetitions")
+        elif snap.target_reps > 1:
+            _big(f"{snap.reps} / {snap.target_reps}", "pg-timer",
+                 f"repetitions · held this set {snap.held:.1f} s · Timer: {words[snap.timer]}")
+        else:
+            _big(f"{snap.held:.1f} s", "pg-timer",
+                 f"held this set · this hold {snap.current_hold:.1f} s · target: {snap.target}"
+                 f" · Timer: {words[snap.timer]}")
+        if snap.alert:
+            _big(snap.alert, "pg-cue pg-warn")
         if snap.target_met:
-            st.success("Target reached. Release slowly.")
+            _big("Target reached. Release slowly.", "pg-cue pg-ok")
         elif snap.correction:
-            st.warning(snap.correction)
+            _big(snap.correction, "pg-cue pg-warn")
         elif snap.refinement:  # the hold is counting: a refinement, not a stop (blue, not amber)
-            st.info(f"Timer running. To refine: {snap.refinement}")
-        elif snap.status == "in_range":
-            st.success("Good form")
+            _big(f"Timer running. To refine: {snap.refinement}", "pg-cue pg-refine")
+        elif snap.status == "in_range" and not snap.alert:
+            _big("Good form", "pg-cue pg-ok")
+        if snap.breath:
+            half, done = snap.breath.split()
+            st.progress(float(done) if half == "in" else 1 - float(done),
+                        text="Breathe in (cow)" if half == "in" else "Breathe out (cat)")
+        if current is not None:
+            _picture(page_library.picture(current.template, library), 240, "Aim for this",
+                     "Aim for this")
     elif phase == Phase.REST:
-        st.subheader(f"Rest: {snap.rest_left:.0f} s")
-        st.markdown(f"Next: **{snap.upcoming}** ({snap.target})")
+        if snap.notice:
+            st.success(snap.notice)
+        _big(f"Rest: {snap.rest_left:.0f} s", "pg-rest")
+        if current is not None:
+            st.markdown(f"### Next: {current.label}")
+            _picture(page_library.picture(current.template, library), 420,
+                     current.template.name)
+            st.markdown(f"**{coach.how_to_line(current.template.how_to)}**")
+            st.markdown(f"Target: **{current.target_text}**")
     elif phase == Phase.DONE:
-        st.success("Routine complete. Well done.")
+        if snap.notice:
+            st.success(snap.notice)
+        st.success(snap.outcome or "Routine complete. Well done.")
     else:
-        st.info("Stopped.")
-    if snap.paused:
-        st.info("Paused. Press Resume to go on.")
-    stats = (f"{snap.frames} frames processed · {snap.fps:.1f} frames/s · "
-             f"{snap.latency_ms_p95:.0f} ms per frame (p95)")
-    if snap.first_frame_s is not None:
-        stats += f" · first frame {snap.first_frame_s:.2f} s after start"
-    st.caption(stats)
+        st.info(snap.outcome or "Stopped.")
+    with st.expander("Details"):
+        stats = (f"{snap.frames} frames processed · {snap.fps:.1f} frames/s · "
+                 f"{snap.latency_ms_p95:.0f} ms per frame (p95)")
+        if snap.first_frame_s is not None:
+            stats += f" · first frame {snap.first_frame_s:.2f} s after start"
+        st.caption(stats)
     if snap.error:
         st.error(snap.error)
 
 
-# --------------------------------------------------------------------------- sound and voice
+def _picture(png: bytes, width: int, alt: str, caption: str = "") -> None:
+    """A pose picture inline in the panel: the panel redraws twice a second, and an inline
+    image does not flicker or break while a media file is replaced."""
+    data = base64.b64encode(png).decode()
+    under = f'<figcaption class="pg-note">{html.escape(caption)}</figcaption>' if caption else ""
+    st.html(f'<figure style="margin:0"><img alt="{html.escape(alt)}" '
+            f'style="width:{width}px;max-width:100%" src="data:image/png;base64,{data}"/>'
+            f"{under}</figure>")
 
 
-_PLAYER = """<script>
-(() => {
-  const w = window.parent;
-  const token = __TOKEN__, events = __EVENTS__;
-  const seen = w.__poseguideSeen = w.__poseguideSeen || {};
-  const fresh = events.filter((e) => e.seq > (seen[token] || 0));
-  if (!fresh.length) return;
-  seen[token] = fresh[fresh.length - 1].seq;
-  const tone = (notes) => {
-    try {
-      const Ctx = w.AudioContext || w.webkitAudioContext;
-      const ctx = w.__poseguideAudio = w.__poseguideAudio || new Ctx();
-      if (ctx.state === "suspended") ctx.resume();
-      let at = ctx.currentTime + 0.02;
-      for (const f of notes) {
-        const osc = ctx.createOscillator(), gain = ctx.createGain();
-        osc.type = "sine";
-        osc.frequency.value = f;
-        gain.gain.setValueAtTime(0.0001, at);
-        gain.gain.exponentialRampToValueAtTime(0.25, at + 0.02);
-        gain.gain.exponentialRampToValueAtTime(0.0001, at + 0.2);
-        osc.connect(gain).connect(ctx.destination);
-        osc.start(at);
-        osc.stop(at + 0.22);
-        at += 0.22;
-      }
-    } catch (err) {}
-  };
-  const say = (text, queue) => {
-    try {
-      const s = w.speechSynthesis;
-      if (!s || (!queue && (s.speaking || s.pending))) return;
-      const u = new w.SpeechSynthesisUtterance(text);
-      u.rate = 0.95;
-      s.speak(u);
-    } catch (err) {}
-  };
-  for (const e of fresh) {
-    if (e.kind === "tone_start") tone([660]);
-    else if (e.kind === "tone_target") tone([523, 659, 784]);
-    else say(e.text, e.kind === "say");
-  }
-})();
-</script>"""
-
-
-def sound_html(events: Sequence[lv_state.SoundEvent], token: str) -> str:
-    """A script that plays each event once in the page (tones via WebAudio, words via
-    speechSynthesis); corrections are dropped while something is being said."""
-    payload = [{"seq": e.seq, "kind": e.kind, "text": e.text} for e in events]
-    return (_PLAYER.replace("__TOKEN__", _js(token)).replace("__EVENTS__", _js(payload)))
+def _big(text: str, css: str, note: str = "") -> None:
+    """Large type, readable from the mat 3 m away (see BIG_CSS)."""
+    small = f'<div class="pg-note">{html.escape(note)}</div>' if note else ""
+    st.html(f'<div class="{css}">{html.escape(text)}</div>{small}')
 
 
 def _js(value: object) -> str:
@@ -391,6 +461,7 @@ def _js(value: object) -> str:
 
 
 def _end_of_session(live: LiveSession) -> None:
+    st.markdown(f"**{live.runner.tally().capitalize()}.**")
     summary_view(live.finished)
     for tip in lv_recorder.target_suggestions(live.recorder.history, live.finished):
         st.info(tip)
@@ -402,14 +473,25 @@ def _end_of_session(live: LiveSession) -> None:
         return
     pain = page_safety.pain_rating("Pain now, after the session", "pain_after")
     st.button("Save pain rating", key="save_pain", disabled=pain is None,
-              on_click=live.recorder.end_session, kwargs={"pain_after": pain})
+              on_click=_save_pain, args=(live, pain))
+    saved = st.session_state.get("pain_saved")
+    if saved is not None and not live.recorder.error:
+        st.success(f"Pain rating saved: {saved} out of 10.")
     if live.recorder.error:
         st.error(f"Part of this session could not be saved: {live.recorder.error}")
     st.button("Start a new session", key="new_session", on_click=_new_session)
 
 
+def _save_pain(live: LiveSession, pain: int | None) -> None:
+    live.recorder.end_session(pain_after=pain)
+    st.session_state["pain_saved"] = pain
+
+
 def _new_session() -> None:
-    for key in ("live", "ask_pain", "pain_after"):
+    live = st.session_state.get("live")
+    if live is not None:
+        live.close()
+    for key in ("live", "ask_pain", "pain_after", "pain_saved"):
         st.session_state.pop(key, None)
 
 
@@ -419,37 +501,43 @@ def session_json(finished: Sequence[FinishedSet]) -> str:
                         "ended_at": f.ended_at.isoformat()} for f in finished], indent=2)
 
 
-def summary_view(finished: Sequence[FinishedSet]) -> None:
-    """Time in form, best continuous hold, repetitions and the most needed corrections."""
+def summary_view(finished: Sequence[FinishedSet], analysed: bool = False) -> None:
+    """Time in form, best continuous hold, repetitions and the most needed corrections.
+    A flow counts repetitions only: its time in either position is no hold. ``analysed``:
+    the sets come from an uploaded video, which ends when the video does."""
     st.subheader("Set summary")
-    total = sum(f.summary.held for f in finished)
-    best = max((f.summary.best_hold for f in finished), default=0.0)
-    reps = sum(f.summary.reps for f in finished if f.planned.flow or
-               f.planned.template.target.reps > 1)
+    holds = [f for f in finished if not f.planned.flow]
+    counted = [f for f in finished if f.planned.flow or f.summary.target_reps > 1]
     corrections: Counter = Counter()
     for f in finished:
         corrections.update(f.summary.corrections)
-    counted = any(f.planned.flow or f.summary.target_reps > 1 for f in finished)
     a, b, c = st.columns(3)
-    a.metric("Time in form", f"{total:.1f} s")
-    b.metric("Best continuous hold", f"{best:.1f} s")
+    if holds:
+        a.metric("Time in form", f"{sum(f.summary.held for f in holds):.1f} s")
+        b.metric("Best continuous hold", f"{max(f.summary.best_hold for f in holds):.1f} s")
     if counted:
-        c.metric("Repetitions", reps)
+        c.metric("Repetitions", sum(f.summary.reps for f in counted))
     st.table([
         {
             "Exercise": f.planned.label,
-            "Time in form (s)": f"{f.summary.held:.1f}",
-            "Best hold (s)": f"{f.summary.best_hold:.1f}",
+            "Time in form (s)": "–" if f.planned.flow else f"{f.summary.held:.1f}",
+            "Best hold (s)": "–" if f.planned.flow else f"{f.summary.best_hold:.1f}",
             "Repetitions": f"{f.summary.reps} / {f.summary.target_reps}"
             if f.planned.flow or f.summary.target_reps > 1 else "–",
             "Target": f.planned.target_text,
-            "Ended": REASONS.get(f.reason, f.reason),
+            "Ended": _ended(f, analysed),
         }
         for f in finished
     ])
     if corrections:
         st.markdown("**Corrections most often needed:** " + "; ".join(
             f"{cue} ({n}x)" for cue, n in corrections.most_common(3)))
+
+
+def _ended(f: FinishedSet, analysed: bool) -> str:
+    if analysed:
+        return "analysed: target reached" if f.reason == StopReason.COMPLETED else "analysed"
+    return REASONS.get(f.reason, f.reason)
 
 
 # --------------------------------------------------------------------------- no webcam
@@ -472,7 +560,7 @@ def _upload(library: Library, history: History | None, template_id: str | None) 
             st.session_state["upload_result"] = _analyse(upload, tid, library, history)
         result = st.session_state.get("upload_result")
         if result is not None:
-            summary_view([result])
+            summary_view([result], analysed=True)
 
 
 def _analyse(upload: UploadedFile, template_id: str, library: Library,

@@ -8,6 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from poseguide.core.templates import Library, TemplateError, load_library
 from poseguide.history import (
     History,
     HistoryError,
@@ -19,9 +20,10 @@ from poseguide.live import safety
 from poseguide.ui.history_db import open_history
 
 _RANGES = {"Last 7 days": 7, "Last 30 days": 30, "Last 90 days": 90, "Everything": None}
+DASH = "–"  # shown for a value that was not recorded, instead of "None"
 
 
-def render(db_path: str | None = None) -> None:
+def render(db_path: str | None = None, library: Library | None = None) -> None:
     """Draw the history page; a broken database becomes an error message, not a crash."""
     st.header("Your practice")
     try:
@@ -29,13 +31,28 @@ def render(db_path: str | None = None) -> None:
     except HistoryError as exc:
         st.error(f"The practice history cannot be opened: {exc}")
         return
+    if library is None:
+        try:
+            library = load_library()
+        except TemplateError:
+            library = None  # ids then read as words
+    names = {} if library is None else {t.id: t.name for t in library.templates.values()}
     try:
-        _render(history)
+        _render(history, names)
     except HistoryError as exc:
         st.error(f"The practice history cannot be read: {exc}")
 
 
-def _render(history: History) -> None:
+def pose_name(exercise: str, names: dict[str, str]) -> str:
+    """The pose's name for a stored id; an id with no template left reads as words."""
+    return names.get(exercise) or exercise.replace("_", " ").capitalize()
+
+
+def _shown(value: object) -> object:
+    return DASH if value is None else value
+
+
+def _render(history: History, names: dict[str, str]) -> None:
     deleted = st.session_state.pop("history_deleted", None)
     if deleted is not None:
         # Set before the checkbox exists in this run, so the next delete needs a new tick.
@@ -61,7 +78,7 @@ def _render(history: History) -> None:
     cols[3].metric(f"Sharp-pain stops ({safety.WARN_WINDOW.days} days)", sharp)
 
     st.subheader("Recent sessions")
-    st.dataframe(_sessions_frame(summaries), hide_index=True, width="stretch")
+    st.dataframe(_sessions_frame(summaries, names), hide_index=True, width="stretch")
     st.download_button(
         "Download CSV",
         data=history.to_csv(days),
@@ -70,7 +87,7 @@ def _render(history: History) -> None:
         key="history_csv",
     )
 
-    _charts(history, sessions, days)
+    _charts(history, sessions, days, names)
 
     st.subheader("Personal bests")
     bests = history.personal_bests()
@@ -78,10 +95,10 @@ def _render(history: History) -> None:
         pd.DataFrame(
             [
                 {
-                    "Exercise": b.exercise,
-                    "Best hold (s)": round(b.best_hold_s, 1),
+                    "Exercise": pose_name(b.exercise, names),
+                    "Best hold (s)": round(b.best_hold_s, 1) if b.best_hold_s else DASH,
                     "Best hold on": _day(b.best_hold_at),
-                    "Most reps in a set": b.most_reps,
+                    "Most reps in a set": b.most_reps or DASH,
                     "Most reps on": _day(b.most_reps_at),
                 }
                 for b in bests.values()
@@ -99,43 +116,45 @@ def _minutes(seconds: float) -> str:
 
 
 def _day(when: datetime | None) -> str:
-    return "" if when is None else when.astimezone().strftime("%Y-%m-%d")
+    return DASH if when is None else when.astimezone().strftime("%Y-%m-%d")
 
 
 def _label(s: SessionRecord) -> str:
     return f"{s.started_at.astimezone():%Y-%m-%d %H:%M} (#{s.id})"
 
 
-def _sessions_frame(summaries: list[SessionSummary]) -> pd.DataFrame:
+def _sessions_frame(summaries: list[SessionSummary], names: dict[str, str]) -> pd.DataFrame:
     rows = []
     for summary in summaries:
         s = summary.session
         rows.append(
             {
                 "Started": s.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-                "Minutes": None
+                "Minutes": DASH
                 if summary.duration_s is None
                 else round(summary.duration_s / 60, 1),
                 "In form (s)": round(summary.held_s, 1),
                 "Reps": summary.reps,
                 "Targets met": f"{summary.targets_met}/{summary.targets_total}",
-                "Pain before": s.pain_before,
-                "Pain after": s.pain_after,
-                "Exercises": ", ".join(summary.exercises),
-                "Stops": ", ".join(summary.stop_reasons),
-                "Note": s.note or "",
+                "Pain before": _shown(s.pain_before),
+                "Pain after": _shown(s.pain_after),
+                "Exercises": ", ".join(pose_name(e, names) for e in summary.exercises) or DASH,
+                "Stops": ", ".join(str(r).replace("_", " ") for r in summary.stop_reasons) or DASH,
+                "Note": s.note or DASH,
             }
         )
     return pd.DataFrame(rows)
 
 
-def _charts(history: History, sessions: list[SessionRecord], days: int | None) -> None:
+def _charts(
+    history: History, sessions: list[SessionRecord], days: int | None, names: dict[str, str]
+) -> None:
     """Progress per exercise per local day, and pain next to time in form per session."""
     per_day = pd.DataFrame(
         [
             {
                 "day": d.start.isoformat(),
-                "exercise": t.exercise,
+                "exercise": pose_name(t.exercise, names),
                 "held_s": round(t.held_s, 1),
                 "best_hold_s": round(t.best_hold_s, 1),
                 "reps": t.reps,
@@ -145,37 +164,17 @@ def _charts(history: History, sessions: list[SessionRecord], days: int | None) -
         ],
         columns=["day", "exercise", "held_s", "best_hold_s", "reps"],
     )
-    # UTC time unit: the strings are local calendar days already; no browser-zone shift.
-    day = alt.X("utcyearmonthdate(day):T", title="Day")
-    exercise = alt.Color("exercise:N", title="Exercise")
-
-    st.subheader("Time in form per day")
-    st.altair_chart(
-        alt.Chart(per_day)
-        .mark_bar()
-        .encode(day, alt.Y("sum(held_s):Q", title="Seconds in form"), exercise),
-        width="stretch",
+    _day_chart("Time in form per day", per_day, "bar", "sum(held_s)", "Seconds in form", True)
+    _day_chart(
+        "Best hold over time",
+        per_day[per_day["best_hold_s"] > 0],
+        "line",
+        "best_hold_s",
+        "Best hold (s)",
     )
-
-    holds = per_day[per_day["best_hold_s"] > 0]
-    if not holds.empty:
-        st.subheader("Best hold over time")
-        st.altair_chart(
-            alt.Chart(holds)
-            .mark_line(point=True)
-            .encode(day, alt.Y("best_hold_s:Q", title="Best hold (s)"), exercise),
-            width="stretch",
-        )
-
-    reps = per_day[per_day["reps"] > 0]
-    if not reps.empty:
-        st.subheader("Repetitions per day")
-        st.altair_chart(
-            alt.Chart(reps)
-            .mark_bar()
-            .encode(day, alt.Y("sum(reps):Q", title="Repetitions"), exercise),
-            width="stretch",
-        )
+    _day_chart(
+        "Repetitions per day", per_day[per_day["reps"] > 0], "bar", "sum(reps)", "Repetitions"
+    )
 
     per_session = pd.DataFrame(
         [
@@ -215,6 +214,26 @@ def _charts(history: History, sessions: list[SessionRecord], days: int | None) -
         alt.Chart(per_session)
         .mark_bar()
         .encode(session_axis, alt.Y("held_s:Q", title="Seconds in form")),
+        width="stretch",
+    )
+
+
+def _day_chart(
+    title: str, data: pd.DataFrame, mark: str, field: str, label: str, always: bool = False
+) -> None:
+    """One per-day chart coloured by exercise; an empty one is left out unless ``always``."""
+    if data.empty and not always:
+        return
+    # One band per local calendar day (ordinal): a time axis labels every 12 hours and
+    # repeats a day when the period is short.
+    day = alt.X("day:O", title="Day", axis=alt.Axis(labelAngle=-45))
+    chart = alt.Chart(data)
+    chart = chart.mark_line(point=True) if mark == "line" else chart.mark_bar()
+    st.subheader(title)
+    st.altair_chart(
+        chart.encode(
+            day, alt.Y(f"{field}:Q", title=label), alt.Color("exercise:N", title="Exercise")
+        ),
         width="stretch",
     )
 

@@ -10,6 +10,8 @@ import streamlit as st
 
 from poseguide.core.checker import region
 from poseguide.core.templates import Check, Library, Template, target_words
+from poseguide.paths import data_dir
+from poseguide.vision.figure import drawn, picture_png
 
 _VIEW = {
     "side": "Set the camera to your side, about 2-3 m away, so it sees your whole body.",
@@ -21,8 +23,10 @@ _DEGREES = {"joint", "elevation", "tilt"}
 
 def render(library: Library) -> None:
     st.header("Pose library")
-    st.caption("How to do each stretch, its target, what to watch out for and what the camera "
-               "checks. The timer only runs while every check is in range.")
+    st.caption(
+        "How to do each stretch, its target, what to watch out for and what the camera "
+        "checks. The timer only runs while every check is in range."
+    )
     for error in library.errors:
         st.warning(f"A pose file could not be used: {error}")
     for template in sorted(library.templates.values(), key=lambda t: t.name):
@@ -30,7 +34,18 @@ def render(library: Library) -> None:
             _pose(template, library)
 
 
+def picture(template: Template, library: Library, width: int = 480) -> bytes:
+    """The pose's figure (a flow's phases side by side), cached on disk between runs."""
+    return picture_png(drawn(template, library), width, width * 3 // 4, data_dir() / "figures")
+
+
 def _pose(template: Template, library: Library) -> None:
+    poses = drawn(template, library)
+    st.image(
+        picture(template, library),
+        width=min(480 * len(poses), 720),
+        caption=" then ".join(t.name for t in poses) + ": aim for this",
+    )
     st.markdown(template.how_to)
     st.markdown(f"**Target:** {target_words(template, ranges=True)}")
     st.markdown(f"**Camera:** {_VIEW.get(template.view, _VIEW['any'])}")
@@ -38,15 +53,23 @@ def _pose(template: Template, library: Library) -> None:
         st.warning("**Cautions**\n\n" + "\n".join(f"- {c}" for c in template.cautions))
     if template.is_flow:
         names = [library.templates[p].name for p in template.phases if p in library.templates]
-        st.markdown(f"**Moves between:** {' and '.join(names)} (each checked as in their own "
-                    f"entries). Stay at least {template.min_phase_s:g} s in each position.")
+        st.markdown(
+            f"**Moves between:** {' and '.join(names)} (each checked as in their own "
+            f"entries). Stay at least {template.min_phase_s:g} s in each position."
+        )
         return
     st.markdown("**What the camera checks**")
-    st.table([{"Check": c.name, "Range": _range(c), "Seen at": _where(c), "Why": c.why}
-              for c in template.checks])
+    st.table(
+        [
+            {"Check": c.name, "Range": _range(c), "Seen at": _where(c), "Why": c.why}
+            for c in template.checks
+        ]
+    )
     if not template.measured:
-        st.caption("The ranges of this pose have not yet been measured on photos of real "
-                   "people; treat its feedback as a rough guide.")
+        st.caption(
+            "The ranges of this pose have not yet been measured on photos of real "
+            "people; treat its feedback as a rough guide."
+        )
 
 
 def _range(check: Check) -> str:

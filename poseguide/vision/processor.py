@@ -20,8 +20,10 @@ from poseguide.vision.detector import Mode, PoseDetector
 
 DARK = 40  # mean 8-bit brightness below which the model rarely finds a person
 TOO_DARK = "It is too dark for the camera: turn on a light in front of you"
-BACKLIT = ("The light behind you hides you from the camera: turn on a light in front of you "
-           "or turn away from the window")
+BACKLIT = (
+    "The light behind you hides you from the camera: turn on a light in front of you "
+    "or turn away from the window"
+)
 
 
 def lighting_hint(bgr: np.ndarray) -> str | None:
@@ -50,17 +52,32 @@ class StageTimes:
     logic: float = 0.0
     draw: float = 0.0
     frames: int = 0
-    samples: dict[str, list[float]] = field(default_factory=lambda: {"pose": [], "logic": [],
-                                                                     "draw": []})
+    samples: dict[str, list[float]] = field(
+        default_factory=lambda: {"pose": [], "logic": [], "draw": []}
+    )
 
 
 class FrameProcessor:
-    def __init__(self, template: Template, library: Library, mode: Mode = "video",
-                 draw: bool = True, keep_samples: bool = False) -> None:
+    """One set on one stream. ``detector`` and ``crowd`` may be lent by the caller to keep
+    them across sets (a live routine): building a pose graph stalls the stream for a moment,
+    so they are then not closed with the set."""
+
+    def __init__(
+        self,
+        template: Template,
+        library: Library,
+        mode: Mode = "video",
+        draw: bool = True,
+        keep_samples: bool = False,
+        detector: PoseDetector | None = None,
+        crowd: CrowdWatch | None = None,
+        side: str | None = None,
+    ) -> None:
         self.template = template
-        self.detector = PoseDetector(mode, segmentation=needs_mask(template, library))
-        self.set = ExerciseSet(template, library, smooth=mode == "video")
-        self.crowd = CrowdWatch(every_s=2.0 if mode == "video" else 0.0)
+        self._owned = detector is None, crowd is None
+        self.detector = detector or PoseDetector(mode, segmentation=needs_mask(template, library))
+        self.set = ExerciseSet(template, library, smooth=mode == "video", side=side)
+        self.crowd = crowd or CrowdWatch(every_s=2.0 if mode == "video" else 0.0)
         self.draw = draw
         self.times = StageTimes()
         self._keep = keep_samples
@@ -97,5 +114,8 @@ class FrameProcessor:
         return self.set.finish()
 
     def close(self) -> None:
-        self.detector.close()
-        self.crowd.close()
+        """Close what this processor built itself (lent detectors stay open)."""
+        if self._owned[0]:
+            self.detector.close()
+        if self._owned[1]:
+            self.crowd.close()
