@@ -115,7 +115,7 @@ AUGMENT_LABELS = ("cat", "cow", "childs_pose", "sphinx", "cobra", "seated_twist"
 AUGMENT_LIMITS = {
     "cat": (12, 6),
     "cow": (12, 6),
-    "childs_pose": (11, 6),
+    "childs_pose": (11, 0),
     "sphinx": (25, 7),
     "cobra": (19, 0),
     "seated_twist": (24, 8),
