@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-from posefixtures import HEAD, POSES, make_frame
+from posefixtures import HEAD, POSES, make_frame, world_from_image
 
 from poseguide.core.landmarks import INDEX, N_LANDMARKS, PoseFrame
 
@@ -58,6 +58,8 @@ SIDE_POSES: dict[str, Points] = {
 }  # fmt: skip
 
 FAR_PARTS: dict[str, Points] = {
+    # The far shoulder stays up while the near one rests on the floor: the chest turns.
+    "thread_the_needle": {"shoulder": (0.66, 0.52)},
     "knee_to_chest": _LONG_LEG,
     "piriformis": _FOOT_FLAT_LEG,
     "supine_hip_flexor": _HUGGED_LEG,
@@ -84,8 +86,20 @@ FRONT_POSES: dict[str, Points] = {
 }  # fmt: skip
 
 
-def front_frame(points: Points) -> PoseFrame:
-    """A front-view PoseFrame from literal landmark names; both sides equally near."""
+# Depth (metres, + away from the camera) of front-view points that are not level with the hips:
+# in the twist the chest turns about 30 degrees towards the raised left knee, and the legs
+# reach forward towards the camera.
+FRONT_DEPTHS: dict[str, dict[str, float]] = {
+    "seated_twist": {"left_shoulder": 0.1, "right_shoulder": -0.1, "left_elbow": 0.12,
+                     "right_elbow": -0.2, "right_wrist": -0.25, "left_knee": -0.3,
+                     "nose": -0.05, "left_ankle": -0.45, "right_knee": -0.5,
+                     "right_ankle": -0.6},
+}  # fmt: skip
+
+
+def front_frame(points: Points, depths: dict[str, float] | None = None) -> PoseFrame:
+    """A front-view PoseFrame from literal landmark names; both sides equally near unless
+    ``depths`` says otherwise."""
     image = np.zeros((N_LANDMARKS, 2))
     for name in HEAD:
         image[INDEX[name]] = points["nose"]
@@ -94,33 +108,39 @@ def front_frame(points: Points) -> PoseFrame:
     for hand in ("pinky", "index", "thumb"):
         for side in ("left", "right"):
             image[INDEX[f"{side}_{hand}"]] = image[INDEX[f"{side}_wrist"]]
+    depth = np.zeros(N_LANDMARKS)
+    for name, z in (depths or {}).items():
+        depth[INDEX[name]] = z
     return PoseFrame(
         timestamp=0.0,
         image=image,
-        world=np.zeros((N_LANDMARKS, 3)),
+        world=world_from_image(image, depth, 640, 480, None),
         visibility=np.full(N_LANDMARKS, 0.99),
         presence=np.full(N_LANDMARKS, np.nan),
     )
 
 
-def with_far_parts(frame: PoseFrame, near: str, parts: Points) -> PoseFrame:
+def with_far_parts(frame: PoseFrame, near: str, parts: Points, front: str | None) -> PoseFrame:
     """``frame`` with the far side's listed parts moved to the given points."""
     far = "right" if near == "left" else "left"
     image = frame.image.copy()
     for part, xy in parts.items():
         image[INDEX[f"{far}_{part}"]] = xy
-    return replace(frame, image=image)
+    world = world_from_image(image, frame.world[:, 2], frame.width, frame.height, front)
+    return replace(frame, image=image, world=world)
 
 
 def pose_frame(template_id: str, side: str = "left", mirror: bool = False) -> PoseFrame:
     """A fixture of the pose with ``side`` working (and, for side views, nearer the camera)."""
     if template_id in FRONT_POSES:
-        frame = front_frame(FRONT_POSES[template_id])
+        frame = front_frame(FRONT_POSES[template_id], FRONT_DEPTHS.get(template_id))
         flips = (side == "right") + mirror
         return frame.flipped() if flips == 1 else frame
     if template_id in POSES:
         return make_frame(template_id, near=side, mirror=mirror)
-    frame = make_frame(SIDE_POSES[template_id], near=side)
+    front = "down" if template_id in ("thread_the_needle", "prone_back_lift") else (
+        "side" if template_id == "standing_back_extension" else "up")
+    frame = make_frame(SIDE_POSES[template_id], near=side, front=front)
     if template_id in FAR_PARTS:
-        frame = with_far_parts(frame, side, FAR_PARTS[template_id])
+        frame = with_far_parts(frame, side, FAR_PARTS[template_id], front)
     return frame.flipped() if mirror else frame

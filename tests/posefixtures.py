@@ -55,6 +55,29 @@ POSES: dict[str, dict[str, tuple[float, float]]] = {
 }  # fmt: skip
 
 CURVES = {"cat": 0.25, "cow": -0.25, "tabletop": 0.01}
+# Which way the chest faces in the figures (the world landmarks are built to match).
+FRONTS = {"tabletop": "down", "cat": "down", "cow": "down", "childs_pose": "down",
+          "sphinx": "down", "cobra": "down", "plank": "down", "forearm_plank": "down",
+          "high_plank": "down", "lying_flat": "up", "standing": "side"}  # fmt: skip
+METRES = 2.0  # metres per picture height in the world landmarks of the figures
+
+
+def world_from_image(image: np.ndarray, depth: np.ndarray, width: int, height: int,
+                     front: str | None) -> np.ndarray:
+    """World landmarks as MediaPipe reports them for the figure: metres, centred between the
+    hips, x and y from the picture, z from ``depth``. A side view only shows which side is
+    near, not whether the body is the right way round; ``front`` ("up"/"down") picks the one
+    in which the chest faces that way (a stick figure drawn mirror-wise gets its world mirrored)."""
+    xy = image * np.array([width / height, 1.0])
+    hips = (xy[INDEX["left_hip"]] + xy[INDEX["right_hip"]]) / 2
+    world = np.column_stack([(xy - hips) * METRES, depth])
+    if front in ("up", "down"):
+        ls, rs = world[INDEX["left_shoulder"]], world[INDEX["right_shoulder"]]
+        hip = (world[INDEX["left_hip"]] + world[INDEX["right_hip"]]) / 2
+        faces_up = np.cross(rs - ls, hip - (ls + rs) / 2)[1] < 0
+        if faces_up != (front == "up"):
+            world[:, 0] = -world[:, 0]
+    return world
 
 
 def make_frame(
@@ -67,13 +90,15 @@ def make_frame(
     width: int = 640,
     height: int = 480,
     overrides: dict[str, tuple[float, float]] | None = None,
+    front: str | None = None,
 ) -> PoseFrame:
-    """A side-view PoseFrame of a named (or given) stick figure."""
+    """A side-view PoseFrame of a named (or given) stick figure; ``front`` says which way its
+    chest faces (named figures know their own)."""
     points = dict(POSES[pose] if isinstance(pose, str) else pose)
     points.update(overrides or {})
     far = "right" if near == "left" else "left"
     image = np.zeros((N_LANDMARKS, 2))
-    world = np.zeros((N_LANDMARKS, 3))
+    depth = np.zeros(N_LANDMARKS)
     vis = np.full(N_LANDMARKS, visibility)
     nose = np.array(points["nose"])
     for name in HEAD:
@@ -83,8 +108,8 @@ def make_frame(
             continue
         image[INDEX[f"{near}_{part}"]] = xy
         image[INDEX[f"{far}_{part}"]] = (xy[0] + 0.01, xy[1] - 0.01)
-        world[INDEX[f"{near}_{part}"], 2] = -0.1
-        world[INDEX[f"{far}_{part}"], 2] = 0.1
+        depth[INDEX[f"{near}_{part}"]] = -0.15
+        depth[INDEX[f"{far}_{part}"]] = 0.15
         vis[INDEX[f"{far}_{part}"]] = visibility * 0.6
     for hand in ("pinky", "index", "thumb"):
         for side in ("left", "right"):
@@ -92,6 +117,9 @@ def make_frame(
     if back_curve is None and isinstance(pose, str):
         back_curve = CURVES.get(pose)
     mask = _torso_mask(image, back_curve, width, height) if back_curve is not None else None
+    if front is None and isinstance(pose, str):
+        front = FRONTS.get(pose)
+    world = world_from_image(image, depth, width, height, front)
     frame = PoseFrame(timestamp=t, image=image, world=world, visibility=vis,
                       presence=np.full(N_LANDMARKS, np.nan), width=width, height=height,
                       mask=mask)

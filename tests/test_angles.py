@@ -109,3 +109,53 @@ def test_silhouette_cut_by_the_picture_edge_is_not_taken_as_body():
     heights = contour_heights(mask, P([50.0, 40.0]), P([150.0, 40.0]))
     assert heights[0] == pytest.approx(0.4, abs=0.02)  # up to the edge, not beyond it
     assert heights[1:] == pytest.approx([0.2] * 4, abs=0.02)
+
+
+def test_3d_joint_and_elevation():
+    a, b, c = np.array([0.0, 0, 1]), np.zeros(3), np.array([1.0, 0, 0])
+    assert angles.joint_angle3d(a, b, c) == pytest.approx(90.0)
+    # y points down: a point straight above is +90 whatever its depth
+    assert angles.elevation3d(np.zeros(3), np.array([0.0, -1, 0])) == pytest.approx(90.0)
+    assert angles.elevation3d(np.zeros(3), np.array([0.0, 1, 1])) == pytest.approx(-45.0)
+
+
+@pytest.mark.parametrize("turn", [0.0, 30.0, 75.0])
+def test_rotation3d_is_the_turn_of_the_shoulders_around_the_spine(turn):
+    r = np.radians(turn)
+    hips = np.array([[0.15, 0, 0], [-0.15, 0, 0]])
+    shoulders = np.array([[0.2 * np.cos(r), -0.5, 0.2 * np.sin(r)],
+                          [-0.2 * np.cos(r), -0.5, -0.2 * np.sin(r)]])
+    value = angles.rotation3d(shoulders[0], shoulders[1], hips[0], hips[1])
+    assert value == pytest.approx(turn, abs=1e-6)
+    # the camera going round the person (a turn of everything about the vertical) changes nothing
+    yaw = np.radians(50)
+    m = np.array([[np.cos(yaw), 0, np.sin(yaw)], [0, 1, 0], [-np.sin(yaw), 0, np.cos(yaw)]])
+    moved = angles.rotation3d(*(p @ m.T for p in (*shoulders, *hips)))
+    assert moved == pytest.approx(turn, abs=1e-6)
+
+
+def test_facing3d_tells_face_down_from_face_up():
+    # Lying along x with the head at +x; the left shoulder away from the camera.
+    ls, rs, hip = np.array([0.5, 0, 0.2]), np.array([0.5, 0, -0.2]), np.zeros(3)
+    down = angles.facing3d(ls, rs, hip)
+    assert down == pytest.approx(-90.0)
+    assert angles.facing3d(rs, ls, hip) == pytest.approx(90.0)  # the same body turned over
+
+
+def test_slope_is_measured_from_the_floor_line_and_ignores_a_tilted_camera():
+    p, q = np.array([0.5, 0.5]), np.array([0.6, 0.4])  # 45 degrees up, to the right
+    floor = np.array([0.2, 0.8]), np.array([0.8, 0.8])
+    assert angles.slope(p, q, *floor) == pytest.approx(45.0)
+    assert angles.slope(p, q, floor[1], floor[0]) == pytest.approx(45.0)  # either direction
+
+    def roll(x, deg):
+        t = np.radians(deg)
+        return np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]]) @ x
+
+    for deg in (-10, 10):
+        moved = [roll(x, deg) for x in (p, q, *floor)]
+        assert angles.slope(*moved) == pytest.approx(45.0)
+        assert angles.elevation(moved[0], moved[1]) == pytest.approx(45.0 - deg)
+    # a "floor" steeper than 15 degrees is a misread limb: its tilt counts only up to 15
+    steep = floor[0], np.array([0.8, 0.8 - 0.6 * np.tan(np.radians(40))])
+    assert angles.slope(p, q, *steep) == pytest.approx(45.0 - angles.FLOOR_TILT_MAX)

@@ -4,11 +4,20 @@ Templates were tuned on the 'dev' part of the photos; the 'test' part (a third, 
 hash of the file name) was held out. Both parts are printed; the floors apply to all photos.
 """
 
+import hashlib
+
 import pytest
 from realdata import POSEDATA
 
 from poseguide.core.templates import load_library
-from poseguide.offline.evaluation import evaluate, photo_detector, tally, video_detector
+from poseguide.offline.evaluation import (
+    evaluate,
+    evaluate_changes,
+    photo_detector,
+    robustness,
+    tally,
+    video_detector,
+)
 
 pytestmark = pytest.mark.realdata
 
@@ -19,7 +28,7 @@ FLOORS = {
     "childs_pose": (1.00, 1.00, 0.91, 0.00),
     "sphinx": (1.00, 1.00, 0.94, 0.03),
     "cobra": (1.00, 0.93, 0.84, 0.04),
-    "seated_twist": (1.00, 1.00, 0.94, 0.00),
+    "seated_twist": (1.00, 1.00, 0.97, 0.00),
     "negative": (1.00, 1.00, 1.00, 0.00),
 }
 
@@ -32,7 +41,11 @@ VIDEO_FLOORS = {
     "childs_pose": (0.91, 0.00),
     "sphinx": (0.94, 0.03),
     "cobra": (0.71, 0.04),
-    "seated_twist": (0.91, 0.00),
+    # 0.91 before the twist itself was a gate: as webcam frames three twists read 4-9 degrees
+    # (7.7-11 in photo mode), under the 10 degrees sitting square can reach, one has its feet
+    # out of the letterboxed frame, which the sitting check now needs, and one its other elbow
+    # hidden, which the arm-at-the-knee gate needs (without it real clips held false twists).
+    "seated_twist": (0.79, 0.00),
     "negative": (1.00, 0.00),
 }
 
@@ -49,15 +62,18 @@ def test_eval_floors(results):
         report = tally(res, library, part)
         print(f"\n{part or 'all'}: label photos found seen right wrong")
         for label, s in report["labels"].items():
-            print(f"  {label:22s} {s['photos']:3d} {s['found']:6.0%} {s['seen']:6.0%} "
-                  f"{s['right']:6.0%} {s['wrong']:6.0%}")
+            print(
+                f"  {label:22s} {s['photos']:3d} {s['found']:6.0%} {s['seen']:6.0%} "
+                f"{s['right']:6.0%} {s['wrong']:6.0%}"
+            )
     report = tally(res, library)["labels"]
     failures = []
     for label, (found, seen, right, wrong) in FLOORS.items():
         s = report[label]
         if s["found"] < found or s["seen"] < seen or s["right"] < right or s["wrong"] > wrong:
-            failures.append(f"{label}: {s} (floors found>={found} seen>={seen} right>={right} "
-                            f"wrong<={wrong})")
+            failures.append(
+                f"{label}: {s} (floors found>={found} seen>={seen} right>={right} wrong<={wrong})"
+            )
     assert not failures, "\n".join(failures)
 
 
@@ -82,7 +98,53 @@ def test_live_path_floors():
     print("\nas video: label photos right wrong")
     for label, s in report.items():
         print(f"  {label:22s} {s['photos']:3d} {s['right']:6.0%} {s['wrong']:6.0%}")
-    failures = [f"{label}: {report[label]} (floors right>={right} wrong<={wrong})"
-                for label, (right, wrong) in VIDEO_FLOORS.items()
-                if report[label]["right"] < right or report[label]["wrong"] > wrong]
+    failures = [
+        f"{label}: {report[label]} (floors right>={right} wrong<={wrong})"
+        for label, (right, wrong) in VIDEO_FLOORS.items()
+        if report[label]["right"] < right or report[label]["wrong"] > wrong
+    ]
+    assert not failures, "\n".join(failures)
+
+
+# Camera changes (eval --augment) on a fixed half of the measured labels' photos (those whose
+# file-name hash is even: 122 photos x 9 looks, about 2 minutes; the README gives the figures
+# for all photos). The issue's target is that no label loses more than 5 points right or gains
+# more than 2 points wrong under any change; not yet met (README). These are the limits reached:
+# label: (most points lost right, most points gained wrong) under any one change.
+AUGMENT_LABELS = ("cat", "cow", "childs_pose", "sphinx", "cobra", "seated_twist", "negative")
+AUGMENT_LIMITS = {
+    "cat": (12, 6),
+    "cow": (12, 6),
+    "childs_pose": (11, 0),
+    "sphinx": (25, 7),
+    "cobra": (19, 0),
+    "seated_twist": (24, 8),
+    "negative": (5, 5),
+}
+
+
+def in_augment_sample(label, path):
+    return label in AUGMENT_LABELS and hashlib.md5(path.name.encode()).digest()[1] % 2 == 0
+
+
+def test_camera_changes_cost_at_most_the_limits():
+    library = load_library()
+    report = robustness(evaluate_changes(POSEDATA, library, keep=in_augment_sample), library)
+    print("\nlabel: right/wrong as is, then points lost right / gained wrong per change")
+    for label in AUGMENT_LABELS:
+        row = report[label]
+        changes = " ".join(
+            f"{name}: {c['right_change']:+.0f}/{c['wrong_change']:+.0f}"
+            for name, c in row.items()
+            if name != "as is"
+        )
+        print(f"  {label:13s} {row['as is']['right']:4.0%}/{row['as is']['wrong']:3.0%} {changes}")
+    failures = []
+    for label, (lost, gained) in AUGMENT_LIMITS.items():
+        for name, c in report[label].items():
+            if -c["right_change"] > lost + 0.1 or c["wrong_change"] > gained + 0.1:
+                failures.append(
+                    f"{label} {name}: right {c['right_change']:+.1f} (limit -{lost}), "
+                    f"wrong {c['wrong_change']:+.1f} (limit +{gained})"
+                )
     assert not failures, "\n".join(failures)

@@ -99,7 +99,7 @@ def test_library_keeps_good_templates_and_lists_broken(tmp_path):
          "got unknown field 'rnage' (did you mean 'range'?)"),
         ('hold_s = 30', 'hold_s = 30\nhold_sec = 40', "target.hold_sec",
          "(did you mean 'hold_s'?)"),
-        ('measure = "joint"', 'measure = "joint"\ntier = "maybe"', "checks[0].tier",
+        ('tier = "gate"', 'tier = "maybe"', "checks[0].tier",
          "one of ['gate', 'refine']"),
         ('points = ["hip", "knee", "ankle"]', 'points = ["hip", "hip", "hip"]',
          "checks[0].points", "points 1 and 2 of a joint to differ"),
@@ -136,12 +136,13 @@ def test_a_ratio_whose_divisor_is_one_point_is_refused(tmp_path):
 
 
 def test_tier_is_accepted_and_whole_numbers_written_as_floats_too(tmp_path):
-    text = GOOD.replace('measure = "joint"', 'measure = "joint"\ntier = "refine"', 1)
+    # The shipped templates mark every check; without the mark a check is a gate.
+    text = GOOD.replace('tier = "gate"', 'tier = "refine"', 1)
     text = text.replace("hold_s = 30", "hold_s = 30\nreps = 2.0\nreps_max = 3")
     t = load_template(write(tmp_path, text))
     assert t.target.reps == 2 and t.target.reps_max == 3
-    assert load_template(write(tmp_path, GOOD.replace(
-        'measure = "joint"', 'measure = "joint"\ntier = "gate"', 1))).id == "sphinx"
+    unmarked = load_template(write(tmp_path, GOOD.replace('tier = "gate"\n', "", 1)))
+    assert unmarked.checks[0].tier == "gate"
 
 
 def test_a_long_how_to_may_keep_its_line_breaks(tmp_path):

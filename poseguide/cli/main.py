@@ -147,7 +147,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
         labelled_photos,
         misses,
         photo_detector,
+        read_sources,
         tally,
+        tally_by_source,
         video_detector,
     )
 
@@ -156,6 +158,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if not labelled_photos(root):
         raise MediaError(f"{root}: no photos to score; expected sub-folders named after "
                          f"template ids or '{NEGATIVE}' holding photos")
+    if args.augment:
+        return _eval_augmented(args, library, root)
     detect = video_detector() if args.as_video else photo_detector()
     unreadable: list[dict] = []
 
@@ -176,9 +180,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     part = None if args.part == "all" else args.part
     report = tally(results, library, part)
     missed = misses(results, library, part) if args.misses else []
+    sources = read_sources(root)
+    by_source = tally_by_source(results, library, sources, part)
     if args.json:
-        print(json.dumps(report | ({"misses": missed} if args.misses else {})
-                         | {"unreadable": unreadable}, indent=2))
+        extra = ({"misses": missed} if args.misses else {}) | (
+            {"sources": by_source} if sources else {})
+        print(json.dumps(report | extra | {"unreadable": unreadable}, indent=2))
         return 0
     print("found: a person was found; seen: and the joints its template needs were visible;\n"
           "right: its own template accepted it; wrong: another template accepted it\n")
@@ -189,6 +196,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
     print("\nconfusion (label: templates that accepted its photos)")
     for label, row in report["confusion"].items():
         print(f"  {label:16s} " + ", ".join(f"{k} {v}" for k, v in row.items()))
+    if sources:
+        print("\nby source (manifest.csv: source_repo)")
+        print(f"  {'label':16s} {'source':48s} {'photos':>6s} {'right':>7s} {'wrong':>7s}")
+        for label, row in by_source.items():
+            for source, s in row.items():
+                print(f"  {label:16s} {source:48s} {s['photos']:6d} {s['right']:7.0%} "
+                      f"{s['wrong']:7.0%}")
     if args.misses:
         print(f"\nmisses ({len(missed)})")
         for m in missed:
@@ -198,6 +212,36 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(f"\nunreadable files, left out of the figures ({len(unreadable)})")
         for u in unreadable:
             print(f"  {shown(u['photo'])}: {shown(u['why'])}")
+    return 0
+
+
+def _eval_augmented(args: argparse.Namespace, library: Library, root: Path) -> int:
+    """``eval --augment``: right/wrong per label under each simulated camera change."""
+    from tqdm import tqdm
+
+    from poseguide.offline.evaluation import CHANGES, evaluate_changes, robustness
+
+    by_change = evaluate_changes(
+        root, library, progress=lambda it: tqdm(it, unit="photo", disable=args.json,
+                                                file=sys.stderr),
+        on_unreadable=lambda path, why: print(f"skipped: {why}", file=sys.stderr))
+    report = robustness(by_change, library)
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return 0
+    print("right% / wrong% per label, as is and under each simulated camera change;\n"
+          "(+/-) is the change in points against the photos as they are\n")
+    names = ["as is", *CHANGES]
+    print(f"{'label':14s} " + " ".join(f"{n:>15s}" for n in names))
+    for label, row in report.items():
+        cells = []
+        for n in names:
+            c = row[n]
+            cell = f"{c['right']:.0%}/{c['wrong']:.0%}"
+            if n != "as is":
+                cell += f" ({c['right_change']:+.0f})"
+            cells.append(f"{cell:>15s}")
+        print(f"{label:14s} " + " ".join(cells))
     return 0
 
 
@@ -343,6 +387,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="feed each photo to the live path as webcam frames (640x480, tracking)")
     p.add_argument("--misses", action="store_true",
                    help="also list each photo scored as a miss and why its template refused it")
+    p.add_argument("--augment", action="store_true",
+                   help="run every photo again under simulated camera changes (rotated, "
+                        "mirrored, three-quarter, lower camera, half size, 320 px, heavy JPEG) "
+                        "and report right/wrong per label for each")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("template", help="make templates")

@@ -12,9 +12,36 @@ Convention (degrees, measured in the image plane with the pixel aspect corrected
 * **curve**: back curvature from the silhouette (see ``silhouette``), in back lengths;
   positive rounded (cat), negative sagging (cow).
 * **ratio** of two distances |P-Q| / |R-S|: unitless, for relations such as "hips on heels".
+* **slope** of P->Q above the floor line through R and S: as ``elevation``, but measured from
+  that line instead of the picture's horizontal, -90..90, positive on the side of the line the
+  picture's up points to. With R, S two points resting on the floor (knee and wrist on all
+  fours) a tilted camera turns the floor with the body and the value stays. The floor's tilt
+  is taken only up to 15 degrees either way: a steeper line is a misread limb.
 
-The image plane is used rather than MediaPipe's world coordinates because the templates
-describe what a camera sees from the side, and the world depth estimate is the noisiest axis.
+Measures in 3D, from MediaPipe's world landmarks (``pose_world_landmarks``: metres, origin
+between the hips, axes along the camera's: x right, y down, z away from the camera). They do
+not change when the camera moves round the person, which image-plane angles do:
+
+* **joint3d** at B of A-B-C: as ``joint`` but between the 3D bones, 0..180.
+* **elevation3d** of P->Q: the angle above the horizontal plane (the camera's x-z plane),
+  -90..90, positive when Q is above P. It does not depend on where round the person the
+  camera stands, only on the camera being roughly level (a tilted camera tilts it).
+* **rotation3d** of the line P->Q against the line R->S: the angle between them seen along the
+  axis from the middle of R-S to the middle of P-Q, 0..180. With shoulders P, Q and hips R, S it
+  is how far the chest is turned against the pelvis around the spine: the twist itself.
+* **ratio3d** |P-Q| / |R-S| between world points: as ``ratio``, but lengths along the line of
+  sight count too (an ear close to the shoulder stays close seen from any side).
+* **facing3d** of the plane P, Q, R: where the front of the body points, as the elevation of
+  the plane's normal, -90..90: +90 facing the ceiling, -90 facing the floor. With P, Q the
+  left and right shoulder and R the middle of the hips the normal is the chest's forward
+  direction (MediaPipe's left/right tell front from back), so lying face-down gives about -80
+  and lying on the back about +80, seen from any side.
+
+The image plane is the default because the templates describe what a camera sees and the
+world depth estimate is the noisiest axis; the 3D kinds are used where the image cannot see
+the thing measured (a rotation about the line of sight, which way the face points). Which
+of 2D, 3D or the silhouette is more reliable was measured per check on the real photos, and
+each template's ``why`` says which was kept.
 """
 
 from __future__ import annotations
@@ -56,12 +83,64 @@ def tilt(p: Floats, q: Floats, r: Floats, s: Floats) -> Floats:
     return angle
 
 
+FLOOR_TILT_MAX = 15.0  # degrees: a steeper "floor" line is a misread limb, not a tilted camera
+
+
+def slope(p: Floats, q: Floats, r: Floats, s: Floats) -> Floats:
+    """Angle of p->q above the floor line r-s, -90..90 (image y points down).
+
+    The floor's tilt from the picture's horizontal is taken up to FLOOR_TILT_MAX either way:
+    enough for a tilted laptop, while a misdetected ankle or wrist cannot turn the floor."""
+    f = s - r
+    tilt_deg = np.degrees(np.arctan2(-f[..., 1], np.abs(f[..., 0])))
+    tilt_deg = np.where(f[..., 0] < 0, -tilt_deg, tilt_deg)  # the line taken pointing right
+    a = np.radians(np.clip(tilt_deg, -FLOOR_TILT_MAX, FLOOR_TILT_MAX))
+    d = q - p
+    along = d[..., 0] * np.cos(a) - d[..., 1] * np.sin(a)
+    up = -d[..., 1] * np.cos(a) - d[..., 0] * np.sin(a)
+    angle: Floats = np.degrees(np.arctan2(up, np.abs(along)))
+    return angle
+
+
 def ratio(p: Floats, q: Floats, r: Floats, s: Floats) -> Floats:
     """|p-q| / |r-s|, guarded against a zero denominator."""
     num = np.linalg.norm(p - q, axis=-1)
     den = np.linalg.norm(r - s, axis=-1)
     quotient: Floats = num / np.maximum(den, 1e-9)
     return quotient
+
+
+def joint_angle3d(a: Floats, b: Floats, c: Floats) -> Floats:
+    """Interior angle at ``b`` in degrees between 3D bones; works on (..., 3) arrays."""
+    u, v = a - b, c - b
+    cross = np.linalg.norm(np.cross(u, v), axis=-1)
+    angle: Floats = np.degrees(np.arctan2(cross, (u * v).sum(axis=-1)))
+    return angle
+
+
+def elevation3d(p: Floats, q: Floats) -> Floats:
+    """Angle of p->q above the world's horizontal plane in degrees (world y points down)."""
+    d = q - p
+    angle: Floats = np.degrees(np.arctan2(-d[..., 1], np.hypot(d[..., 0], d[..., 2])))
+    return angle
+
+
+def rotation3d(p: Floats, q: Floats, r: Floats, s: Floats) -> Floats:
+    """Angle between p->q and r->s seen along the axis from mid(r, s) to mid(p, q), 0..180."""
+    axis = (p + q - r - s) / 2.0
+    axis = axis / np.maximum(np.linalg.norm(axis, axis=-1, keepdims=True), 1e-9)
+    u, v = q - p, s - r
+    u = u - (u * axis).sum(axis=-1, keepdims=True) * axis
+    v = v - (v * axis).sum(axis=-1, keepdims=True) * axis
+    return joint_angle3d(u, np.zeros_like(u), v)
+
+
+def facing3d(p: Floats, q: Floats, r: Floats) -> Floats:
+    """Elevation of the normal (q - p) x (r - mid(p, q)) in degrees: with p, q the left and
+    right shoulder and r the middle of the hips, where the chest faces (+90 up)."""
+    n = np.cross(q - p, r - (p + q) / 2.0)
+    angle: Floats = np.degrees(np.arctan2(-n[..., 1], np.hypot(n[..., 0], n[..., 2])))
+    return angle
 
 
 def facing_side(frame: PoseFrame) -> str:

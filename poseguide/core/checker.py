@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 from poseguide.core import angles
 from poseguide.core.landmarks import BONES, INDEX, POINT_INDEX, Floats, PoseFrame
 from poseguide.core.silhouette import back_curvature
-from poseguide.core.templates import MEASURES, Check, Template
+from poseguide.core.templates import MEASURES, WORLD_MEASURES, Check, Template, Tier
 from poseguide.core.textenum import TextEnum
 
 
@@ -29,7 +29,9 @@ class Status(TextEnum):
     WRONG_VIEW = "wrong_view"
     NO_PERSON = "no_person"
 
-HYSTERESIS = {"joint": 3.0, "elevation": 3.0, "tilt": 3.0, "ratio": 0.05, "curve": 0.01}
+HYSTERESIS = {"joint": 3.0, "elevation": 3.0, "slope": 3.0, "tilt": 3.0, "ratio": 0.05,
+              "curve": 0.01, "joint3d": 3.0, "elevation3d": 3.0, "rotation3d": 3.0, "facing3d": 3.0,
+              "ratio3d": 0.05}
 MIN_VISIBILITY = 0.4  # with the geometric checks below; lying legs often score 0.4-0.5
 EDGE = 0.01  # landmarks this far outside the picture are guesses
 SIDE_ON_MAX = 0.65  # side_on_ratio above this: the camera sees chest or back, not the side
@@ -63,11 +65,16 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class Verdict:
+    """``status`` and ``correction`` come from the gate checks only (the pose is held or not,
+    and what to change to get into it); ``refinement`` is the cue of the worst refine check,
+    given while the gates are in range and the hold keeps counting."""
+
     status: Status
     template_id: str
     side: str | None = None
     results: tuple[CheckResult, ...] = ()
     correction: str | None = None
+    refinement: str | None = None
 
     @property
     def in_range(self) -> bool:
@@ -195,8 +202,23 @@ def measure_checks(frame: PoseFrame, template: Template, side: str) -> Floats:
     pts = frame.points
     values = np.empty(compiled.n)
     for kind, rows, idx in compiled.groups:
-        p = pts[idx]  # (checks, points, 2)
-        if kind == "joint":
+        if kind in WORLD_MEASURES and not frame.world.any():
+            values[rows] = np.nan  # the detector gave no world landmarks
+            continue
+        p = frame.world_points[idx] if kind in WORLD_MEASURES else pts[idx]  # (checks, points, d)
+        if kind == "joint3d":
+            values[rows] = angles.joint_angle3d(p[:, 0], p[:, 1], p[:, 2])
+        elif kind == "elevation3d":
+            values[rows] = angles.elevation3d(p[:, 0], p[:, 1])
+        elif kind == "rotation3d":
+            values[rows] = angles.rotation3d(p[:, 0], p[:, 1], p[:, 2], p[:, 3])
+        elif kind == "slope":
+            values[rows] = angles.slope(p[:, 0], p[:, 1], p[:, 2], p[:, 3])
+        elif kind == "ratio3d":
+            values[rows] = angles.ratio(p[:, 0], p[:, 1], p[:, 2], p[:, 3])
+        elif kind == "facing3d":
+            values[rows] = angles.facing3d(p[:, 0], p[:, 1], p[:, 2])
+        elif kind == "joint":
             values[rows] = angles.joint_angle(p[:, 0], p[:, 1], p[:, 2])
         elif kind == "elevation":
             values[rows] = angles.elevation(p[:, 0], p[:, 1])
@@ -232,26 +254,55 @@ def judge(
     values: Floats,
     previous: Verdict | None = None,
 ) -> Verdict:
-    """Compare measured values with the ranges, with hysteresis from ``previous``."""
+    """Compare measured values with the ranges, with hysteresis from ``previous``.
+
+    The pose is in range when every gate check is; the worst failing gate gives the correction.
+    While the gates hold, the worst failing refine check gives the refinement."""
     was_ok = {}
     if previous is not None and previous.template_id == template.id:
         was_ok = {r.check.id: r.ok for r in previous.results}
     results = []
     for c, v in zip(template.checks, values, strict=True):
         margin = HYSTERESIS[c.measure] if was_ok.get(c.id, False) else 0.0
-        ok = bool(c.low - margin <= v <= c.high + margin)
+        # A refinement that could not be measured (NaN) has nothing to say.
+        ok = bool(c.low - margin <= v <= c.high + margin) or (
+            c.tier == Tier.REFINE and bool(np.isnan(v)))
         results.append(CheckResult(check=c, value=float(v), ok=ok))
-    failing = [r for r in results if not r.ok]
-    if not failing:
-        return Verdict(Status.IN_RANGE, template.id, side, tuple(results))
-    worst = max(failing, key=lambda r: weighted_deviation(r.check, r.value))
-    return Verdict(Status.OUT_OF_RANGE, template.id, side, tuple(results), worst.cue)
+    gates = [r for r in results if not r.ok and r.check.tier == Tier.GATE]
+    if gates:
+        return Verdict(Status.OUT_OF_RANGE, template.id, side, tuple(results), _worst(gates).cue)
+    refine = [r for r in results if not r.ok]
+    return Verdict(Status.IN_RANGE, template.id, side, tuple(results),
+                   refinement=_worst(refine).cue if refine else None)
+
+
+def _unseen_refinements(frame: PoseFrame, template: Template, side: str, values: Floats
+                        ) -> Floats:
+    """``values`` with NaN for the refine checks that use a joint only refinements use and the
+    camera does not see clearly: such a refinement cannot be trusted, and it must not stop the
+    verdict either (only the gates' joints are required). Joints the gates measure too (a
+    hidden ankle in child's pose) are trusted as far as the gates trust them."""
+    gate_points = {p for c in template.checks if c.tier == Tier.GATE for p in c.points}
+    gate_joints = set(needed_landmarks(template, side, tuple(gate_points)))
+    unseen = [i for i, c in enumerate(template.checks) if c.tier == Tier.REFINE and any(
+        n not in gate_joints and frame.visibility[INDEX[n]] < MIN_VISIBILITY
+        for n in needed_landmarks(template, side, c.points))]
+    if not unseen:
+        return values
+    values = np.array(values, dtype=float)
+    values[unseen] = np.nan
+    return values
+
+
+def _worst(failing: list[CheckResult]) -> CheckResult:
+    """The failing check furthest out of its range, in comparable units and weighted."""
+    return max(failing, key=lambda r: weighted_deviation(r.check, r.value))
 
 
 def scale(c: Check) -> float:
     """Deviation units comparable across measures: 10 degrees ~ 0.2 of a ratio ~ 0.05 of a
     back length of curve."""
-    return {"ratio": 0.2, "curve": 0.05}.get(c.measure, 10.0)
+    return {"ratio": 0.2, "ratio3d": 0.2, "curve": 0.05}.get(c.measure, 10.0)
 
 
 def weighted_deviation(c: Check, value: float) -> float:
@@ -295,7 +346,11 @@ def check(
         return Verdict(Status.CANNOT_SEE, template.id, side, correction=problem)
     if values is None:
         values = measure_checks(frame, template, side)
-    if np.isnan(values).any():
-        return Verdict(Status.CANNOT_SEE, template.id, side,
-                       correction="Turn side-on so the camera can see the outline of your back")
+    values = _unseen_refinements(frame, template, side, values)
+    unmeasured = {c.measure for c, v in zip(template.checks, values, strict=True)
+                  if np.isnan(v) and c.tier == Tier.GATE}
+    if unmeasured:
+        words = ("Turn side-on so the camera can see the outline of your back"
+                 if "curve" in unmeasured else "Move so the camera can see your whole body")
+        return Verdict(Status.CANNOT_SEE, template.id, side, correction=words)
     return judge(template, side, values, previous)

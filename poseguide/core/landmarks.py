@@ -88,6 +88,14 @@ class PoseFrame:
         pts = self.image * np.array([self.width / self.height, 1.0])
         return np.concatenate([pts, (pts[_PAIR_LEFT] + pts[_PAIR_RIGHT]) / 2.0])
 
+    @cached_property
+    def world_points(self) -> Floats:
+        """(33 + midpoints, 3) MediaPipe's world landmarks in metres, hip-centred, with the
+        ``mid_`` pairs appended as in :attr:`points`. Axes follow the camera: x right, y down,
+        z away from the camera; index with POINT_INDEX."""
+        pairs = (self.world[_PAIR_LEFT] + self.world[_PAIR_RIGHT]) / 2.0
+        return np.concatenate([self.world, pairs])
+
     def point(self, name: str) -> Floats:
         """One aspect-correct point by name (landmark or ``mid_`` pair)."""
         point: Floats = self.points[POINT_INDEX[name]]

@@ -223,8 +223,11 @@ class ExerciseSet:
         return self.counter.target_met if self.counter is not None else self.timer.target_met
 
     def _cue_events(self, t: float, verdict: Verdict) -> list[Event]:
-        """At most one spoken correction at a time, only once it has persisted, with cooldowns."""
-        cue = None if verdict.in_range else verdict.correction
+        """At most one spoken correction at a time, only once it has persisted, with cooldowns.
+
+        Out of range it is the gate correction (the hold is stopped); in range, the refinement
+        (the hold keeps counting while it is given)."""
+        cue = verdict.refinement if verdict.in_range else verdict.correction
         if self.flow and verdict.status == checker.Status.OUT_OF_RANGE:
             cue = None  # between cat and cow the form is always "out": do not nag mid-move
         if cue != self._cue:

@@ -28,10 +28,16 @@ from poseguide.core.landmarks import INDEX
 
 # The shipped templates: the repository's reference_poses/, installed as package data.
 DEFAULT_DIR = Path(str(resources.files("poseguide.reference_poses")))
-MEASURES = {"joint": 3, "elevation": 2, "ratio": 4, "tilt": 4, "curve": 2}
+# Measure kinds and how many points each takes; the *3d kinds use the world landmarks.
+MEASURES = {"joint": 3, "elevation": 2, "ratio": 4, "tilt": 4, "curve": 2, "slope": 4,
+            "joint3d": 3, "elevation3d": 2, "rotation3d": 4, "facing3d": 3, "ratio3d": 4}
+WORLD_MEASURES = frozenset({"joint3d", "elevation3d", "rotation3d", "facing3d", "ratio3d"})
 WORKING_SIDES = ("facing", "best")
 LIMITS = {"joint": (0.0, 180.0), "elevation": (-90.0, 90.0), "ratio": (0.0, 20.0),
-          "tilt": (-90.0, 90.0), "curve": (-1.0, 1.0)}  # what each measure can take
+          "tilt": (-90.0, 90.0), "curve": (-1.0, 1.0), "slope": (-90.0, 90.0),
+          "joint3d": (0.0, 180.0),
+          "elevation3d": (-90.0, 90.0), "rotation3d": (0.0, 180.0),
+          "facing3d": (-90.0, 90.0), "ratio3d": (0.0, 20.0)}  # what each can take
 VIEWS = ("side", "front", "any")
 class Kind(TextEnum):
     """A hold is timed; a flow (cat-cow) is counted in repetitions between its phases."""
@@ -44,8 +50,10 @@ KINDS = tuple(k.value for k in Kind)
 # Pairs of points in a check that must be different names, or the measure is degenerate
 # (an angle at a point against itself, a distance of zero) and the check can never pass.
 DISTINCT = {"joint": ((0, 1), (1, 2), (0, 2)), "elevation": ((0, 1),), "ratio": ((0, 1), (2, 3)),
-            "tilt": ((0, 1), (2, 3)), "curve": ((0, 1),)}
-TIERS = ("gate", "refine")
+            "tilt": ((0, 1), (2, 3)), "curve": ((0, 1),), "slope": ((0, 1), (2, 3)),
+            "joint3d": ((0, 1), (1, 2), (0, 2)), "elevation3d": ((0, 1),),
+            "ratio3d": ((0, 1), (2, 3)), "rotation3d": ((0, 1), (2, 3)),
+            "facing3d": ((0, 1), (0, 2), (1, 2))}
 # The fields each table may hold: anything else is a typo and is refused, never ignored.
 # Keep every allowed name here, so new fields are added in one place.
 TEMPLATE_KEYS = frozenset({"id", "name", "view", "kind", "how_to", "required", "checks", "target",
@@ -62,6 +70,15 @@ POSTURES = ("standing", "sitting", "kneeling", "all_fours", "lying_front", "lyin
             "lying_hands", "lying_back", "lying_back_knees_up", "lying_back_knees_bent")
 # Names a template may use besides MediaPipe's literal ones (see angles.resolve).
 _PARTS = {n.split("_", 1)[1] for n in INDEX if n.startswith("left_")}
+
+
+class Tier(TextEnum):
+    """What a check does. A ``gate`` defines the pose: the hold counts only while every gate is
+    in range. A ``refine`` check improves a pose that is already being held: its correction is
+    spoken while the hold keeps counting."""
+
+    GATE = "gate"
+    REFINE = "refine"
 
 
 class TemplateError(ValueError):
@@ -81,6 +98,7 @@ class Check:
     why: str = ""
     weight: float = 1.0
     key: bool = False
+    tier: Tier = Tier.GATE
 
     def deviation(self, value: float) -> float:
         """Signed distance outside the range: <0 below, >0 above, 0 inside."""
@@ -318,9 +336,6 @@ def _parse_check(r: _Reader, raw: Any, i: int) -> Check:
             raise r.fail(f"{w}.points", f"points {a + 1} and {b + 1} of a {measure} to differ "
                          "(a point against itself measures nothing, so the check could never "
                          "pass)", points)
-    tier = r.text(raw, "tier", f"{w}.tier", default="gate")
-    if tier not in TIERS:
-        raise r.fail(f"{w}.tier", f"one of {list(TIERS)}", tier)
     limits = LIMITS[measure]
     rng = r.get(raw, "range", f"{w}.range", list, "[low, high]")
     expected = f"[low, high] with {limits[0]:g} <= low < high <= {limits[1]:g} for a {measure}"
@@ -342,7 +357,15 @@ def _parse_check(r: _Reader, raw: Any, i: int) -> Check:
         why=r.text(raw, "why", f"{w}.why", default=""),
         weight=r.number(raw, "weight", f"{w}.weight", 0.01, 100.0, default=1.0),
         key=r.get(raw, "key", f"{w}.key", bool, "true or false", False),
+        tier=_tier(r, raw, w),
     )
+
+
+def _tier(r: _Reader, raw: dict[str, Any], where: str) -> Tier:
+    value = r.text(raw, "tier", f"{where}.tier", default=Tier.GATE.value)
+    if value not in {t.value for t in Tier}:
+        raise r.fail(f"{where}.tier", f"one of {[t.value for t in Tier]}", value)
+    return Tier(value)
 
 
 def _parse_target(r: _Reader, raw: dict[str, Any], kind: Kind) -> Target:

@@ -429,6 +429,7 @@ class LiveSession:
                 target_met=False,
                 status="",
                 correction=None,
+                refinement=None,
                 alert=None,
                 notice="",
             )
@@ -526,6 +527,7 @@ class LiveSession:
                     target_met=result.target_met,
                     status=verdict.status,
                     correction=None if verdict.in_range else self._looks or verdict.correction,
+                    refinement=verdict.refinement if verdict.in_range else None,
                 )
         if now is not None:  # a frame the pose model looked at
             fields["frames"] = self.state.read().frames + 1

@@ -55,6 +55,7 @@ class Snapshot:
     target_met: bool = False
     status: str = ""
     correction: str | None = None
+    refinement: str | None = None  # a refine check's cue: shown while the hold keeps counting
     setup_message: str | None = None
     alert: str | None = None  # "too fast", "do not bounce": shown until ``alert_until``
     alert_until: float = 0.0  # frame time

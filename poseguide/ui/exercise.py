@@ -77,6 +77,7 @@ BIG_CSS = """<style>
          border-radius: 8px; margin: 6px 0;}
 .pg-ok {background: #e6f4ea; color: #1e4620;}
 .pg-warn {background: #fff4e5; color: #663c00;}
+.pg-refine {background: #e8f0fe; color: #174ea6;}
 .pg-note {font-size: 20px; color: #555;}
 </style>"""
 STOP_CSS = """<style>
@@ -398,6 +399,8 @@ def _draw_status(snap: Snapshot, current: PlannedSet | None, library: Library) -
             _big("Target reached. Release slowly.", "pg-cue pg-ok")
         elif snap.correction:
             _big(snap.correction, "pg-cue pg-warn")
+        elif snap.refinement:  # the hold is counting: a refinement, not a stop (blue, not amber)
+            _big(f"Timer running. To refine: {snap.refinement}", "pg-cue pg-refine")
         elif snap.status == "in_range" and not snap.alert:
             _big("Good form", "pg-cue pg-ok")
         if snap.breath:

@@ -222,9 +222,12 @@ class PoseDetector:
             return None
         x, y = found.image[:, 0], found.image[:, 1]
         image = np.stack([1 - y, x], axis=1) if quarter == 1 else np.stack([y, 1 - x], axis=1)
+        # The world landmarks follow the camera's axes: turn them back with the picture.
+        wx, wy, wz = found.world.T
+        world = np.stack([-wy, wx, wz] if quarter == 1 else [wy, -wx, wz], axis=1)
         mask = None if found.mask is None else np.ascontiguousarray(np.rot90(found.mask, -quarter))
         h, w = rgb.shape[:2]
-        return PoseFrame(timestamp=timestamp, image=image, world=found.world,
+        return PoseFrame(timestamp=timestamp, image=image, world=world,
                          visibility=found.visibility, presence=found.presence, width=w,
                          height=h, mask=mask)
 

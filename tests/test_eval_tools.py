@@ -1,0 +1,100 @@
+"""The per-source tally and the simulated camera changes of ``eval``, without the real photos."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from poseguide.core.templates import load_library
+from poseguide.offline.evaluation import (
+    CHANGES,
+    UNKNOWN_SOURCE,
+    PhotoResult,
+    read_sources,
+    robustness,
+    tally_by_source,
+)
+from poseguide.vision.media import MediaError
+
+LIB = load_library()
+
+
+def result(label: str, name: str, accepted: tuple[str, ...]) -> PhotoResult:
+    return PhotoResult(label, Path(label) / name, "dev", True, True, accepted)
+
+
+def test_tally_by_source_splits_each_label_by_collection(tmp_path):
+    (tmp_path / "manifest.csv").write_text(
+        "file,label,source_repo\ncobra/a.png,cobra,one/repo\ncobra/b.png,cobra,two/repo\n"
+        "cobra/c.png,cobra,two/repo\n"
+    )
+    results = [
+        result("cobra", "a.png", ("cobra",)),
+        result("cobra", "b.png", ()),
+        result("cobra", "c.png", ("cobra", "sphinx")),
+        result("cobra", "d.png", ()),
+    ]
+    report = tally_by_source(results, LIB, read_sources(tmp_path))["cobra"]
+    assert set(report) == {"one/repo", "two/repo", UNKNOWN_SOURCE}
+    assert (report["one/repo"]["photos"], report["one/repo"]["right"]) == (1, 1.0)
+    assert report["two/repo"]["right"] == 0.5 and report["two/repo"]["wrong"] == 0.5
+    assert report[UNKNOWN_SOURCE]["right"] == 0.0
+
+
+def test_no_manifest_means_no_sources_and_a_bad_one_says_what_is_missing(tmp_path):
+    assert read_sources(tmp_path) == {}
+    (tmp_path / "manifest.csv").write_text("file,label\ncobra/a.png,cobra\n")
+    with pytest.raises(
+        MediaError,
+        match="manifest.csv: expected the columns file and "
+        "source_repo, missing \\['source_repo'\\]",
+    ):
+        read_sources(tmp_path)
+
+
+def test_robustness_reports_points_lost_and_gained_per_change():
+    base = [result("sphinx", f"{i}.png", ("sphinx",)) for i in range(4)]
+    changed = base[:3] + [result("sphinx", "3.png", ("cobra",))]
+    report = robustness({"as is": base, "mirrored": changed}, LIB)["sphinx"]
+    assert report["as is"]["right_change"] == 0
+    assert report["mirrored"]["right_change"] == pytest.approx(-25.0)
+    assert report["mirrored"]["wrong_change"] == pytest.approx(25.0)
+
+
+def test_camera_changes_do_what_they_say():
+    rng = np.random.default_rng(0)
+    rgb = rng.integers(0, 255, (240, 400, 3), dtype=np.uint8)
+    rgb[60:180, 150:250] = 255  # a bright block in the middle
+    assert np.array_equal(CHANGES["mirrored"](CHANGES["mirrored"](rgb)), rgb)
+    assert CHANGES["320 wide"](rgb).shape == (192, 320, 3)
+    rotated = CHANGES["rotated +10"](rgb)
+    assert rotated.shape[0] > 240 and rotated.shape[1] > 400  # grown, nothing cut off
+    half = CHANGES["half size"](rgb)
+    assert half.shape == rgb.shape and (half[:, :80] == 0).all()
+    assert (half[90:150, 175:225] == 255).all()  # the block, now half as big, in the middle
+    for name in ("three-quarter", "camera lower"):
+        warped = CHANGES[name](rgb)
+        assert warped.shape == rgb.shape and not np.array_equal(warped, rgb)
+    jpeg = CHANGES["jpeg q10"](rgb)
+    assert jpeg.shape == rgb.shape and np.abs(jpeg.astype(int) - rgb).mean() > 5
+
+
+@pytest.mark.realdata
+def test_eval_cli_reports_sources_and_camera_changes(capsys, tmp_path):
+    from realdata import POSEDATA, SPHINX
+
+    from poseguide.cli.main import main
+
+    (tmp_path / "sphinx").mkdir()
+    (tmp_path / "sphinx" / "good.png").symlink_to(POSEDATA / SPHINX)
+    (tmp_path / "manifest.csv").write_text("file,label,source_repo\nsphinx/good.png,sphinx,a/b\n")
+    assert main(["eval", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "by source" in out and "a/b" in out.split("by source")[1]
+    assert main(["eval", str(tmp_path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["sources"]["sphinx"]["a/b"]["right"] == 1.0
+    assert main(["eval", str(tmp_path), "--augment", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)["sphinx"]
+    assert set(report) == {"as is", *CHANGES}
+    assert report["as is"]["right"] == 1.0 and report["mirrored"]["right_change"] in (0.0, -100.0)

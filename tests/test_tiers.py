@@ -1,0 +1,115 @@
+"""Gate and refine checks: what stops the hold timer, and which correction is spoken."""
+
+from pathlib import Path
+
+import pytest
+from posefixtures import make_frame
+
+from poseguide.core.checker import Status, check
+from poseguide.core.session import ExerciseSet
+from poseguide.core.templates import TemplateError, Tier, load_library, parse_template
+from poseguide.core.timer import CUE
+
+LIB = load_library()
+DT = 1 / 30
+SHRUG = "Relax your shoulders away from your ears"
+# The ears pulled down onto the shoulders of the sphinx figure.
+SHRUGGED = {"ear": (0.35, 0.52)}
+
+
+def feed(s, frames):
+    return [s.update(make_frame(pose, t=t, **kw), t) for t, (pose, kw) in frames]
+
+
+def timeline(spans):
+    t, out = 0.0, []
+    for pose, kw, seconds in spans:
+        for _ in range(round(seconds / DT)):
+            t += DT
+            out.append((t, (pose, kw)))
+    return out
+
+
+def test_failing_refine_check_keeps_the_pose_in_range_with_a_refinement():
+    v = check(make_frame("sphinx", overrides=SHRUGGED), LIB["sphinx"])
+    assert v.status == Status.IN_RANGE
+    assert v.refinement == SHRUG
+    assert v.correction is None
+    failing = [r.check for r in v.results if not r.ok]
+    assert [c.tier for c in failing] == [Tier.REFINE]
+
+
+def test_failing_gate_stops_the_pose_and_its_cue_wins_over_a_refinement():
+    # Hips lifted (a gate) and shoulders shrugged (a refinement) at once.
+    v = check(make_frame("sphinx", overrides={**SHRUGGED, "hip": (0.62, 0.55)}), LIB["sphinx"])
+    assert v.status == Status.OUT_OF_RANGE
+    assert v.refinement is None
+    assert v.correction != SHRUG
+    gate_cues = {r.cue for r in v.results if not r.ok and r.check.tier == Tier.GATE}
+    assert v.correction in gate_cues
+
+
+def test_hold_keeps_counting_while_a_refinement_is_spoken():
+    s = ExerciseSet(LIB["sphinx"], LIB)
+    results = feed(s, timeline([("sphinx", {}, 2.0), ("sphinx", {"overrides": SHRUGGED}, 8.0)]))
+    cues = [e for r in results for e in r.events if e.kind == CUE]
+    assert [e.text for e in cues][:1] == [SHRUG]
+    assert all(r.holding for r in results if r.t > 1.0)
+    assert s.finish().held == pytest.approx(10.0 - DT, abs=0.05)
+
+
+def test_gate_failure_stops_the_hold_and_speaks_the_gate_cue():
+    s = ExerciseSet(LIB["sphinx"], LIB)
+    lifted = {"overrides": {"hip": (0.62, 0.55)}}
+    results = feed(s, timeline([("sphinx", {}, 3.0), ("sphinx", lifted, 5.0)]))
+    cues = [e.text for r in results for e in r.events if e.kind == CUE]
+    assert cues and cues[0] == results[-1].verdict.correction != SHRUG
+    assert not results[-1].holding
+    assert s.finish().held == pytest.approx(3.0 - DT, abs=0.05)
+
+
+def test_no_refinement_is_spoken_while_the_form_is_good():
+    s = ExerciseSet(LIB["sphinx"], LIB)
+    results = feed(s, timeline([("sphinx", {}, 10.0)]))
+    assert [e for r in results for e in r.events if e.kind == CUE] == []
+    assert results[-1].verdict.refinement is None
+
+
+def test_every_template_marks_every_check_and_has_a_gate():
+    for t in LIB.poses():
+        text = Path(t.path).read_text()
+        assert text.count("[[checks]]") == text.count("\ntier = "), t.id
+        assert any(c.tier == Tier.GATE for c in t.checks), t.id
+
+
+def test_unknown_tier_is_a_clear_error():
+    data = {
+        "id": "x", "name": "X", "view": "side", "how_to": "Do it.", "target": {"hold_s": 5},
+        "checks": [{"id": "a", "name": "a", "measure": "joint", "points": ["hip", "knee", "ankle"],
+                    "range": [0, 90], "too_low": "up", "too_high": "down", "tier": "soft"}],
+    }  # fmt: skip
+    with pytest.raises(TemplateError, match=r"x.toml: checks\[0\].tier: expected one of"):
+        parse_template(data, Path("x.toml"))
+
+
+def test_face_up_fold_is_not_childs_pose():
+    """A lying-on-the-back twist can look like a fold side-on; only 3D says it faces up."""
+    assert check(make_frame("childs_pose"), LIB["childs_pose"]).in_range
+    v = check(make_frame("childs_pose", front="up"), LIB["childs_pose"])
+    assert v.status == Status.OUT_OF_RANGE
+    assert v.correction == "Turn over onto your knees and fold forward, chest towards the floor"
+
+
+def test_a_refinement_on_a_hidden_joint_is_skipped_not_blocking():
+    """Sphinx's ears only feed a refinement: hidden, the pose is still judged, without it."""
+    from dataclasses import replace
+
+    from poseguide.core.landmarks import INDEX
+
+    shrugged = make_frame("sphinx", overrides=SHRUGGED)
+    seen = check(shrugged, LIB["sphinx"])
+    assert seen.in_range and seen.refinement == SHRUG
+    vis = shrugged.visibility.copy()
+    vis[[INDEX["left_ear"], INDEX["right_ear"]]] = 0.1
+    hidden = check(replace(shrugged, visibility=vis), LIB["sphinx"])
+    assert hidden.in_range and hidden.refinement is None
