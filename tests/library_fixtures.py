@@ -138,8 +138,11 @@ def pose_frame(template_id: str, side: str = "left", mirror: bool = False) -> Po
         return frame.flipped() if flips == 1 else frame
     if template_id in POSES:
         return make_frame(template_id, near=side, mirror=mirror)
-    front = "down" if template_id in ("thread_the_needle", "prone_back_lift") else (
-        "side" if template_id == "standing_back_extension" else "up")
+    front = (
+        "down"
+        if template_id in ("thread_the_needle", "prone_back_lift")
+        else ("side" if template_id == "standing_back_extension" else "up")
+    )
     frame = make_frame(SIDE_POSES[template_id], near=side, front=front)
     if template_id in FAR_PARTS:
         frame = with_far_parts(frame, side, FAR_PARTS[template_id], front)

@@ -13,8 +13,19 @@ import numpy as np
 
 from poseguide.core.landmarks import INDEX, N_LANDMARKS, PoseFrame
 
-HEAD = ("nose", "left_eye_inner", "left_eye", "left_eye_outer", "right_eye_inner", "right_eye",
-        "right_eye_outer", "left_ear", "right_ear", "mouth_left", "mouth_right")
+HEAD = (
+    "nose",
+    "left_eye_inner",
+    "left_eye",
+    "left_eye_outer",
+    "right_eye_inner",
+    "right_eye",
+    "right_eye_outer",
+    "left_ear",
+    "right_ear",
+    "mouth_left",
+    "mouth_right",
+)
 
 # Side-view stick figures facing right (head towards +x), near side listed.
 POSES: dict[str, dict[str, tuple[float, float]]] = {
@@ -62,8 +73,9 @@ FRONTS = {"tabletop": "down", "cat": "down", "cow": "down", "childs_pose": "down
 METRES = 2.0  # metres per picture height in the world landmarks of the figures
 
 
-def world_from_image(image: np.ndarray, depth: np.ndarray, width: int, height: int,
-                     front: str | None) -> np.ndarray:
+def world_from_image(
+    image: np.ndarray, depth: np.ndarray, width: int, height: int, front: str | None
+) -> np.ndarray:
     """World landmarks as MediaPipe reports them for the figure: metres, centred between the
     hips, x and y from the picture, z from ``depth``. A side view only shows which side is
     near, not whether the body is the right way round; ``front`` ("up"/"down") picks the one
@@ -120,9 +132,16 @@ def make_frame(
     if front is None and isinstance(pose, str):
         front = FRONTS.get(pose)
     world = world_from_image(image, depth, width, height, front)
-    frame = PoseFrame(timestamp=t, image=image, world=world, visibility=vis,
-                      presence=np.full(N_LANDMARKS, np.nan), width=width, height=height,
-                      mask=mask)
+    frame = PoseFrame(
+        timestamp=t,
+        image=image,
+        world=world,
+        visibility=vis,
+        presence=np.full(N_LANDMARKS, np.nan),
+        width=width,
+        height=height,
+        mask=mask,
+    )
     return frame.flipped() if mirror else frame
 
 

@@ -15,8 +15,11 @@ import numpy as np
 from poseguide.offline.bench import CLIP_PHOTOS
 from poseguide.vision import media
 
-POSEDATA = Path(os.environ.get("POSEGUIDE_POSEDATA",
-                               Path(__file__).resolve().parents[2] / "shared" / "posedata"))
+POSEDATA = Path(
+    os.environ.get(
+        "POSEGUIDE_POSEDATA", Path(__file__).resolve().parents[2] / "shared" / "posedata"
+    )
+)
 # Photos used to assemble clips (side-on, whole body, in clear form): the bench clip's two.
 SPHINX, STANDING = (photo for photo, _ in CLIP_PHOTOS)
 
@@ -29,8 +32,9 @@ def letterbox(path: Path, size: tuple[int, int] = (640, 480)) -> np.ndarray:
     return media.letterbox(image, size)
 
 
-def clip_frames(spans: list[tuple[str, float]], fps: float = 30.0, jitter: float = 2.0,
-                seed: int = 0) -> list[np.ndarray]:
+def clip_frames(
+    spans: list[tuple[str, float]], fps: float = 30.0, jitter: float = 2.0, seed: int = 0
+) -> list[np.ndarray]:
     """Frames of a clip made of (photo, seconds) spans, each frame shifted by a few pixels
     so the model sees a person who is alive, not a frozen picture."""
     rng = np.random.default_rng(seed)

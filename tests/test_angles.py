@@ -58,7 +58,8 @@ def test_mirroring_swaps_facing_side_and_keeps_angles():
         after = angles.joint_angle(*(m.point(f"right_{n}") for n in (a, b, c)))
         assert before == pytest.approx(after)
     assert angles.elevation(f.point("mid_hip"), f.point("left_shoulder")) == pytest.approx(
-        angles.elevation(m.point("mid_hip"), m.point("right_shoulder")))
+        angles.elevation(m.point("mid_hip"), m.point("right_shoulder"))
+    )
 
 
 def test_resolve_names():
@@ -123,8 +124,9 @@ def test_3d_joint_and_elevation():
 def test_rotation3d_is_the_turn_of_the_shoulders_around_the_spine(turn):
     r = np.radians(turn)
     hips = np.array([[0.15, 0, 0], [-0.15, 0, 0]])
-    shoulders = np.array([[0.2 * np.cos(r), -0.5, 0.2 * np.sin(r)],
-                          [-0.2 * np.cos(r), -0.5, -0.2 * np.sin(r)]])
+    shoulders = np.array(
+        [[0.2 * np.cos(r), -0.5, 0.2 * np.sin(r)], [-0.2 * np.cos(r), -0.5, -0.2 * np.sin(r)]]
+    )
     value = angles.rotation3d(shoulders[0], shoulders[1], hips[0], hips[1])
     assert value == pytest.approx(turn, abs=1e-6)
     # the camera going round the person (a turn of everything about the vertical) changes nothing

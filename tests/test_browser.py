@@ -360,8 +360,9 @@ def test_coach_from_the_mat_pictures_countdown_next(still_clip: Path, tmp_path: 
         with History(run / "history.sqlite3") as h:  # a plan saved on an earlier visit
             store = PlanStore(h)
             store.save_preferences(Preferences(rest_s=15))
-            store.save_routine([ExerciseTarget("sphinx", hold_s=15), ExerciseTarget("cobra")],
-                               library.templates)
+            store.save_routine(
+                [ExerciseTarget("sphinx", hold_s=15), ExerciseTarget("cobra")], library.templates
+            )
         with _app(run) as url, _browser(run, still_clip) as page:
             page.add_init_script(_VOICE)
             page.goto(f"{url}/poses")
@@ -386,8 +387,9 @@ def test_coach_from_the_mat_pictures_countdown_next(still_clip: Path, tmp_path: 
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "browser_set_1280x720.png"))
             full = cv2.imread(str(ARTIFACTS / "browser_set_1280x720.png"))
-            third = cv2.resize(full, (full.shape[1] // 3, full.shape[0] // 3),
-                               interpolation=cv2.INTER_AREA)
+            third = cv2.resize(
+                full, (full.shape[1] // 3, full.shape[0] // 3), interpolation=cv2.INTER_AREA
+            )
             cv2.imwrite(str(ARTIFACTS / "browser_set_third.png"), third)
             page.set_viewport_size({"width": 1280, "height": 1700})
 
@@ -401,7 +403,8 @@ def test_coach_from_the_mat_pictures_countdown_next(still_clip: Path, tmp_path: 
             _wait_for(page, r"Paused", 10)
             page.keyboard.press("Space")  # and again resumes
             page.wait_for_function(
-                "() => !document.body.innerText.includes('Paused')", timeout=10_000)
+                "() => !document.body.innerText.includes('Paused')", timeout=10_000
+            )
             _camera(page, "Camera off").wait_for(timeout=5_000)  # the stream kept running
             page.wait_for_timeout(1500)
             said = page.evaluate("() => window.__said")

@@ -43,8 +43,9 @@ def test_measured_values_are_reported():
 
 def test_largest_deviation_gives_the_one_correction():
     # chest barely lifted (5 deg below range) and forearms way off the floor (cobra hands)
-    frame = make_frame("sphinx", overrides={"shoulder": (0.36, 0.66), "elbow": (0.36, 0.80),
-                                            "wrist": (0.34, 0.98)})
+    frame = make_frame(
+        "sphinx", overrides={"shoulder": (0.36, 0.66), "elbow": (0.36, 0.80), "wrist": (0.34, 0.98)}
+    )
     v = check(frame, LIB["sphinx"])
     assert v.status == Status.OUT_OF_RANGE
     failing = {r.check.id: r.deviation for r in v.results if not r.ok}
@@ -54,8 +55,18 @@ def test_largest_deviation_gives_the_one_correction():
 
 def test_too_low_and_too_high_cues():
     t = LIB["sphinx"]
-    low = check(make_frame("sphinx", overrides={"shoulder": (0.36, 0.70), "elbow": (0.36, 0.80),
-                                                "wrist": (0.2, 0.8), "nose": (0.3, 0.66)}), t)
+    low = check(
+        make_frame(
+            "sphinx",
+            overrides={
+                "shoulder": (0.36, 0.70),
+                "elbow": (0.36, 0.80),
+                "wrist": (0.2, 0.8),
+                "nose": (0.3, 0.66),
+            },
+        ),
+        t,
+    )
     assert low.correction == "Lift your chest a little, pressing down through your forearms"
 
 
@@ -92,8 +103,10 @@ def test_visible_but_implausible_bones_are_not_trusted():
 
 
 def test_far_away_person():
-    small = {k: (0.5 + (x - 0.5) * 0.1, 0.5 + (y - 0.5) * 0.1)
-             for k, (x, y) in make_frame.__globals__["POSES"]["sphinx"].items()}
+    small = {
+        k: (0.5 + (x - 0.5) * 0.1, 0.5 + (y - 0.5) * 0.1)
+        for k, (x, y) in make_frame.__globals__["POSES"]["sphinx"].items()
+    }
     v = check(make_frame(small), LIB["sphinx"])
     assert v.status == Status.CANNOT_SEE and "closer" in v.correction
 
@@ -102,8 +115,7 @@ def test_wrong_view_asks_to_turn():
     frame = make_frame("sphinx")
     image = frame.image.copy()
     image[INDEX["right_shoulder"]] = image[INDEX["left_shoulder"]] + [0.0, 0.25]
-    v = check(type(frame)(0.0, image, frame.world, frame.visibility, frame.presence),
-              LIB["sphinx"])
+    v = check(type(frame)(0.0, image, frame.world, frame.visibility, frame.presence), LIB["sphinx"])
     assert v.status == Status.WRONG_VIEW and v.correction == "Turn side-on to the camera"
 
 

@@ -84,7 +84,8 @@ def _truncated_clip(path):
 
 def test_malformed_template_file_is_an_error_for_the_command(capsys, tmp_path):
     (tmp_path / "sphinx.toml").write_text(
-        (DEFAULT_DIR / "sphinx.toml").read_text().replace("[12, 60]", "[60]"))
+        (DEFAULT_DIR / "sphinx.toml").read_text().replace("[12, 60]", "[60]")
+    )
     code, _, err = run(capsys, "--poses-dir", str(tmp_path), "check", "x.jpg", "--pose", "sphinx")
     assert code == 2
     assert "sphinx.toml: checks[2].range: expected [low, high]" in err
@@ -92,8 +93,11 @@ def test_malformed_template_file_is_an_error_for_the_command(capsys, tmp_path):
 
 
 def test_console_script_runs_without_traceback(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "poseguide", "check", str(tmp_path / "x.png")],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "poseguide", "check", str(tmp_path / "x.png")],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2
     assert proc.stderr.strip().endswith("x.png: no such file")
 
@@ -118,8 +122,17 @@ def test_template_from_photo_centres_ranges_and_loads(capsys, tmp_path):
     from poseguide.core.templates import load_library, load_template
 
     out = tmp_path / "my_sphinx.toml"
-    argv = ["template", "from-photo", str(POSEDATA / SPHINX), "--id", "my_sphinx",
-            "--tolerance", "10", "--out", str(out)]
+    argv = [
+        "template",
+        "from-photo",
+        str(POSEDATA / SPHINX),
+        "--id",
+        "my_sphinx",
+        "--tolerance",
+        "10",
+        "--out",
+        str(out),
+    ]
     code, stdout, _ = run(capsys, *argv)
     assert code == 0 and "based on sphinx" in stdout
     mine, base = load_template(out), load_library()["sphinx"]
@@ -161,15 +174,33 @@ NUMERIC = {  # option: (command line before it, low, high, whole)
 }
 numbers = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
-    st.integers(-10**12, 10**12).map(str),
-    st.sampled_from(["nan", "inf", "-inf", "1e9", "1e-9", "0", "-0", "", " ", "1_000", "0x10",
-                     "٣", "1.5", "nan(0)", "∞"]),
+    st.integers(-(10**12), 10**12).map(str),
+    st.sampled_from(
+        [
+            "nan",
+            "inf",
+            "-inf",
+            "1e9",
+            "1e-9",
+            "0",
+            "-0",
+            "",
+            " ",
+            "1_000",
+            "0x10",
+            "٣",
+            "1.5",
+            "nan(0)",
+            "∞",
+        ]
+    ),
     st.text(max_size=8),
 )
 
 
-@settings(max_examples=400, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])  # capsys: read each time
+@settings(
+    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)  # capsys: read each time
 @given(option=st.sampled_from(sorted(NUMERIC)), text=numbers)
 def test_numeric_arguments_are_in_range_or_one_line_exit_2(capsys, option, text):
     before, low, high, whole = NUMERIC[option]
@@ -191,11 +222,29 @@ def test_from_photo_validates_first_and_leaves_no_file(capsys, tmp_path):
     for tid in ("cat", "cow", "cat_cow"):
         (poses / f"{tid}.toml").write_text((DEFAULT_DIR / f"{tid}.toml").read_text())
     before = sorted(p.name for p in poses.iterdir())
-    code, _, err = run(capsys, "--poses-dir", str(poses), "template", "from-photo", "p.jpg",
-                       "--id", "mine", "--base", "cat_cow")
+    code, _, err = run(
+        capsys,
+        "--poses-dir",
+        str(poses),
+        "template",
+        "from-photo",
+        "p.jpg",
+        "--id",
+        "mine",
+        "--base",
+        "cat_cow",
+    )
     assert code == 2 and "--base cat_cow: a flow has no ranges of its own" in err
-    code, _, err = run(capsys, "template", "from-photo", "p.jpg", "--id", "mine",
-                       "--out", str(tmp_path / "nowhere" / "mine.toml"))
+    code, _, err = run(
+        capsys,
+        "template",
+        "from-photo",
+        "p.jpg",
+        "--id",
+        "mine",
+        "--out",
+        str(tmp_path / "nowhere" / "mine.toml"),
+    )
     assert code == 2 and "nowhere: no such folder; create it or choose another --out" in err
     assert sorted(p.name for p in poses.iterdir()) == before
 
@@ -228,9 +277,11 @@ def test_native_log_lines_are_dropped_and_the_rest_kept():
     ]
     for line in dropped:
         assert without_native_logs(line) is None
-    kept = [b"poseguide: error: x.jpg: no such file\n",
-            b"F0000 00:00:17.1 1 calculator_graph.cc:9] Check failed: fatal, kept\n",
-            b"[11:02] a line of ours\n"]
+    kept = [
+        b"poseguide: error: x.jpg: no such file\n",
+        b"F0000 00:00:17.1 1 calculator_graph.cc:9] Check failed: fatal, kept\n",
+        b"[11:02] a line of ours\n",
+    ]
     for line in kept:
         assert without_native_logs(line) == line
     bar = b"\r 31%|###  | 14/45 [mpeg4 @ 0x561fc8b40e00] illegal dc vlc\n"
@@ -240,9 +291,21 @@ def test_native_log_lines_are_dropped_and_the_rest_kept():
 @pytest.mark.realdata
 def test_verbose_shows_the_native_logs_and_the_default_hides_them(tmp_path):
     def stderr(*flags):
-        proc = subprocess.run([sys.executable, "-m", "poseguide", *flags, "check",
-                               str(POSEDATA / SPHINX), "--pose", "sphinx"],
-                              capture_output=True, text=True, timeout=120)
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "poseguide",
+                *flags,
+                "check",
+                str(POSEDATA / SPHINX),
+                "--pose",
+                "sphinx",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert proc.returncode == 0
         return proc.stderr
 
@@ -250,15 +313,17 @@ def test_verbose_shows_the_native_logs_and_the_default_hides_them(tmp_path):
     assert "XNNPACK" in stderr("--verbose")
 
 
-def test_from_photo_into_a_folder_it_may_not_write_is_refused_first(capsys, tmp_path,
-                                                                      monkeypatch):
+def test_from_photo_into_a_folder_it_may_not_write_is_refused_first(capsys, tmp_path, monkeypatch):
     import os
 
     real_access = os.access
-    monkeypatch.setattr(os, "access", lambda p, mode: Path(p) != tmp_path
-                        and real_access(p, mode))  # root writes anywhere: pretend it may not
-    code, _, err = run(capsys, "--poses-dir", str(tmp_path), "template", "from-photo",
-                       "p.jpg", "--id", "mine")
+    monkeypatch.setattr(
+        os, "access", lambda p, mode: Path(p) != tmp_path and real_access(p, mode)
+    )  # root writes anywhere: pretend it may not
+    code, _, err = run(
+        capsys, "--poses-dir", str(tmp_path), "template", "from-photo", "p.jpg", "--id", "mine"
+    )
     assert code == 2
-    assert err.strip() == (f"poseguide: error: {tmp_path}: permission denied, cannot write "
-                           "here; choose another --out")
+    assert err.strip() == (
+        f"poseguide: error: {tmp_path}: permission denied, cannot write here; choose another --out"
+    )

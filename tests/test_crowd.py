@@ -28,8 +28,9 @@ def detector():
         yield d
 
 
-@pytest.mark.parametrize("photos,people", [((STANDING_A, STANDING_B), 2),
-                                           ((STANDING_A,), 1), ((SPHINX,), 1)])
+@pytest.mark.parametrize(
+    "photos,people", [((STANDING_A, STANDING_B), 2), ((STANDING_A,), 1), ((SPHINX,), 1)]
+)
 def test_people_counted(detector, photos, people):
     bgr = side_by_side(*photos) if len(photos) == 2 else letterbox(POSEDATA / photos[0])
     frame = detector.detect_bgr(bgr, 0.0)

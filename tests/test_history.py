@@ -87,8 +87,16 @@ def test_new_database_is_wal_with_current_schema(h, db):
     assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert tables == {"sessions", "sets", "holds", "reps", "corrections", "settings",
-                      "exercise_targets", "routine_steps"}
+    assert tables == {
+        "sessions",
+        "sets",
+        "holds",
+        "reps",
+        "corrections",
+        "settings",
+        "exercise_targets",
+        "routine_steps",
+    }
     raw.close()
 
 

@@ -154,7 +154,6 @@ def test_two_processes_writing_at_once_never_see_locked(tmp_path, spawn):
         assert _hold_ids(db, int(header.split()[1])) == set(ids)
 
 
-
 def test_opening_waits_for_another_process_creating_the_database(tmp_path):
     """Regression: SQLite does not apply the busy timeout to the switch to WAL, so an opener
     racing another process's first write failed at once with "database is locked"."""

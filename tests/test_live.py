@@ -506,7 +506,8 @@ def test_camera_lost_mid_set_ends_it_and_keeps_what_was_held(
 
 @pytest.mark.realdata
 def test_countdown_then_next_are_spoken_in_order(
-        library: Library, photos: tuple[np.ndarray, np.ndarray]) -> None:
+    library: Library, photos: tuple[np.ndarray, np.ndarray]
+) -> None:
     in_form, _ = photos
     routine = Routine("two", (Step("sphinx", hold_s=12), Step("knee_to_chest")))
     session = LiveSession(routine, library, rest_s=10.0, setup=False)
@@ -514,16 +515,21 @@ def test_countdown_then_next_are_spoken_in_order(
     said = [e.text or e.kind for e in session.state.pending()]
     end = said.index(lv_state.TONE_TARGET)
     assert [w for w in said[:end] if w[0].isdigit()] == ["10 seconds left", "3", "2", "1"]
-    assert said[end + 1:] == [lv_state.TARGET_WORDS, "Well done. Rest for 10 seconds.",
-                              "Next: single knee to chest, left side, hold 20 seconds"]
+    assert said[end + 1 :] == [
+        lv_state.TARGET_WORDS,
+        "Well done. Rest for 10 seconds.",
+        "Next: single knee to chest, left side, hold 20 seconds",
+    ]
 
 
 @pytest.mark.realdata
 def test_countdown_can_be_turned_off(
-        library: Library, photos: tuple[np.ndarray, np.ndarray]) -> None:
+    library: Library, photos: tuple[np.ndarray, np.ndarray]
+) -> None:
     in_form, _ = photos
-    session = LiveSession(Routine("one", (Step("sphinx", hold_s=12),)), library, setup=False,
-                          countdown=False)
+    session = LiveSession(
+        Routine("one", (Step("sphinx", hold_s=12),)), library, setup=False, countdown=False
+    )
     _feed(session, in_form, 0.0, 13.0)
     said = [e.text for e in session.state.pending()]
     assert "10 seconds left" not in said and "3" not in said
@@ -531,10 +537,12 @@ def test_countdown_can_be_turned_off(
 
 @pytest.mark.realdata
 def test_hands_up_gesture_pauses_and_resumes_a_set(
-        library: Library, photos: tuple[np.ndarray, np.ndarray]) -> None:
+    library: Library, photos: tuple[np.ndarray, np.ndarray]
+) -> None:
     in_form, _ = photos
     arms_up = fakecam.webcam_frame(
-        "negative/virtualyogatrainer__10_tadasana_201506-yjmag-upward-salute-modify.jpg")
+        "negative/virtualyogatrainer__10_tadasana_201506-yjmag-upward-salute-modify.jpg"
+    )
     session = LiveSession(lv_routine.single("sphinx"), library, setup=False)
     t, _ = _feed(session, in_form, 0.0, 2.0)
     t, snaps = _feed(session, arms_up, t, 3.0)

@@ -27,8 +27,12 @@ def _holds(db: Path) -> list[tuple[float, float]]:
 @pytest.mark.realdata
 def test_sigkill_mid_session_keeps_every_finished_hold(tmp_path):
     db = tmp_path / "history.sqlite3"
-    proc = subprocess.Popen([sys.executable, str(WRITER), str(db), str(POSEDATA)],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(WRITER), str(db), str(POSEDATA)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         assert proc.stdout.readline().strip() == "ready"
         deadline = time.monotonic() + 120

@@ -45,12 +45,15 @@ def _isolated() -> list[str]:
 
 
 @pytest.mark.realdata
-@pytest.mark.parametrize("argv", [
-    ["check", "{photo}"],
-    ["analyze", "{clip}", "--pose", "childs_pose", "--json"],
-    ["history", "--json"],
-    ["poses"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", "{photo}"],
+        ["analyze", "{clip}", "--pose", "childs_pose", "--json"],
+        ["history", "--json"],
+        ["poses"],
+    ],
+)
 def test_commands_make_no_network_request(tmp_path, argv):
     report = _run(tmp_path, argv)
     assert report["attempts"] == []
@@ -63,15 +66,23 @@ def test_the_audit_hook_does_see_a_lookup(tmp_path):
 
 def _run(tmp_path, argv, probe=False):
     clip = POSEDATA / "childs_pose" / "projectyogagym__child_pose.mp4"  # the shortest, 20 s
-    argv = [a.replace("{photo}", str(POSEDATA / SPHINX)).replace("{clip}", str(clip))
-            for a in argv]
+    argv = [a.replace("{photo}", str(POSEDATA / SPHINX)).replace("{clip}", str(clip)) for a in argv]
     out = tmp_path / "audit.json"
-    env = {"AUDIT_OUT": str(out), "POSEGUIDE_DB": str(tmp_path / "h.sqlite3"),
-           "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    env = {
+        "AUDIT_OUT": str(out),
+        "POSEGUIDE_DB": str(tmp_path / "h.sqlite3"),
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+    }
     if probe:
         env["AUDIT_PROBE"] = "1"
-    proc = subprocess.run([*_isolated(), sys.executable, "-c", AUDIT, *argv], env=env,
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [*_isolated(), sys.executable, "-c", AUDIT, *argv],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     report = json.loads(out.read_text())
     assert report["code"] in (0, None), proc.stderr[-2000:]

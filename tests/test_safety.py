@@ -21,10 +21,20 @@ def test_the_window_is_seven_days() -> None:
     assert safety.warn_since(now) == datetime(2026, 3, 1, tzinfo=timezone.utc)
 
 
-@pytest.mark.parametrize("words", [
-    "does not get better", "spreads down", "numbness, tingling or weakness", "bladder or bowel",
-    "fall", "weight loss", "worse at night", "fever", "few weeks",
-])
+@pytest.mark.parametrize(
+    "words",
+    [
+        "does not get better",
+        "spreads down",
+        "numbness, tingling or weakness",
+        "bladder or bowel",
+        "fall",
+        "weight loss",
+        "worse at night",
+        "fever",
+        "few weeks",
+    ],
+)
 def test_every_warning_sign_of_the_guides_is_listed(words: str) -> None:
     assert any(words in sign.lower() for sign in safety.WARNING_SIGNS)
 

@@ -18,8 +18,11 @@ def feed(s, spans, t0=0.0):
     for pose, seconds in spans:
         for _ in range(round(seconds / DT)):
             t += DT
-            frame = make_frame(pose, t=t) if isinstance(pose, str) else (
-                pose(t) if pose is not None else None)
+            frame = (
+                make_frame(pose, t=t)
+                if isinstance(pose, str)
+                else (pose(t) if pose is not None else None)
+            )
             results.append(s.update(frame, t))
     return results
 
@@ -50,8 +53,15 @@ def test_nobody_in_view_pauses_and_asks_to_step_in():
 
 def test_cues_are_rate_limited_and_counted():
     s = ExerciseSet(LIB["sphinx"], LIB)
-    low = make_frame("sphinx", overrides={"shoulder": (0.36, 0.70), "elbow": (0.36, 0.80),
-                                          "wrist": (0.2, 0.8), "nose": (0.3, 0.66)})
+    low = make_frame(
+        "sphinx",
+        overrides={
+            "shoulder": (0.36, 0.70),
+            "elbow": (0.36, 0.80),
+            "wrist": (0.2, 0.8),
+            "nose": (0.3, 0.66),
+        },
+    )
     results = feed(s, [(lambda t: low, 30.0)])
     cues = [e for r in results for e in r.events if e.kind == CUE]
     # first after 1 s, then the same cue at most every 12 s
@@ -73,9 +83,14 @@ def test_bouncing_during_a_hold_is_flagged():
 
     def bouncing(t):  # shoulders bob 1.5 Hz: the chest lift angle swings ~+-7 deg
         dy = 0.04 * math.sin(2 * math.pi * 1.5 * t)
-        return make_frame("sphinx", t=t, overrides={
-            "shoulder": (base["shoulder"][0], base["shoulder"][1] + dy),
-            "nose": (base["nose"][0], base["nose"][1] + dy)})
+        return make_frame(
+            "sphinx",
+            t=t,
+            overrides={
+                "shoulder": (base["shoulder"][0], base["shoulder"][1] + dy),
+                "nose": (base["nose"][0], base["nose"][1] + dy),
+            },
+        )
 
     results = feed(s, [("sphinx", 2.0), (bouncing, 4.0)])
     assert any(e.kind == BOUNCING for r in results for e in r.events)
@@ -105,8 +120,9 @@ def test_smoothing_keeps_the_verdict_from_flickering_on_noise():
     base = POSES["sphinx"]
 
     def noisy(t):
-        jitter = {k: (x + rng.normal(0, 0.004), y + rng.normal(0, 0.004))
-                  for k, (x, y) in base.items()}
+        jitter = {
+            k: (x + rng.normal(0, 0.004), y + rng.normal(0, 0.004)) for k, (x, y) in base.items()
+        }
         return make_frame(jitter, t=t)
 
     s = ExerciseSet(LIB["sphinx"], LIB)

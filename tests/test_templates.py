@@ -30,22 +30,34 @@ def test_shipped_templates_all_load():
 @pytest.mark.parametrize(
     "old,new,field,expected",
     [
-        ('range = [12, 60]', 'range = [60, 12]', "checks[2].range", "low < high"),
-        ('range = [12, 60]', 'range = "12-60"', "checks[2].range", "[low, high]"),
-        ('range = [12, 60]', 'range = [12, 200]', "checks[2].range", "-90 <= low < high <= 90"),
+        ("range = [12, 60]", "range = [60, 12]", "checks[2].range", "low < high"),
+        ("range = [12, 60]", 'range = "12-60"', "checks[2].range", "[low, high]"),
+        ("range = [12, 60]", "range = [12, 200]", "checks[2].range", "-90 <= low < high <= 90"),
         ('view = "side"', 'view = "top"', "view", "one of ['side', 'front', 'any']"),
         ('posture = "lying_forearms"', 'posture = "prone"', "posture", "one of ['standing',"),
         ('measure = "joint"', 'measure = "angle"', "checks[0].measure", "one of"),
-        ('hold_s = 30', 'hold_s = "thirty"', "target.hold_s", "a number from 1 to 600"),
-        ('hold_s = 30', 'hold_s = -5', "target.hold_s", "a number from 1 to 600"),
-        ('points = ["hip", "knee", "ankle"]', 'points = ["hip", "knee"]', "checks[0].points",
-         "exactly 3 landmark names"),
-        ('points = ["hip", "knee", "ankle"]', 'points = ["hip", "kneee", "ankle"]',
-         "checks[0].points[1]", "a landmark name"),
+        ("hold_s = 30", 'hold_s = "thirty"', "target.hold_s", "a number from 1 to 600"),
+        ("hold_s = 30", "hold_s = -5", "target.hold_s", "a number from 1 to 600"),
+        (
+            'points = ["hip", "knee", "ankle"]',
+            'points = ["hip", "knee"]',
+            "checks[0].points",
+            "exactly 3 landmark names",
+        ),
+        (
+            'points = ["hip", "knee", "ankle"]',
+            'points = ["hip", "kneee", "ankle"]',
+            "checks[0].points[1]",
+            "a landmark name",
+        ),
         ('id = "sphinx"', 'id = "sfinx"', "id", "the file name 'sphinx'"),
         ('id = "legs_long"', 'id = "hips_down"', "checks", "unique check ids"),
-        ('too_low = "Stretch your legs long on the floor"', 'too_low = ""',
-         "checks[0].too_low", "a non-empty string"),
+        (
+            'too_low = "Stretch your legs long on the floor"',
+            'too_low = ""',
+            "checks[0].too_low",
+            "a non-empty string",
+        ),
     ],
 )
 def test_malformed_template_names_file_field_and_expectation(tmp_path, old, new, field, expected):
@@ -80,8 +92,11 @@ def test_bad_toml_and_missing_file(tmp_path):
 
 def test_library_keeps_good_templates_and_lists_broken(tmp_path):
     write(tmp_path, GOOD)
-    write(tmp_path, GOOD.replace('id = "sphinx"', 'id = "broken"').replace("[12, 60]", "[1]"),
-          name="broken")
+    write(
+        tmp_path,
+        GOOD.replace('id = "sphinx"', 'id = "broken"').replace("[12, 60]", "[1]"),
+        name="broken",
+    )
     write(tmp_path, (DEFAULT_DIR / "cat_cow.toml").read_text(), name="cat_cow")
     lib = load_library(tmp_path)
     assert list(lib.templates) == ["sphinx"]
@@ -95,29 +110,51 @@ def test_library_keeps_good_templates_and_lists_broken(tmp_path):
 @pytest.mark.parametrize(
     "old,new,field,expected",
     [
-        ('range = [12, 60]', 'rnage = [12, 60]', "checks[2].rnage",
-         "got unknown field 'rnage' (did you mean 'range'?)"),
-        ('hold_s = 30', 'hold_s = 30\nhold_sec = 40', "target.hold_sec",
-         "(did you mean 'hold_s'?)"),
-        ('tier = "gate"', 'tier = "maybe"', "checks[0].tier",
-         "one of ['gate', 'refine']"),
-        ('points = ["hip", "knee", "ankle"]', 'points = ["hip", "hip", "hip"]',
-         "checks[0].points", "points 1 and 2 of a joint to differ"),
-        ('points = ["hip", "knee"]', 'points = ["knee", "knee"]', "checks[1].points",
-         "points 1 and 2 of a elevation to differ"),
-        ('hold_s = 30', 'hold_s = 30\nreps = 2.7', "target.reps", "a whole number from 1"),
-        ('name = "Sphinx"', 'name = "\\u001b[2JSphinx"', "name",
-         "text without control characters, got '\\x1b[2JSphinx'"),
+        (
+            "range = [12, 60]",
+            "rnage = [12, 60]",
+            "checks[2].rnage",
+            "got unknown field 'rnage' (did you mean 'range'?)",
+        ),
+        (
+            "hold_s = 30",
+            "hold_s = 30\nhold_sec = 40",
+            "target.hold_sec",
+            "(did you mean 'hold_s'?)",
+        ),
+        ('tier = "gate"', 'tier = "maybe"', "checks[0].tier", "one of ['gate', 'refine']"),
+        (
+            'points = ["hip", "knee", "ankle"]',
+            'points = ["hip", "hip", "hip"]',
+            "checks[0].points",
+            "points 1 and 2 of a joint to differ",
+        ),
+        (
+            'points = ["hip", "knee"]',
+            'points = ["knee", "knee"]',
+            "checks[1].points",
+            "points 1 and 2 of a elevation to differ",
+        ),
+        ("hold_s = 30", "hold_s = 30\nreps = 2.7", "target.reps", "a whole number from 1"),
+        (
+            'name = "Sphinx"',
+            'name = "\\u001b[2JSphinx"',
+            "name",
+            "text without control characters, got '\\x1b[2JSphinx'",
+        ),
         ('name = "Sphinx"', 'name = "Sphinx\\nhidden"', "name", "without control characters"),
-        ('too_low = "Stretch your legs long on the floor"', 'too_low = "Stretch\\u0007"',
-         "checks[0].too_low", "without control characters"),
-        ('hold_s = 30', 'hold_s = nan', "target.hold_s", "a number from 1 to 600, got nan"),
-        ('hold_s = 30', 'hold_s = inf', "target.hold_s", "a number from 1 to 600, got inf"),
-        ('range = [12, 60]', 'range = [12, nan]', "checks[2].range", "[low, high]"),
+        (
+            'too_low = "Stretch your legs long on the floor"',
+            'too_low = "Stretch\\u0007"',
+            "checks[0].too_low",
+            "without control characters",
+        ),
+        ("hold_s = 30", "hold_s = nan", "target.hold_s", "a number from 1 to 600, got nan"),
+        ("hold_s = 30", "hold_s = inf", "target.hold_s", "a number from 1 to 600, got inf"),
+        ("range = [12, 60]", "range = [12, nan]", "checks[2].range", "[low, high]"),
     ],
 )
-def test_typos_and_checks_that_could_never_pass_are_refused(tmp_path, old, new, field,
-                                                             expected):
+def test_typos_and_checks_that_could_never_pass_are_refused(tmp_path, old, new, field, expected):
     assert old in GOOD
     path = write(tmp_path, GOOD.replace(old, new, 1))
     with pytest.raises(TemplateError) as err:
@@ -128,8 +165,9 @@ def test_typos_and_checks_that_could_never_pass_are_refused(tmp_path, old, new, 
 
 def test_a_ratio_whose_divisor_is_one_point_is_refused(tmp_path):
     text = (DEFAULT_DIR / "childs_pose.toml").read_text()
-    ratio = next(line for line in text.splitlines() if line.startswith("points")
-                 and line.count(",") == 3)
+    ratio = next(
+        line for line in text.splitlines() if line.startswith("points") and line.count(",") == 3
+    )
     broken = text.replace(ratio, 'points = ["hip", "heel", "knee", "knee"]', 1)
     with pytest.raises(TemplateError, match=r"points 3 and 4 of a ratio to differ"):
         load_template(write(tmp_path, broken, name="childs_pose"))
@@ -157,15 +195,21 @@ def test_deep_nesting_pipes_and_folders_are_listed_not_fatal(tmp_path):
     write(tmp_path, "x = " + "[" * 600 + "]" * 600, name="deep")
     required = 'required = ["shoulder", "elbow", "wrist", "hip", "knee"]'
     assert required in GOOD
-    write(tmp_path, GOOD.replace(required, "required = " + "[" * 60 + "1" + "]" * 60)
-          .replace('id = "sphinx"', 'id = "nested"'), name="nested")
+    write(
+        tmp_path,
+        GOOD.replace(required, "required = " + "[" * 60 + "1" + "]" * 60).replace(
+            'id = "sphinx"', 'id = "nested"'
+        ),
+        name="nested",
+    )
     os.mkfifo(tmp_path / "pipe.toml")
     (tmp_path / "folder.toml").mkdir()
     lib = load_library(tmp_path)
     assert list(lib.templates) == ["sphinx"]
     why = dict(e.split(": ", 1) for e in lib.errors)
-    assert why[str(tmp_path / "deep.toml")].startswith("not valid TOML (arrays or tables "
-                                                       "nested too deeply)")
+    assert why[str(tmp_path / "deep.toml")].startswith(
+        "not valid TOML (arrays or tables nested too deeply)"
+    )
     assert why[str(tmp_path / "pipe.toml")].startswith("not a regular file")
     assert why[str(tmp_path / "folder.toml")].startswith("not a regular file")
     nested = why[str(tmp_path / "nested.toml")]

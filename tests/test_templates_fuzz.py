@@ -17,13 +17,38 @@ else:  # pragma: no cover
 
 BASE = tomllib.loads((DEFAULT_DIR / "sphinx.toml").read_text())
 PATH = Path("/templates/sphinx.toml")
-FIELDS = ["id", "name", "view", "kind", "how_to", "required", "cautions", "target", "checks",
-          "measured", "working_side", "flow"]
-CHECK_FIELDS = ["id", "name", "measure", "points", "range", "too_low", "too_high", "why",
-                "weight", "key"]
+FIELDS = [
+    "id",
+    "name",
+    "view",
+    "kind",
+    "how_to",
+    "required",
+    "cautions",
+    "target",
+    "checks",
+    "measured",
+    "working_side",
+    "flow",
+]
+CHECK_FIELDS = [
+    "id",
+    "name",
+    "measure",
+    "points",
+    "range",
+    "too_low",
+    "too_high",
+    "why",
+    "weight",
+    "key",
+]
 junk = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**6, 10**6),
-    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=20),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=20),
     st.lists(st.one_of(st.integers(-500, 500), st.text(max_size=8)), max_size=5),
     st.dictionaries(st.text(max_size=6), st.integers(), max_size=3),
 )
@@ -70,16 +95,21 @@ def test_check_field_replaced_by_junk(index, field, value):
 
 
 @settings(max_examples=200, deadline=None)
-@given(field=st.sampled_from(["hold_s", "hold_max_s", "reps", "reps_max", "per_side",
-                              "sets_per_side"]), value=junk)
+@given(
+    field=st.sampled_from(
+        ["hold_s", "hold_max_s", "reps", "reps_max", "per_side", "sets_per_side"]
+    ),
+    value=junk,
+)
 def test_target_field_replaced_by_junk(field, value):
     data = _copy()
     data["target"][field] = value
     _expect_clean_error(data)
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture],
-          deadline=None)
+@settings(
+    max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None
+)
 @given(text=st.text(max_size=200))
 def test_arbitrary_text_in_a_folder_never_breaks_loading(tmp_path, text):
     (tmp_path / "sphinx.toml").write_text((DEFAULT_DIR / "sphinx.toml").read_text())
@@ -103,10 +133,14 @@ def _nested(depth: int, kind: str) -> str:
     return "{ a = " * depth + "1" + " }" * depth
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture],
-          deadline=None)
-@given(depth=st.integers(1, 1200), kind=st.sampled_from(["array", "table"]),
-       field=st.sampled_from(["required", "name", "x", "cautions"]))
+@settings(
+    max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None
+)
+@given(
+    depth=st.integers(1, 1200),
+    kind=st.sampled_from(["array", "table"]),
+    field=st.sampled_from(["required", "name", "x", "cautions"]),
+)
 def test_nesting_of_any_depth_is_a_clean_error(tmp_path, depth, kind, field):
     text = (DEFAULT_DIR / "sphinx.toml").read_text()
     text = text.replace('view = "side"', f'view = "side"\n{field}_nested = {_nested(depth, kind)}')
@@ -120,9 +154,10 @@ CONTROL = st.characters(categories=["Cc", "Cf"]).filter(lambda ch: ch != "\n")
 
 
 @settings(max_examples=150, deadline=None)
-@given(field=st.sampled_from(["name", "how_to", "id"]),
-       text=st.builds(lambda a, c, b: a + c + b, st.text(max_size=5), CONTROL,
-                      st.text(max_size=5)))
+@given(
+    field=st.sampled_from(["name", "how_to", "id"]),
+    text=st.builds(lambda a, c, b: a + c + b, st.text(max_size=5), CONTROL, st.text(max_size=5)),
+)
 def test_control_characters_never_reach_a_template(field, text):
     data = _copy()
     data[field] = "Sphinx" + text
@@ -131,12 +166,18 @@ def test_control_characters_never_reach_a_template(field, text):
 
 
 @settings(max_examples=150, deadline=None)
-@given(table=st.sampled_from(["checks", "target", "top"]),
-       key=st.text(min_size=1, max_size=12).filter(lambda k: k not in CHECK_FIELDS + FIELDS
-                                                   + ["tier", "hold_s", "hold_max_s", "reps",
-                                                      "reps_max", "per_side",
-                                                      "sets_per_side"]),
-       value=junk.filter(lambda v: v is not None))
+@given(
+    table=st.sampled_from(["checks", "target", "top"]),
+    key=st.text(min_size=1, max_size=12).filter(
+        lambda k: (
+            k
+            not in CHECK_FIELDS
+            + FIELDS
+            + ["tier", "hold_s", "hold_max_s", "reps", "reps_max", "per_side", "sets_per_side"]
+        )
+    ),
+    value=junk.filter(lambda v: v is not None),
+)
 def test_unknown_keys_are_refused_everywhere(table, key, value):
     data = _copy()
     where = {"checks": data["checks"][1], "target": data["target"], "top": data}[table]
@@ -146,9 +187,12 @@ def test_unknown_keys_are_refused_everywhere(table, key, value):
 
 
 @settings(max_examples=150, deadline=None)
-@given(field=st.sampled_from(["weight", "range", "hold_s", "hold_max_s", "reps", "reps_max",
-                              "sets_per_side"]),
-       value=st.sampled_from([float("nan"), float("inf"), float("-inf"), 1e308, -1e308, 2.5]))
+@given(
+    field=st.sampled_from(
+        ["weight", "range", "hold_s", "hold_max_s", "reps", "reps_max", "sets_per_side"]
+    ),
+    value=st.sampled_from([float("nan"), float("inf"), float("-inf"), 1e308, -1e308, 2.5]),
+)
 def test_non_finite_and_fractional_numbers_are_refused(field, value):
     assume(not (value == 2.5 and field in ("weight", "hold_s")))  # 2.5 is fine there
     data = _copy()

@@ -63,7 +63,7 @@ def test_long_dip_pauses_and_is_not_counted():
     timer = HoldTimer(target_s=30, settle_s=0.5, grace_s=1.0)
     events = run(timer, [(3.0, True), (2.0, False), (3.0, True)])
     assert kinds(events) == [HOLD_START, PAUSED, HOLD_START]
-    first, = timer.segments
+    (first,) = timer.segments
     assert first.seconds == pytest.approx(3.0 - DT, abs=0.01)
     assert events[1].t == pytest.approx(first.end)  # dated at the last in-range frame
     assert timer.held == pytest.approx(6.0 - 2 * DT, abs=0.05)
@@ -87,8 +87,18 @@ def test_target_event_once_on_total_held():
 
 def test_rep_holds_count_each_long_enough_hold():
     timer = HoldTimer(target_s=2, reps=3, settle_s=0.5, grace_s=0.5)
-    events = run(timer, [(2.5, True), (1.0, False), (1.5, True), (1.0, False),
-                         (2.5, True), (1.0, False), (2.5, True)])
+    events = run(
+        timer,
+        [
+            (2.5, True),
+            (1.0, False),
+            (1.5, True),
+            (1.0, False),
+            (2.5, True),
+            (1.0, False),
+            (2.5, True),
+        ],
+    )
     assert kinds(events).count(REP) == 3  # the 1.5 s hold is too short
     assert kinds(events).count(TARGET) == 1 and timer.reps == 3
 
@@ -122,8 +132,14 @@ def test_finish_closes_the_open_hold():
 def test_rep_counter_counts_pairs_and_flags_speed():
     counter = RepCounter(target=2, min_phase_s=1.5, confirm_s=0.3)
     t, events = 0.0, []
-    for phase, seconds in [("cat", 2), (None, 0.5), ("cow", 2), ("cat", 2), ("cow", 0.8),
-                           ("cat", 2)]:
+    for phase, seconds in [
+        ("cat", 2),
+        (None, 0.5),
+        ("cow", 2),
+        ("cat", 2),
+        ("cow", 0.8),
+        ("cat", 2),
+    ]:
         for _ in range(round(seconds / DT)):
             t += DT
             events += counter.update(t, phase)
@@ -136,8 +152,15 @@ def test_rep_counter_counts_pairs_and_flags_speed():
 def test_rep_counter_does_not_count_a_rushed_repetition():
     counter = RepCounter(target=10, min_phase_s=1.5, confirm_s=0.3)
     t, events = 0.0, []
-    for phase, seconds in [("cat", 2), ("cow", 2), ("cat", 0.8), ("cow", 2), ("cat", 2),
-                           ("cow", 0.8), ("cat", 2)]:
+    for phase, seconds in [
+        ("cat", 2),
+        ("cow", 2),
+        ("cat", 0.8),
+        ("cow", 2),
+        ("cat", 2),
+        ("cow", 0.8),
+        ("cat", 2),
+    ]:
         for _ in range(round(seconds / DT)):
             t += DT
             events += counter.update(t, phase)
@@ -151,8 +174,15 @@ def test_rep_counter_flags_a_rushed_flow_whose_other_position_was_missed():
     """At a low frame rate a quick cow can go unseen: cat, nothing, cat again."""
     counter = RepCounter(target=10, min_phase_s=1.5, confirm_s=0.3)
     t, events = 0.0, []
-    spans = [("cat", 1.0), (None, 1.2), ("cat", 1.0), ("cow", 1.0), (None, 1.2), ("cow", 1.0),
-             ("cat", 1.0)]
+    spans = [
+        ("cat", 1.0),
+        (None, 1.2),
+        ("cat", 1.0),
+        ("cow", 1.0),
+        (None, 1.2),
+        ("cow", 1.0),
+        ("cat", 1.0),
+    ]
     for phase, seconds in spans:
         for _ in range(round(seconds / DT)):
             t += DT
@@ -181,6 +211,7 @@ def test_bounce_detected_on_oscillation_not_on_slow_drift():
     drift = [slow.update(i * DT, 40 + 10 * i / 90) for i in range(90)]
     assert not any(drift)
     tremor = BounceDetector(amplitude=4, window_s=3, reversals=4)
-    small = [tremor.update(i * DT, 40 + 1.5 * math.sin(2 * math.pi * 3 * i * DT))
-             for i in range(90)]
+    small = [
+        tremor.update(i * DT, 40 + 1.5 * math.sin(2 * math.pi * 3 * i * DT)) for i in range(90)
+    ]
     assert not any(small)

@@ -33,8 +33,13 @@ def streamlit_flags() -> list[str]:
 
 def command(port: int) -> list[str]:
     return [
-        sys.executable, "-m", "streamlit", "run", str(page_script()),
-        *streamlit_flags(), f"--server.port={port}",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(page_script()),
+        *streamlit_flags(),
+        f"--server.port={port}",
     ]
 
 

@@ -69,16 +69,34 @@ def cmd_check(args: argparse.Namespace) -> int:
     crowd.close()
     verdicts = [check(frame, t) for t in templates]
     if args.json:
-        print(json.dumps({
-            "photo": str(args.photo),
-            "person": frame is not None,
-            "verdicts": [{
-                "pose": v.template_id, "status": v.status, "side": v.side,
-                "correction": v.correction,
-                "checks": [{"id": r.check.id, "value": round(r.value, 2), "low": r.check.low,
-                            "high": r.check.high, "ok": r.ok} for r in v.results],
-            } for v in verdicts],
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    "photo": str(args.photo),
+                    "person": frame is not None,
+                    "verdicts": [
+                        {
+                            "pose": v.template_id,
+                            "status": v.status,
+                            "side": v.side,
+                            "correction": v.correction,
+                            "checks": [
+                                {
+                                    "id": r.check.id,
+                                    "value": round(r.value, 2),
+                                    "low": r.check.low,
+                                    "high": r.check.high,
+                                    "ok": r.ok,
+                                }
+                                for r in v.results
+                            ],
+                        }
+                        for v in verdicts
+                    ],
+                },
+                indent=2,
+            )
+        )
         return 0
     if frame is None:
         print(f"{shown(args.photo)}: no person found")
@@ -115,16 +133,19 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         warnings.append(message)
         print(f"warning: {shown(message)}", file=sys.stderr)
 
-    summary = analyze_video(args.video, template, library, out=args.out, fps=args.fps,
-                            progress=progress, warn=warn)
+    summary = analyze_video(
+        args.video, template, library, out=args.out, fps=args.fps, progress=progress, warn=warn
+    )
     if args.json:
         print(json.dumps(summary.as_dict() | {"warnings": warnings}, indent=2))
         return 0
     print(f"{template.name}: {shown(args.video)}")
     for i, s in enumerate(summary.segments, 1):
         print(f"  hold {i}: {s.start:7.2f} s -> {s.end:7.2f} s  ({s.seconds:.1f} s)")
-    print(f"time in form: {summary.held:.1f} s   best hold: {summary.best_hold:.1f} s"
-          + (f"   target {summary.target_s:g} s" if summary.target_s else ""))
+    print(
+        f"time in form: {summary.held:.1f} s   best hold: {summary.best_hold:.1f} s"
+        + (f"   target {summary.target_s:g} s" if summary.target_s else "")
+    )
     if template.is_flow or summary.target_reps > 1:
         print(f"repetitions: {summary.reps} (target {summary.target_reps})")
     print(f"target reached: {'yes' if summary.target_met else 'no'}")
@@ -156,8 +177,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     library = _library(args)
     root = Path(args.folder)
     if not labelled_photos(root):
-        raise MediaError(f"{root}: no photos to score; expected sub-folders named after "
-                         f"template ids or '{NEGATIVE}' holding photos")
+        raise MediaError(
+            f"{root}: no photos to score; expected sub-folders named after "
+            f"template ids or '{NEGATIVE}' holding photos"
+        )
     if args.augment:
         return _eval_augmented(args, library, root)
     detect = video_detector() if args.as_video else photo_detector()
@@ -167,16 +190,27 @@ def cmd_eval(args: argparse.Namespace) -> int:
         why = why.removeprefix(f"{path}: ")
         unreadable.append({"photo": f"{path.parent.name}/{path.name}", "why": why})
 
-    results = evaluate(root, library, detect,
-                       progress=lambda it: tqdm(it, unit="photo", disable=args.json,
-                                                file=sys.stderr), on_unreadable=skip)
+    results = evaluate(
+        root,
+        library,
+        detect,
+        progress=lambda it: tqdm(it, unit="photo", disable=args.json, file=sys.stderr),
+        on_unreadable=skip,
+    )
     if not any(r.label in library.templates or r.label == NEGATIVE for r in results):
         found = sorted({r.label for r in results})
-        why = f"the labels {found} are not template ids" if found else (
-            f"all {len(unreadable)} files are unreadable, e.g. {unreadable[0]['photo']}: "
-            f"{unreadable[0]['why']}")
-        raise MediaError(f"{root}: no photos to score ({why}); expected sub-folders named "
-                         f"after template ids or '{NEGATIVE}' holding photos")
+        why = (
+            f"the labels {found} are not template ids"
+            if found
+            else (
+                f"all {len(unreadable)} files are unreadable, e.g. {unreadable[0]['photo']}: "
+                f"{unreadable[0]['why']}"
+            )
+        )
+        raise MediaError(
+            f"{root}: no photos to score ({why}); expected sub-folders named "
+            f"after template ids or '{NEGATIVE}' holding photos"
+        )
     part = None if args.part == "all" else args.part
     report = tally(results, library, part)
     missed = misses(results, library, part) if args.misses else []
@@ -184,15 +218,20 @@ def cmd_eval(args: argparse.Namespace) -> int:
     by_source = tally_by_source(results, library, sources, part)
     if args.json:
         extra = ({"misses": missed} if args.misses else {}) | (
-            {"sources": by_source} if sources else {})
+            {"sources": by_source} if sources else {}
+        )
         print(json.dumps(report | extra | {"unreadable": unreadable}, indent=2))
         return 0
-    print("found: a person was found; seen: and the joints its template needs were visible;\n"
-          "right: its own template accepted it; wrong: another template accepted it\n")
+    print(
+        "found: a person was found; seen: and the joints its template needs were visible;\n"
+        "right: its own template accepted it; wrong: another template accepted it\n"
+    )
     print(f"{'label':16s} {'photos':>6s} {'found':>7s} {'seen':>7s} {'right':>7s} {'wrong':>7s}")
     for label, s in report["labels"].items():
-        print(f"{label:16s} {s['photos']:6d} {s['found']:7.0%} {s['seen']:7.0%} "
-              f"{s['right']:7.0%} {s['wrong']:7.0%}")
+        print(
+            f"{label:16s} {s['photos']:6d} {s['found']:7.0%} {s['seen']:7.0%} "
+            f"{s['right']:7.0%} {s['wrong']:7.0%}"
+        )
     print("\nconfusion (label: templates that accepted its photos)")
     for label, row in report["confusion"].items():
         print(f"  {label:16s} " + ", ".join(f"{k} {v}" for k, v in row.items()))
@@ -201,8 +240,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(f"  {'label':16s} {'source':48s} {'photos':>6s} {'right':>7s} {'wrong':>7s}")
         for label, row in by_source.items():
             for source, s in row.items():
-                print(f"  {label:16s} {source:48s} {s['photos']:6d} {s['right']:7.0%} "
-                      f"{s['wrong']:7.0%}")
+                print(
+                    f"  {label:16s} {source:48s} {s['photos']:6d} {s['right']:7.0%} "
+                    f"{s['wrong']:7.0%}"
+                )
     if args.misses:
         print(f"\nmisses ({len(missed)})")
         for m in missed:
@@ -222,15 +263,19 @@ def _eval_augmented(args: argparse.Namespace, library: Library, root: Path) -> i
     from poseguide.offline.evaluation import CHANGES, evaluate_changes, robustness
 
     by_change = evaluate_changes(
-        root, library, progress=lambda it: tqdm(it, unit="photo", disable=args.json,
-                                                file=sys.stderr),
-        on_unreadable=lambda path, why: print(f"skipped: {why}", file=sys.stderr))
+        root,
+        library,
+        progress=lambda it: tqdm(it, unit="photo", disable=args.json, file=sys.stderr),
+        on_unreadable=lambda path, why: print(f"skipped: {why}", file=sys.stderr),
+    )
     report = robustness(by_change, library)
     if args.json:
         print(json.dumps(report, indent=2))
         return 0
-    print("right% / wrong% per label, as is and under each simulated camera change;\n"
-          "(+/-) is the change in points against the photos as they are\n")
+    print(
+        "right% / wrong% per label, as is and under each simulated camera change;\n"
+        "(+/-) is the change in points against the photos as they are\n"
+    )
     names = ["as is", *CHANGES]
     print(f"{'label':14s} " + " ".join(f"{n:>15s}" for n in names))
     for label, row in report.items():
@@ -278,8 +323,10 @@ def cmd_template_from_photo(args: argparse.Namespace) -> int:
         raise TemplateError(f"{out}: already exists; choose another --id or pass --force")
     base = library[args.base] if args.base else None
     if base is not None and base.is_flow:
-        raise TemplateError(f"--base {base.id}: a flow has no ranges of its own; give one of "
-                            f"its poses ({', '.join(base.phases)}) as --base")
+        raise TemplateError(
+            f"--base {base.id}: a flow has no ranges of its own; give one of "
+            f"its poses ({', '.join(base.phases)}) as --base"
+        )
     rgb = load_photo(args.photo)
     with PoseDetector("photo", segmentation=True) as detector:
         frame = detector.detect_photo(rgb)
@@ -304,8 +351,7 @@ def _writable_folder(path: Path) -> None:
     if not folder.is_dir():
         raise TemplateError(f"{folder}: not a folder; choose another --out")
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise TemplateError(f"{folder}: permission denied, cannot write here; "
-                            "choose another --out")
+        raise TemplateError(f"{folder}: permission denied, cannot write here; choose another --out")
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -322,8 +368,9 @@ def _write_atomically(path: Path, text: str) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise TemplateError(f"{path}: cannot write the template ({exc.strerror}); "
-                            "choose another --out") from None
+        raise TemplateError(
+            f"{path}: cannot write the template ({exc.strerror}); choose another --out"
+        ) from None
 
 
 class _Parser(argparse.ArgumentParser):
@@ -352,11 +399,18 @@ def number(low: float, high: float, whole: bool = False) -> Callable[[str], floa
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog="poseguide", description="Check stretching form and time honest holds, headless.")
-    parser.add_argument("--poses-dir", default=str(DEFAULT_DIR),
-                        help="folder of pose templates (default: the shipped reference_poses)")
-    parser.add_argument("--verbose", action="store_true",
-                        help="also show the log lines of MediaPipe, TensorFlow Lite and OpenCV")
+        prog="poseguide", description="Check stretching form and time honest holds, headless."
+    )
+    parser.add_argument(
+        "--poses-dir",
+        default=str(DEFAULT_DIR),
+        help="folder of pose templates (default: the shipped reference_poses)",
+    )
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="also show the log lines of MediaPipe, TensorFlow Lite and OpenCV",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("poses", help="list the pose templates and their targets")
@@ -373,24 +427,41 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("video")
     p.add_argument("--pose", required=True, help="template id")
     p.add_argument("--out", help="write an annotated video here (.mp4)")
-    p.add_argument("--fps", type=number(0, 240), default=15.0,
-                   help="frames per second to analyse (default 15; 0 = every frame)")
+    p.add_argument(
+        "--fps",
+        type=number(0, 240),
+        default=15.0,
+        help="frames per second to analyse (default 15; 0 = every frame)",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("eval", help="accuracy of the templates on a folder of labelled photos")
     p.add_argument("folder")
-    p.add_argument("--part", choices=("all", "dev", "test"), default="all",
-                   help="score all photos, or only the tuning (dev) or held-out (test) part")
+    p.add_argument(
+        "--part",
+        choices=("all", "dev", "test"),
+        default="all",
+        help="score all photos, or only the tuning (dev) or held-out (test) part",
+    )
     p.add_argument("--json", action="store_true")
-    p.add_argument("--as-video", action="store_true",
-                   help="feed each photo to the live path as webcam frames (640x480, tracking)")
-    p.add_argument("--misses", action="store_true",
-                   help="also list each photo scored as a miss and why its template refused it")
-    p.add_argument("--augment", action="store_true",
-                   help="run every photo again under simulated camera changes (rotated, "
-                        "mirrored, three-quarter, lower camera, half size, 320 px, heavy JPEG) "
-                        "and report right/wrong per label for each")
+    p.add_argument(
+        "--as-video",
+        action="store_true",
+        help="feed each photo to the live path as webcam frames (640x480, tracking)",
+    )
+    p.add_argument(
+        "--misses",
+        action="store_true",
+        help="also list each photo scored as a miss and why its template refused it",
+    )
+    p.add_argument(
+        "--augment",
+        action="store_true",
+        help="run every photo again under simulated camera changes (rotated, "
+        "mirrored, three-quarter, lower camera, half size, 320 px, heavy JPEG) "
+        "and report right/wrong per label for each",
+    )
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("template", help="make templates")
@@ -398,8 +469,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = tsub.add_parser("from-photo", help="a template centred on a photo of good form")
     p.add_argument("photo")
     p.add_argument("--id", required=True, help="id (and file name) of the new template")
-    p.add_argument("--tolerance", type=number(0.5, 45), default=15.0,
-                   help="half-width of each range in degrees, 0.5 to 45 (default 15)")
+    p.add_argument(
+        "--tolerance",
+        type=number(0.5, 45),
+        default=15.0,
+        help="half-width of each range in degrees, 0.5 to 45 (default 15)",
+    )
     p.add_argument("--base", help="template whose checks and cues to keep (default: best fit)")
     p.add_argument("--out", help="file to write (default: POSES_DIR/ID.toml)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -408,12 +483,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="per-stage milliseconds and frames/s of the pipeline")
     p.add_argument("video", nargs="?", help="a video (default: a clip assembled from photos)")
     p.add_argument("--pose", default="sphinx", help="template id (default sphinx)")
-    p.add_argument("--frames", type=number(1, 1_000_000, whole=True), default=300,
-                   help="frames per loop (default 300)")
-    p.add_argument("--loops", type=number(1, 1000, whole=True), default=1,
-                   help="times through the clip (default 1)")
-    p.add_argument("--posedata", default=str(DEFAULT_DIR.parent.parent / "shared" / "posedata"),
-                   help="folder of real photos used to assemble the default clip")
+    p.add_argument(
+        "--frames",
+        type=number(1, 1_000_000, whole=True),
+        default=300,
+        help="frames per loop (default 300)",
+    )
+    p.add_argument(
+        "--loops",
+        type=number(1, 1000, whole=True),
+        default=1,
+        help="times through the clip (default 1)",
+    )
+    p.add_argument(
+        "--posedata",
+        default=str(DEFAULT_DIR.parent.parent / "shared" / "posedata"),
+        help="folder of real photos used to assemble the default clip",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench)
 

@@ -29,9 +29,20 @@ class Status(TextEnum):
     WRONG_VIEW = "wrong_view"
     NO_PERSON = "no_person"
 
-HYSTERESIS = {"joint": 3.0, "elevation": 3.0, "slope": 3.0, "tilt": 3.0, "ratio": 0.05,
-              "curve": 0.01, "joint3d": 3.0, "elevation3d": 3.0, "rotation3d": 3.0, "facing3d": 3.0,
-              "ratio3d": 0.05}
+
+HYSTERESIS = {
+    "joint": 3.0,
+    "elevation": 3.0,
+    "slope": 3.0,
+    "tilt": 3.0,
+    "ratio": 0.05,
+    "curve": 0.01,
+    "joint3d": 3.0,
+    "elevation3d": 3.0,
+    "rotation3d": 3.0,
+    "facing3d": 3.0,
+    "ratio3d": 0.05,
+}
 MIN_VISIBILITY = 0.4  # with the geometric checks below; lying legs often score 0.4-0.5
 EDGE = 0.01  # landmarks this far outside the picture are guesses
 SIDE_ON_MAX = 0.65  # side_on_ratio above this: the camera sees chest or back, not the side
@@ -102,8 +113,9 @@ def _join(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def needed_landmarks(template: Template, side: str, names: tuple[str, ...] | None = None
-                     ) -> list[str]:
+def needed_landmarks(
+    template: Template, side: str, names: tuple[str, ...] | None = None
+) -> list[str]:
     """Resolved landmark names the template needs to see (or of ``names``)."""
     resolved: list[str] = []
     for n in template.required if names is None else names:
@@ -159,7 +171,8 @@ def visibility_problem(frame: PoseFrame, template: Template, side: str) -> str |
 # Bones whose lengths are sanity-checked: limbs and the torso sides. Feet are too short and
 # too often foreshortened; shoulder-to-shoulder and hip-to-hip are legitimately ~0 side-on.
 _LIMB_BONES = tuple(
-    (a, b) for a, b in BONES
+    (a, b)
+    for a, b in BONES
     if "heel" not in a + b and "foot" not in a + b and a.split("_")[0] == b.split("_")[0]
 )
 
@@ -190,8 +203,12 @@ def _compile(template: Template, side: str) -> _Compiled:
     for kind in MEASURES:
         rows = [i for i, c in enumerate(template.checks) if c.measure == kind]
         if rows:
-            idx = np.array([[POINT_INDEX[angles.resolve(p, side)]
-                             for p in template.checks[i].points] for i in rows])
+            idx = np.array(
+                [
+                    [POINT_INDEX[angles.resolve(p, side)] for p in template.checks[i].points]
+                    for i in rows
+                ]
+            )
             groups.append((kind, np.array(rows), idx))
     return _Compiled(tuple(groups), len(template.checks))
 
@@ -228,8 +245,13 @@ def measure_checks(frame: PoseFrame, template: Template, side: str) -> Floats:
             values[rows] = angles.ratio(p[:, 0], p[:, 1], p[:, 2], p[:, 3])
         else:  # curve: the silhouette, in the mask's pixels
             for row, (a, b) in zip(rows, idx, strict=True):
-                values[row] = (float("nan") if frame.mask is None else back_curvature(
-                    frame.mask, pts[a] * frame.mask.shape[0], pts[b] * frame.mask.shape[0]))
+                values[row] = (
+                    float("nan")
+                    if frame.mask is None
+                    else back_curvature(
+                        frame.mask, pts[a] * frame.mask.shape[0], pts[b] * frame.mask.shape[0]
+                    )
+                )
     return values
 
 
@@ -266,27 +288,38 @@ def judge(
         margin = HYSTERESIS[c.measure] if was_ok.get(c.id, False) else 0.0
         # A refinement that could not be measured (NaN) has nothing to say.
         ok = bool(c.low - margin <= v <= c.high + margin) or (
-            c.tier == Tier.REFINE and bool(np.isnan(v)))
+            c.tier == Tier.REFINE and bool(np.isnan(v))
+        )
         results.append(CheckResult(check=c, value=float(v), ok=ok))
     gates = [r for r in results if not r.ok and r.check.tier == Tier.GATE]
     if gates:
         return Verdict(Status.OUT_OF_RANGE, template.id, side, tuple(results), _worst(gates).cue)
     refine = [r for r in results if not r.ok]
-    return Verdict(Status.IN_RANGE, template.id, side, tuple(results),
-                   refinement=_worst(refine).cue if refine else None)
+    return Verdict(
+        Status.IN_RANGE,
+        template.id,
+        side,
+        tuple(results),
+        refinement=_worst(refine).cue if refine else None,
+    )
 
 
-def _unseen_refinements(frame: PoseFrame, template: Template, side: str, values: Floats
-                        ) -> Floats:
+def _unseen_refinements(frame: PoseFrame, template: Template, side: str, values: Floats) -> Floats:
     """``values`` with NaN for the refine checks that use a joint only refinements use and the
     camera does not see clearly: such a refinement cannot be trusted, and it must not stop the
     verdict either (only the gates' joints are required). Joints the gates measure too (a
     hidden ankle in child's pose) are trusted as far as the gates trust them."""
     gate_points = {p for c in template.checks if c.tier == Tier.GATE for p in c.points}
     gate_joints = set(needed_landmarks(template, side, tuple(gate_points)))
-    unseen = [i for i, c in enumerate(template.checks) if c.tier == Tier.REFINE and any(
-        n not in gate_joints and frame.visibility[INDEX[n]] < MIN_VISIBILITY
-        for n in needed_landmarks(template, side, c.points))]
+    unseen = [
+        i
+        for i, c in enumerate(template.checks)
+        if c.tier == Tier.REFINE
+        and any(
+            n not in gate_joints and frame.visibility[INDEX[n]] < MIN_VISIBILITY
+            for n in needed_landmarks(template, side, c.points)
+        )
+    ]
     if not unseen:
         return values
     values = np.array(values, dtype=float)
@@ -335,8 +368,9 @@ def check(
     if frame is None:
         return Verdict(Status.NO_PERSON, template.id, correction="Step into the camera's view")
     if frame.people > 1:
-        return Verdict(Status.NO_PERSON, template.id,
-                       correction="Only one person should be in the picture")
+        return Verdict(
+            Status.NO_PERSON, template.id, correction="Only one person should be in the picture"
+        )
     side = side or working_side(frame, template)
     problem = view_problem(frame, template)
     if problem:
@@ -347,10 +381,16 @@ def check(
     if values is None:
         values = measure_checks(frame, template, side)
     values = _unseen_refinements(frame, template, side, values)
-    unmeasured = {c.measure for c, v in zip(template.checks, values, strict=True)
-                  if np.isnan(v) and c.tier == Tier.GATE}
+    unmeasured = {
+        c.measure
+        for c, v in zip(template.checks, values, strict=True)
+        if np.isnan(v) and c.tier == Tier.GATE
+    }
     if unmeasured:
-        words = ("Turn side-on so the camera can see the outline of your back"
-                 if "curve" in unmeasured else "Move so the camera can see your whole body")
+        words = (
+            "Turn side-on so the camera can see the outline of your back"
+            if "curve" in unmeasured
+            else "Move so the camera can see your whole body"
+        )
         return Verdict(Status.CANNOT_SEE, template.id, side, correction=words)
     return judge(template, side, values, previous)

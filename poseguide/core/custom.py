@@ -24,6 +24,7 @@ _UNIT = {"ratio": 0.2 / 10.0, "curve": 0.05 / 10.0}
 
 def best_base(frame: PoseFrame, library: Library) -> Template:
     """The pose template the photo fits best (fewest, smallest deviations)."""
+
     def misfit(t: Template) -> float:
         return checker.misfit(checker.check(frame, t))
 
@@ -31,19 +32,24 @@ def best_base(frame: PoseFrame, library: Library) -> Template:
         raise TemplateError("no pose templates to base the new one on")
     best = min(library.poses(), key=misfit)
     if not np.isfinite(misfit(best)):
-        raise TemplateError("the photo does not show the joints any template needs; "
-                            "give --base ID and a photo with the whole body in view")
+        raise TemplateError(
+            "the photo does not show the joints any template needs; "
+            "give --base ID and a photo with the whole body in view"
+        )
     return best
 
 
 def centred(frame: PoseFrame, base: Template, new_id: str, tolerance: float) -> Template:
     """``base`` with every range re-centred on the photo's values, +- ``tolerance``."""
     if base.is_flow:
-        raise TemplateError(f"--base {base.id}: a flow has no ranges of its own; give one of "
-                            f"its poses ({', '.join(base.phases)}) as --base")
+        raise TemplateError(
+            f"--base {base.id}: a flow has no ranges of its own; give one of "
+            f"its poses ({', '.join(base.phases)}) as --base"
+        )
     if not (math.isfinite(tolerance) and tolerance > 0):
-        raise TemplateError(f"--tolerance: expected a positive number of degrees, got "
-                            f"{tolerance!r}")
+        raise TemplateError(
+            f"--tolerance: expected a positive number of degrees, got {tolerance!r}"
+        )
     verdict = checker.check(frame, base)
     if not verdict.seen:
         raise TemplateError(f"cannot measure {base.id} in this photo: {verdict.correction}")
@@ -52,34 +58,57 @@ def centred(frame: PoseFrame, base: Template, new_id: str, tolerance: float) -> 
         c = r.check
         half = tolerance * _UNIT.get(c.measure, 1.0)
         low, high = LIMITS[c.measure]
-        checks.append(replace(c, low=round(max(low, r.value - half), 3),
-                              high=round(min(high, r.value + half), 3)))
-    return replace(base, id=new_id, name=f"{base.name} ({new_id})", checks=tuple(checks),
-                   measured=False, path=None)
+        checks.append(
+            replace(
+                c, low=round(max(low, r.value - half), 3), high=round(min(high, r.value + half), 3)
+            )
+        )
+    return replace(
+        base,
+        id=new_id,
+        name=f"{base.name} ({new_id})",
+        checks=tuple(checks),
+        measured=False,
+        path=None,
+    )
 
 
 def to_toml(t: Template) -> str:
     """TOML text of a hold template (strings JSON-quoted, which TOML accepts)."""
     q = json.dumps
     lines = [
-        f"id = {q(t.id)}", f"name = {q(t.name)}", f"view = {q(t.view)}", f"kind = {q(t.kind)}",
-        f"working_side = {q(t.working_side)}", f"posture = {q(t.posture)}", "measured = false",
+        f"id = {q(t.id)}",
+        f"name = {q(t.name)}",
+        f"view = {q(t.view)}",
+        f"kind = {q(t.kind)}",
+        f"working_side = {q(t.working_side)}",
+        f"posture = {q(t.posture)}",
+        "measured = false",
         f"how_to = {q(t.how_to)}",
         f"cautions = [{', '.join(q(c) for c in t.cautions)}]",
         f"required = [{', '.join(q(r) for r in t.required)}]",
-        "", "[target]",
-        f"hold_s = {t.target.hold_s:g}", f"hold_max_s = {t.target.hold_max_s:g}",
-        f"reps = {t.target.reps}", f"reps_max = {t.target.reps_max}",
+        "",
+        "[target]",
+        f"hold_s = {t.target.hold_s:g}",
+        f"hold_max_s = {t.target.hold_max_s:g}",
+        f"reps = {t.target.reps}",
+        f"reps_max = {t.target.reps_max}",
         f"per_side = {str(t.target.per_side).lower()}",
         f"sets_per_side = {t.target.sets_per_side}",
     ]
     for c in t.checks:
         lines += [
-            "", "[[checks]]", f"id = {q(c.id)}", f"name = {q(c.name)}",
-            f"measure = {q(c.measure)}", f"points = [{', '.join(q(p) for p in c.points)}]",
-            f"range = [{c.low:g}, {c.high:g}]", f"too_low = {q(c.too_low)}",
+            "",
+            "[[checks]]",
+            f"id = {q(c.id)}",
+            f"name = {q(c.name)}",
+            f"measure = {q(c.measure)}",
+            f"points = [{', '.join(q(p) for p in c.points)}]",
+            f"range = [{c.low:g}, {c.high:g}]",
+            f"too_low = {q(c.too_low)}",
             f"too_high = {q(c.too_high)}",
             f"why = {q('Centred on a photo of good form. ' + c.why)}",
-            f"weight = {c.weight:g}", f"key = {str(c.key).lower()}",
+            f"weight = {c.weight:g}",
+            f"key = {str(c.key).lower()}",
         ]
     return "\n".join(lines) + "\n"

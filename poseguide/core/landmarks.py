@@ -56,7 +56,8 @@ MIRROR_ORDER = np.array([INDEX[mirror_name(n)] for n in NAMES])
 # PoseFrame.points so templates can use them like any other point.
 PAIRS: tuple[str, ...] = tuple(n[5:] for n in NAMES if n.startswith("left_"))
 POINT_INDEX: dict[str, int] = {
-    **INDEX, **{f"mid_{p}": N_LANDMARKS + i for i, p in enumerate(PAIRS)}
+    **INDEX,
+    **{f"mid_{p}": N_LANDMARKS + i for i, p in enumerate(PAIRS)},
 }
 _PAIR_LEFT = np.array([INDEX[f"left_{p}"] for p in PAIRS])
 _PAIR_RIGHT = np.array([INDEX[f"right_{p}"] for p in PAIRS])

@@ -126,19 +126,33 @@ class _Smoother:
 
     def _on_required_side(self, v: Verdict) -> Verdict:
         match = 1.0 if v.side == self.required else 0.0
-        self.vote = match if self.vote is None else (
-            (1 - SIDE_VOTE_ALPHA) * self.vote + SIDE_VOTE_ALPHA * match)
+        self.vote = (
+            match
+            if self.vote is None
+            else ((1 - SIDE_VOTE_ALPHA) * self.vote + SIDE_VOTE_ALPHA * match)
+        )
         if self.vote >= 0.5:
             return replace(v, side=self.required)
-        return replace(v, status=checker.Status.OUT_OF_RANGE, side=self.required,
-                       correction=f"This set is for your {self.required} side: switch sides")
+        return replace(
+            v,
+            status=checker.Status.OUT_OF_RANGE,
+            side=self.required,
+            correction=f"This set is for your {self.required} side: switch sides",
+        )
 
 
 class ExerciseSet:
     """Runs one set: a hold (with optional repetitions) or a two-phase flow."""
 
-    def __init__(self, template: Template, library: Library, smooth: bool = True,
-                 settle_s: float = 0.5, grace_s: float = 1.0, side: str | None = None) -> None:
+    def __init__(
+        self,
+        template: Template,
+        library: Library,
+        smooth: bool = True,
+        settle_s: float = 0.5,
+        grace_s: float = 1.0,
+        side: str | None = None,
+    ) -> None:
         """``side``: the side a per-side set is for (None: judged from each frame)."""
         self.template = template
         target = template.target
@@ -152,7 +166,7 @@ class ExerciseSet:
             settle_s=settle_s,
             grace_s=grace_s,
         )
-        self.counter = (RepCounter(target.reps, template.min_phase_s) if self.flow else None)
+        self.counter = RepCounter(target.reps, template.min_phase_s) if self.flow else None
         key = template.key_check if not self.flow else None
         self._key_index = template.checks.index(key) if key is not None else None
         self.bounce = BounceDetector()
@@ -166,8 +180,9 @@ class ExerciseSet:
         self._last_spoken = -np.inf
         self.side: str | None = None
 
-    def update(self, frame: PoseFrame | None, t: float, unseen_hint: str | None = None
-               ) -> FrameResult:
+    def update(
+        self, frame: PoseFrame | None, t: float, unseen_hint: str | None = None
+    ) -> FrameResult:
         """Advance the set with one frame (``None``: nobody seen) at time ``t`` seconds.
 
         ``unseen_hint`` replaces the generic "step into view" when the caller knows better
@@ -262,6 +277,3 @@ class ExerciseSet:
             corrections=Counter(self.corrections),
             events=list(self.events),
         )
-
-
-

@@ -34,8 +34,13 @@ class OneEuro:
 
     def __call__(self, t: float, x: Floats) -> Floats:
         x = np.asarray(x, dtype=np.float64)
-        if (self._x is None or self._dx is None or self._t is None or t <= self._t
-                or self._x.shape != x.shape):
+        if (
+            self._x is None
+            or self._dx is None
+            or self._t is None
+            or t <= self._t
+            or self._x.shape != x.shape
+        ):
             self._t, self._x, self._dx = t, x.copy(), np.zeros_like(x)
             return x.copy()
         dt = t - self._t

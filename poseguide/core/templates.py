@@ -29,16 +29,37 @@ from poseguide.core.landmarks import INDEX
 # The shipped templates: the repository's reference_poses/, installed as package data.
 DEFAULT_DIR = Path(str(resources.files("poseguide.reference_poses")))
 # Measure kinds and how many points each takes; the *3d kinds use the world landmarks.
-MEASURES = {"joint": 3, "elevation": 2, "ratio": 4, "tilt": 4, "curve": 2, "slope": 4,
-            "joint3d": 3, "elevation3d": 2, "rotation3d": 4, "facing3d": 3, "ratio3d": 4}
+MEASURES = {
+    "joint": 3,
+    "elevation": 2,
+    "ratio": 4,
+    "tilt": 4,
+    "curve": 2,
+    "slope": 4,
+    "joint3d": 3,
+    "elevation3d": 2,
+    "rotation3d": 4,
+    "facing3d": 3,
+    "ratio3d": 4,
+}
 WORLD_MEASURES = frozenset({"joint3d", "elevation3d", "rotation3d", "facing3d", "ratio3d"})
 WORKING_SIDES = ("facing", "best")
-LIMITS = {"joint": (0.0, 180.0), "elevation": (-90.0, 90.0), "ratio": (0.0, 20.0),
-          "tilt": (-90.0, 90.0), "curve": (-1.0, 1.0), "slope": (-90.0, 90.0),
-          "joint3d": (0.0, 180.0),
-          "elevation3d": (-90.0, 90.0), "rotation3d": (0.0, 180.0),
-          "facing3d": (-90.0, 90.0), "ratio3d": (0.0, 20.0)}  # what each can take
+LIMITS = {
+    "joint": (0.0, 180.0),
+    "elevation": (-90.0, 90.0),
+    "ratio": (0.0, 20.0),
+    "tilt": (-90.0, 90.0),
+    "curve": (-1.0, 1.0),
+    "slope": (-90.0, 90.0),
+    "joint3d": (0.0, 180.0),
+    "elevation3d": (-90.0, 90.0),
+    "rotation3d": (0.0, 180.0),
+    "facing3d": (-90.0, 90.0),
+    "ratio3d": (0.0, 20.0),
+}  # what each can take
 VIEWS = ("side", "front", "any")
+
+
 class Kind(TextEnum):
     """A hold is timed; a flow (cat-cow) is counted in repetitions between its phases."""
 
@@ -49,25 +70,70 @@ class Kind(TextEnum):
 KINDS = tuple(k.value for k in Kind)
 # Pairs of points in a check that must be different names, or the measure is degenerate
 # (an angle at a point against itself, a distance of zero) and the check can never pass.
-DISTINCT = {"joint": ((0, 1), (1, 2), (0, 2)), "elevation": ((0, 1),), "ratio": ((0, 1), (2, 3)),
-            "tilt": ((0, 1), (2, 3)), "curve": ((0, 1),), "slope": ((0, 1), (2, 3)),
-            "joint3d": ((0, 1), (1, 2), (0, 2)), "elevation3d": ((0, 1),),
-            "ratio3d": ((0, 1), (2, 3)), "rotation3d": ((0, 1), (2, 3)),
-            "facing3d": ((0, 1), (0, 2), (1, 2))}
+DISTINCT = {
+    "joint": ((0, 1), (1, 2), (0, 2)),
+    "elevation": ((0, 1),),
+    "ratio": ((0, 1), (2, 3)),
+    "tilt": ((0, 1), (2, 3)),
+    "curve": ((0, 1),),
+    "slope": ((0, 1), (2, 3)),
+    "joint3d": ((0, 1), (1, 2), (0, 2)),
+    "elevation3d": ((0, 1),),
+    "ratio3d": ((0, 1), (2, 3)),
+    "rotation3d": ((0, 1), (2, 3)),
+    "facing3d": ((0, 1), (0, 2), (1, 2)),
+}
 # The fields each table may hold: anything else is a typo and is refused, never ignored.
 # Keep every allowed name here, so new fields are added in one place.
-TEMPLATE_KEYS = frozenset({"id", "name", "view", "kind", "how_to", "required", "checks", "target",
-                           "cautions", "flow", "measured", "working_side", "posture"})
-CHECK_KEYS = frozenset({"id", "name", "measure", "points", "range", "too_low", "too_high", "why",
-                        "weight", "key", "tier"})
-TARGET_KEYS = frozenset({"hold_s", "hold_max_s", "reps", "reps_max", "per_side",
-                         "sets_per_side"})
+TEMPLATE_KEYS = frozenset(
+    {
+        "id",
+        "name",
+        "view",
+        "kind",
+        "how_to",
+        "required",
+        "checks",
+        "target",
+        "cautions",
+        "flow",
+        "measured",
+        "working_side",
+        "posture",
+    }
+)
+CHECK_KEYS = frozenset(
+    {
+        "id",
+        "name",
+        "measure",
+        "points",
+        "range",
+        "too_low",
+        "too_high",
+        "why",
+        "weight",
+        "key",
+        "tier",
+    }
+)
+TARGET_KEYS = frozenset({"hold_s", "hold_max_s", "reps", "reps_max", "per_side", "sets_per_side"})
 FLOW_KEYS = frozenset({"phases", "min_phase_s"})
 _SHOWN = reprlib.Repr()  # values in messages: short, one line, control characters escaped
 _SHOWN.maxstring, _SHOWN.maxother, _SHOWN.maxlevel = 60, 60, 2
 # How the body rests, for drawing the pose (see ``figure``); "" lets the drawing choose.
-POSTURES = ("standing", "sitting", "kneeling", "all_fours", "lying_front", "lying_forearms",
-            "lying_hands", "lying_back", "lying_back_knees_up", "lying_back_knees_bent")
+POSTURES = (
+    "standing",
+    "sitting",
+    "kneeling",
+    "all_fours",
+    "lying_front",
+    "lying_forearms",
+    "lying_hands",
+    "lying_back",
+    "lying_back_knees_up",
+    "lying_back_knees_bent",
+)
 # Names a template may use besides MediaPipe's literal ones (see angles.resolve).
 _PARTS = {n.split("_", 1)[1] for n in INDEX if n.startswith("left_")}
 
@@ -195,10 +261,18 @@ class _Reader:
                 hint = f" (did you mean {near[0]!r}?)" if near else ""
                 raise TemplateError(
                     f"{self.path}: {where}{key}: expected one of the fields "
-                    f"{sorted(known)}, got unknown field {_SHOWN.repr(key)}{hint}")
+                    f"{sorted(known)}, got unknown field {_SHOWN.repr(key)}{hint}"
+                )
 
-    def get(self, table: dict[str, Any], key: str, where: str, kind: type | tuple[type, ...],
-            expected: str, default: Any = None) -> Any:
+    def get(
+        self,
+        table: dict[str, Any],
+        key: str,
+        where: str,
+        kind: type | tuple[type, ...],
+        expected: str,
+        default: Any = None,
+    ) -> Any:
         if key not in table:
             if default is not None:
                 return default
@@ -210,8 +284,14 @@ class _Reader:
             raise self.fail(where, expected, value)
         return value
 
-    def text(self, table: dict[str, Any], key: str, where: str, default: str | None = None,
-             lines: bool = False) -> str:
+    def text(
+        self,
+        table: dict[str, Any],
+        key: str,
+        where: str,
+        default: str | None = None,
+        lines: bool = False,
+    ) -> str:
         value: str = self.get(table, key, where, str, "a non-empty string", default)
         if not value.strip() and default is None:
             raise self.fail(where, "a non-empty string", value)
@@ -224,8 +304,16 @@ class _Reader:
         if any(unicodedata.category(ch)[0] == "C" and ch not in allowed for ch in value):
             raise self.fail(where, "text without control characters", value)
 
-    def number(self, table: dict[str, Any], key: str, where: str, low: float, high: float,
-               default: float | None = None, whole: bool = False) -> float:
+    def number(
+        self,
+        table: dict[str, Any],
+        key: str,
+        where: str,
+        low: float,
+        high: float,
+        default: float | None = None,
+        whole: bool = False,
+    ) -> float:
         expected = f"a {'whole number' if whole else 'number'} from {low:g} to {high:g}"
         value = self.get(table, key, where, (int, float), expected, default)
         if not low <= value <= high or (whole and value != int(value)):
@@ -333,9 +421,13 @@ def _parse_check(r: _Reader, raw: Any, i: int) -> Check:
             raise r.fail(f"{w}.points[{j}]", "a landmark name such as 'knee' or 'mid_hip'", p)
     for a, b in DISTINCT.get(measure, ()):
         if points[a] == points[b]:
-            raise r.fail(f"{w}.points", f"points {a + 1} and {b + 1} of a {measure} to differ "
-                         "(a point against itself measures nothing, so the check could never "
-                         "pass)", points)
+            raise r.fail(
+                f"{w}.points",
+                f"points {a + 1} and {b + 1} of a {measure} to differ "
+                "(a point against itself measures nothing, so the check could never "
+                "pass)",
+                points,
+            )
     limits = LIMITS[measure]
     rng = r.get(raw, "range", f"{w}.range", list, "[low, high]")
     expected = f"[low, high] with {limits[0]:g} <= low < high <= {limits[1]:g} for a {measure}"
@@ -371,10 +463,17 @@ def _tier(r: _Reader, raw: dict[str, Any], where: str) -> Tier:
 def _parse_target(r: _Reader, raw: dict[str, Any], kind: Kind) -> Target:
     r.only(raw, TARGET_KEYS, "target.")
     reps = int(r.number(raw, "reps", "target.reps", 1, 100, default=1, whole=True))
-    reps_max = int(r.number(raw, "reps_max", "target.reps_max", reps, 100, default=reps,
-                            whole=True))
-    hold = r.number(raw, "hold_s", "target.hold_s", 0 if kind is Kind.FLOW else 1, 600,
-                    default=0.0 if kind is Kind.FLOW else None)
+    reps_max = int(
+        r.number(raw, "reps_max", "target.reps_max", reps, 100, default=reps, whole=True)
+    )
+    hold = r.number(
+        raw,
+        "hold_s",
+        "target.hold_s",
+        0 if kind is Kind.FLOW else 1,
+        600,
+        default=0.0 if kind is Kind.FLOW else None,
+    )
     hold_max = r.number(raw, "hold_max_s", "target.hold_max_s", hold, 600, default=hold or 0.0)
     return Target(
         hold_s=hold,
@@ -382,8 +481,9 @@ def _parse_target(r: _Reader, raw: dict[str, Any], kind: Kind) -> Target:
         reps=reps,
         reps_max=reps_max,
         per_side=r.get(raw, "per_side", "target.per_side", bool, "true or false", False),
-        sets_per_side=int(r.number(raw, "sets_per_side", "target.sets_per_side", 1, 10,
-                                   default=1, whole=True)),
+        sets_per_side=int(
+            r.number(raw, "sets_per_side", "target.sets_per_side", 1, 10, default=1, whole=True)
+        ),
     )
 
 
@@ -414,8 +514,9 @@ def template_from_text(text: str, path: Path) -> Template:
     except tomllib.TOMLDecodeError as exc:
         raise TemplateError(f"{path}: not valid TOML ({exc})") from None
     except RecursionError:
-        raise TemplateError(f"{path}: not valid TOML (arrays or tables nested too deeply)") \
-            from None
+        raise TemplateError(
+            f"{path}: not valid TOML (arrays or tables nested too deeply)"
+        ) from None
     return parse_template(data, path)
 
 
@@ -455,7 +556,9 @@ def load_library(folder: str | Path = DEFAULT_DIR) -> Library:
     for t in list(templates.values()):
         missing = [p for p in t.phases if p not in templates or templates[p].is_flow]
         if missing:
-            errors.append(f"{t.path}: flow.phases: expected ids of pose templates in this "
-                          f"folder, got unknown {missing}")
+            errors.append(
+                f"{t.path}: flow.phases: expected ids of pose templates in this "
+                f"folder, got unknown {missing}"
+            )
             del templates[t.id]
     return Library(templates=templates, errors=tuple(errors))

@@ -180,8 +180,9 @@ class RepCounter:
     than ``gap_s`` away, having been held shorter than ``min_phase_s``, was left too soon.
     """
 
-    def __init__(self, target: int, min_phase_s: float, confirm_s: float = 0.3,
-                 gap_s: float = 1.0) -> None:
+    def __init__(
+        self, target: int, min_phase_s: float, confirm_s: float = 0.3, gap_s: float = 1.0
+    ) -> None:
         self.target = target
         self.min_phase_s = min_phase_s
         self.confirm_s = confirm_s
@@ -247,8 +248,13 @@ class BounceDetector:
     ``reversals`` of them means bouncing. Memory is bounded by the window.
     """
 
-    def __init__(self, amplitude: float = 4.0, window_s: float = 3.0, reversals: int = 4,
-                 cooldown_s: float = 8.0) -> None:
+    def __init__(
+        self,
+        amplitude: float = 4.0,
+        window_s: float = 3.0,
+        reversals: int = 4,
+        cooldown_s: float = 8.0,
+    ) -> None:
         self.amplitude = amplitude
         self.window_s = window_s
         self.reversals = reversals

@@ -269,8 +269,10 @@ class RoutineRunner:
         if not rest or self.rest_s <= 0:
             return [praise, *self._start_set()]
         self.phase, self._rest_until = Phase.REST, t + self.rest_s
-        return [f"{praise} Rest for {self.rest_s:g} seconds.",
-                next_words(upcoming.template, upcoming.side)]
+        return [
+            f"{praise} Rest for {self.rest_s:g} seconds.",
+            next_words(upcoming.template, upcoming.side),
+        ]
 
     @property
     def all_done(self) -> bool:

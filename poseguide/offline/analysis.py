@@ -52,8 +52,9 @@ def analyze_video(
             annotated, _ = processor.process(bgr, t)
             if out is not None:
                 if writer is None:
-                    writer = _writer(Path(out), annotated.shape[1], annotated.shape[0],
-                                     min(fps, info.fps or fps))
+                    writer = _writer(
+                        Path(out), annotated.shape[1], annotated.shape[0], min(fps, info.fps or fps)
+                    )
                 writer.write(annotated)
     finally:
         if writer is not None:
@@ -70,13 +71,15 @@ def _check_out(path: Path) -> None:
     if path.is_dir():
         raise MediaError(f"{path}: a folder; give a file name such as annotated.mp4")
     if not os.access(path.parent, os.W_OK | os.X_OK):
-        raise MediaError(f"{path.parent}: permission denied, cannot write here; "
-                         "choose another --out")
+        raise MediaError(
+            f"{path.parent}: permission denied, cannot write here; choose another --out"
+        )
 
 
 def _writer(path: Path, width: int, height: int, fps: float) -> cv2.VideoWriter:
-    writer = cv2.VideoWriter(opencv_name(path), cv2.VideoWriter.fourcc(*"mp4v"), fps,
-                             (width, height))
+    writer = cv2.VideoWriter(
+        opencv_name(path), cv2.VideoWriter.fourcc(*"mp4v"), fps, (width, height)
+    )
     if not writer.isOpened():
         raise MediaError(f"{path}: cannot write a video here")
     return writer

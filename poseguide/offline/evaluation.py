@@ -67,15 +67,23 @@ class LabelStats:
 
     def as_fractions(self) -> dict[str, float | int]:
         n = max(self.photos, 1)
-        return {"photos": self.photos, "found": self.found / n, "seen": self.seen / n,
-                "right": self.right / n, "wrong": self.wrong / n}
+        return {
+            "photos": self.photos,
+            "found": self.found / n,
+            "seen": self.seen / n,
+            "right": self.right / n,
+            "wrong": self.wrong / n,
+        }
 
 
 def labelled_photos(root: Path) -> list[tuple[str, Path]]:
     """(label, path) for every photo in the label folders, sorted for a stable order."""
     if not root.is_dir():
-        raise MediaError(f"{root}: no such folder" if not root.exists()
-                         else f"{root}: not a folder; give the folder of label folders")
+        raise MediaError(
+            f"{root}: no such folder"
+            if not root.exists()
+            else f"{root}: not a folder; give the folder of label folders"
+        )
     try:
         return [
             (folder.name, path)
@@ -106,32 +114,45 @@ def judge_photo(label: str, path: Path, frame: PoseFrame | None, library: Librar
 
 def explain(verdict: Verdict) -> str:
     """A refusal in one line: the status, each failing measure against its range, the cue."""
-    failing = [f"{r.check.id}={r.value:.3g} (range {r.check.low:g}..{r.check.high:g})"
-               for r in verdict.results if not r.ok]
-    words = " ".join([verdict.status.replace("_", " ") + ":", *failing]) if failing \
+    failing = [
+        f"{r.check.id}={r.value:.3g} (range {r.check.low:g}..{r.check.high:g})"
+        for r in verdict.results
+        if not r.ok
+    ]
+    words = (
+        " ".join([verdict.status.replace("_", " ") + ":", *failing])
+        if failing
         else verdict.status.replace("_", " ") + ":"
+    )
     return f'{words} "{verdict.correction}"' if verdict.correction else words
 
 
-def misses(results: Iterable[PhotoResult], library: Library, part: str | None = None
-           ) -> list[dict]:
+def misses(results: Iterable[PhotoResult], library: Library, part: str | None = None) -> list[dict]:
     """The photos scored as misses, each with what was accepted and why its own template
     refused it: what someone tuning a template needs to look at next."""
     return [
-        {"photo": f"{r.label}/{r.path.name}", "part": r.part, "accepted": list(r.accepted),
-         "why": r.why}
+        {
+            "photo": f"{r.label}/{r.path.name}",
+            "part": r.part,
+            "accepted": list(r.accepted),
+            "why": r.why,
+        }
         for r in _scored(results, library, part)
         if r.missed
     ]
 
 
-def _scored(results: Iterable[PhotoResult], library: Library, part: str | None
-            ) -> Iterable[PhotoResult]:
+def _scored(
+    results: Iterable[PhotoResult], library: Library, part: str | None
+) -> Iterable[PhotoResult]:
     """The results of ``part`` (all when None) whose label can be scored: a template id or
     negative (not, say, ambiguous stills with nothing to score them against)."""
-    return (r for r in results
-            if (part is None or r.part == part)
-            and (r.label == NEGATIVE or r.label in library.templates))
+    return (
+        r
+        for r in results
+        if (part is None or r.part == part)
+        and (r.label == NEGATIVE or r.label in library.templates)
+    )
 
 
 def tally(results: Iterable[PhotoResult], library: Library, part: str | None = None) -> dict:
@@ -223,13 +244,18 @@ def read_sources(root: Path) -> dict[str, str]:
         rows = list(csv.DictReader(f))
     missing = {"file", "source_repo"} - set(rows[0] if rows else {})
     if missing:
-        raise MediaError(f"{path}: expected the columns file and source_repo, "
-                         f"missing {sorted(missing)}")
+        raise MediaError(
+            f"{path}: expected the columns file and source_repo, missing {sorted(missing)}"
+        )
     return {r["file"]: r["source_repo"] for r in rows}
 
 
-def tally_by_source(results: Iterable[PhotoResult], library: Library, sources: dict[str, str],
-                    part: str | None = None) -> dict[str, dict[str, dict[str, float | int]]]:
+def tally_by_source(
+    results: Iterable[PhotoResult],
+    library: Library,
+    sources: dict[str, str],
+    part: str | None = None,
+) -> dict[str, dict[str, dict[str, float | int]]]:
     """label -> source -> the label's figures on that source's photos, so a template that
     only works on one collection shows up."""
     groups: dict[str, dict[str, list[PhotoResult]]] = {}
@@ -274,8 +300,13 @@ def _perspective(rgb: np.ndarray, yaw: float = 0.0, pitch: float = 0.0) -> np.nd
     moved = cv2.perspectiveTransform(corners, hom).reshape(-1, 2)
     lo, span = moved.min(axis=0), np.ptp(moved, axis=0)
     scale = min(w / span[0], h / span[1])
-    fit = np.array([[scale, 0, (w - span[0] * scale) / 2 - lo[0] * scale],
-                    [0, scale, (h - span[1] * scale) / 2 - lo[1] * scale], [0, 0, 1]])
+    fit = np.array(
+        [
+            [scale, 0, (w - span[0] * scale) / 2 - lo[0] * scale],
+            [0, scale, (h - span[1] * scale) / 2 - lo[1] * scale],
+            [0, 0, 1],
+        ]
+    )
     return cv2.warpPerspective(rgb, fit @ hom, (w, h))
 
 
@@ -347,8 +378,9 @@ def evaluate_changes(
     return out
 
 
-def robustness(by_change: dict[str, list[PhotoResult]], library: Library
-               ) -> dict[str, dict[str, dict[str, float]]]:
+def robustness(
+    by_change: dict[str, list[PhotoResult]], library: Library
+) -> dict[str, dict[str, dict[str, float]]]:
     """label -> change -> right and wrong under the change, and their change in points
     (percentage points) against the photos as they are."""
     base = tally(by_change["as is"], library)["labels"]
@@ -356,7 +388,8 @@ def robustness(by_change: dict[str, list[PhotoResult]], library: Library
     for name, results in by_change.items():
         for label, s in tally(results, library)["labels"].items():
             report.setdefault(label, {})[name] = {
-                "right": float(s["right"]), "wrong": float(s["wrong"]),
+                "right": float(s["right"]),
+                "wrong": float(s["wrong"]),
                 "right_change": 100 * (float(s["right"]) - float(base[label]["right"])),
                 "wrong_change": 100 * (float(s["wrong"]) - float(base[label]["wrong"])),
             }

@@ -63,11 +63,11 @@ REASONS = {
 TRANSLATIONS: Translations = {
     "stop": "Camera off",  # not "Stop": the red Stop button ends the set
     "device_not_available": "No webcam was found. You can analyse a recorded video instead "
-                            "(below the video).",
+    "(below the video).",
     "device_access_denied": "The browser was not allowed to use the webcam. Allow it in the "
-                            "address bar, or analyse a recorded video instead (below).",
+    "address bar, or analyse a recorded video instead (below).",
     "media_api_not_available": "This browser cannot use a webcam here. You can analyse a "
-                               "recorded video instead (below).",
+    "recorded video instead (below).",
 }
 # Timer and cue sized for a 1280x720 page read from 3 m (a third of the size still reads).
 BIG_CSS = """<style>
@@ -96,8 +96,10 @@ def render(library: Library) -> None:
     with alerts:
         history = _history()
         if "safety_not_saved" in st.session_state:
-            st.caption("Your confirmation could not be saved, so it will be asked again next "
-                       f"time: {st.session_state['safety_not_saved']}")
+            st.caption(
+                "Your confirmation could not be saved, so it will be asked again next "
+                f"time: {st.session_state['safety_not_saved']}"
+            )
         page_safety.repeated_pain_notice(history)
         if st.session_state.get("sharp_pain_advice"):
             st.error(safety.SHARP_PAIN_ADVICE)
@@ -107,19 +109,31 @@ def render(library: Library) -> None:
     plan = page_plan.load(history)
     # During a session the choices fold away, so the timer and cue stand at the top of a
     # 1280x720 screen, readable from the mat; the widgets stay rendered (and keep their state).
-    with choice, (st.expander("Exercise, settings and pain rating (fixed until the session "
-                              "ends)") if locked else st.container()):
+    with (
+        choice,
+        (
+            st.expander("Exercise, settings and pain rating (fixed until the session ends)")
+            if locked
+            else st.container()
+        ),
+    ):
         routine = _choose_routine(library, locked, plan, history)
         col_a, col_b, col_c = st.columns(3)
         with col_a:
-            pain_before = page_safety.pain_rating("Pain now, before you start", "pain_before",
-                                                  disabled=locked)
+            pain_before = page_safety.pain_rating(
+                "Pain now, before you start", "pain_before", disabled=locked
+            )
         with col_b:
-            st.toggle("Sound and voice", value=plan.preferences.voice, key="sound_on",
-                      help="Tones when a hold starts and when the target is reached; spoken "
-                           "corrections. The first click on START turns sound on.",
-                      on_change=lambda: page_plan.save_preferences(
-                          history, voice=st.session_state.sound_on))
+            st.toggle(
+                "Sound and voice",
+                value=plan.preferences.voice,
+                key="sound_on",
+                help="Tones when a hold starts and when the target is reached; spoken "
+                "corrections. The first click on START turns sound on.",
+                on_change=lambda: page_plan.save_preferences(
+                    history, voice=st.session_state.sound_on
+                ),
+            )
         with col_c:
             speak_cautions = st.toggle("Read cautions aloud at each set", key="speak_cautions")
         with st.expander("Your plan: targets, rest, countdown, breathing pace"):
@@ -148,8 +162,10 @@ def render(library: Library) -> None:
             rtc_configuration=RTC_CONFIGURATION,
             translations=TRANSLATIONS,
         )
-        st.caption("No webcam, or the browser may not use it? Analyse a recorded video instead "
-                   "(at the bottom of this page).")
+        st.caption(
+            "No webcam, or the browser may not use it? Analyse a recorded video instead "
+            "(at the bottom of this page)."
+        )
         _camera_state(live, ctx.state.playing, ctx.state.signalling)
         _controls(live)
         st.iframe(keys_html(), height=1)
@@ -170,8 +186,9 @@ def render(library: Library) -> None:
 # --------------------------------------------------------------------------- choosing
 
 
-def _choose_routine(library: Library, locked: bool, plan: Plan,
-                    history: History | None) -> Routine | None:
+def _choose_routine(
+    library: Library, locked: bool, plan: Plan, history: History | None
+) -> Routine | None:
     templates = sorted(library.templates.values(), key=lambda t: t.name)
     ids = [t.id for t in templates]
     if not ids:
@@ -179,26 +196,42 @@ def _choose_routine(library: Library, locked: bool, plan: Plan,
         return None
     # The page link's ?pose= wins; otherwise the exercise chosen last time (kept in the plan).
     wanted = st.query_params.get("pose") or plan.preferences.last_exercise
-    mode = st.radio("What would you like to do?", MODES, horizontal=True, key="mode",
-                    disabled=locked)
+    mode = st.radio(
+        "What would you like to do?", MODES, horizontal=True, key="mode", disabled=locked
+    )
 
     def names(tid: str) -> str:
         return library[tid].name
 
     if mode == MODES[0]:
-        tid = st.selectbox("Exercise", ids, index=ids.index(wanted) if wanted in ids else 0,
-                           format_func=names, key="pose", disabled=locked,
-                           on_change=lambda: page_plan.save_preferences(
-                               history, last_exercise=st.session_state.pose))
+        tid = st.selectbox(
+            "Exercise",
+            ids,
+            index=ids.index(wanted) if wanted in ids else 0,
+            format_func=names,
+            key="pose",
+            disabled=locked,
+            on_change=lambda: page_plan.save_preferences(
+                history, last_exercise=st.session_state.pose
+            ),
+        )
         return page_plan.with_targets(lv_routine.single(tid), plan)
     if mode == MODES[1]:
-        st.caption("Child's pose 60 s · cat-cow 15 times · knee to chest 2 per side · seated "
-                   "twist 2 per side · pelvic tilts 10 times, with a short rest between.")
+        st.caption(
+            "Child's pose 60 s · cat-cow 15 times · knee to chest 2 per side · seated "
+            "twist 2 per side · pelvic tilts 10 times, with a short rest between."
+        )
         return page_plan.with_targets(lv_routine.BASIC_ROUTINE, plan)
     saved = page_plan.saved_routine(plan, library)
     saved_ids = [s.template_id for s in saved.steps] if saved else []
-    picked = st.multiselect("Exercises, in the order you want them", ids, format_func=names,
-                            key="custom", disabled=locked, default=saved_ids)
+    picked = st.multiselect(
+        "Exercises, in the order you want them",
+        ids,
+        format_func=names,
+        key="custom",
+        disabled=locked,
+        default=saved_ids,
+    )
     if not picked:
         return None
     if saved is not None and picked == saved_ids:
@@ -213,8 +246,14 @@ def _choose_routine(library: Library, locked: bool, plan: Plan,
     return page_plan.with_targets(lv_routine.custom(picked), plan)
 
 
-def _live_session(routine: Routine, library: Library, history: History | None,
-                  pain_before: int | None, speak_cautions: bool, plan: Plan) -> LiveSession:
+def _live_session(
+    routine: Routine,
+    library: Library,
+    history: History | None,
+    pain_before: int | None,
+    speak_cautions: bool,
+    plan: Plan,
+) -> LiveSession:
     """This browser session's live session; a new one when the choice (or a setting) changes
     before start."""
     live: LiveSession | None = st.session_state.get("live")
@@ -224,9 +263,15 @@ def _live_session(routine: Routine, library: Library, history: History | None,
         if live is not None:
             live.close()
         # Not armed yet: if a camera is already on, the user says when to begin.
-        live = LiveSession(routine, library, HistoryRecorder(history), rest_s=prefs.rest_s,
-                           armed=False, countdown=prefs.countdown,
-                           breathing=prefs.breathing_pace)
+        live = LiveSession(
+            routine,
+            library,
+            HistoryRecorder(history),
+            rest_s=prefs.rest_s,
+            armed=False,
+            countdown=prefs.countdown,
+            breathing=prefs.breathing_pace,
+        )
         live.prepare()
         st.session_state["live"] = live
         st.session_state["live_routine"] = chosen
@@ -244,8 +289,9 @@ def _history() -> History | None:
     try:
         return open_history()
     except HistoryError as exc:
-        st.error(f"Your practice history cannot be opened, so this session will not be "
-                 f"saved: {exc}")
+        st.error(
+            f"Your practice history cannot be opened, so this session will not be saved: {exc}"
+        )
         return None
 
 
@@ -270,8 +316,13 @@ def _camera_state(live: LiveSession, playing: bool, signalling: bool) -> None:
     elif not (playing or signalling) and not live.armed:
         live.arm()  # camera off: the next START begins the routine
     if not live.armed and not live.started:
-        st.button("Begin", type="primary", on_click=live.arm, key="begin",
-                  help="The camera is already on: begin the routine now.")
+        st.button(
+            "Begin",
+            type="primary",
+            on_click=live.arm,
+            key="begin",
+            help="The camera is already on: begin the routine now.",
+        )
     if live.active and not (playing or signalling) and live.state.read().frames:
         _stop(live, StopReason.USER_STOP)
 
@@ -282,19 +333,38 @@ def _controls(live: LiveSession) -> None:
     st.html(STOP_CSS)
     paused = live.runner.paused
     cols = st.columns(4)
-    cols[0].button("Resume" if paused else "Pause", key="pause_button",
-                   on_click=live.resume if paused else live.pause, width="stretch")
-    cols[1].button("Skip", key="skip_button", on_click=live.skip, width="stretch",
-                   help="Skip the camera check, this set, or the rest.")
-    cols[2].button("Repeat", key="repeat_button", on_click=live.repeat, width="stretch",
-                   help="Start this set again (while resting: the one just done).")
-    cols[3].button("Stop", key="stop_button", type="primary", on_click=_stop,
-                   args=(live, StopReason.USER_STOP), width="stretch")
+    cols[0].button(
+        "Resume" if paused else "Pause",
+        key="pause_button",
+        on_click=live.resume if paused else live.pause,
+        width="stretch",
+    )
+    cols[1].button(
+        "Skip",
+        key="skip_button",
+        on_click=live.skip,
+        width="stretch",
+        help="Skip the camera check, this set, or the rest.",
+    )
+    cols[2].button(
+        "Repeat",
+        key="repeat_button",
+        on_click=live.repeat,
+        width="stretch",
+        help="Start this set again (while resting: the one just done).",
+    )
+    cols[3].button(
+        "Stop",
+        key="stop_button",
+        type="primary",
+        on_click=_stop,
+        args=(live, StopReason.USER_STOP),
+        width="stretch",
+    )
 
 
 # Keyboard shortcuts, in assets/keys.js (why it runs in the page itself is said there).
 KEYS_JS = (resources.files("poseguide.ui") / "assets" / "keys.js").read_text(encoding="utf-8")
-
 
 
 def keys_html() -> str:
@@ -318,7 +388,8 @@ def hands_free_help(library: Library) -> None:
         "**From the mat:** stand up and hold **both hands above your head for 2 seconds** to "
         "pause; do it again to go on. No stretch in the library looks like this (checked on "
         "every shared photo and clip), so it does not fire while you exercise. It works while "
-        "a set or the camera check runs, and while paused; during a rest use Space.")
+        "a set or the camera check runs, and while paused; during a rest use Space."
+    )
 
 
 def _stop(live: LiveSession, reason: StopReason) -> None:
@@ -334,8 +405,9 @@ def _sharp_pain_question(live: LiveSession) -> None:
         return
     st.warning("You stopped during a set. Was it because of sharp pain?")
     yes, no = st.columns(2)
-    yes.button("Yes, sharp pain", key="pain_yes", width="stretch", on_click=_answer_pain,
-               args=(live, True))
+    yes.button(
+        "Yes, sharp pain", key="pain_yes", width="stretch", on_click=_answer_pain, args=(live, True)
+    )
     no.button("No", key="pain_no", width="stretch", on_click=_answer_pain, args=(live, False))
 
 
@@ -352,9 +424,11 @@ def _status(live: LiveSession) -> None:
     snap = live.state.read()
     camera = sound.play(live.state, st.session_state.get("sound_on", True))
     if camera in sound.NO_CAMERA and snap.phase == Phase.IDLE:
-        st.warning(f"{sound.NO_CAMERA[camera]} You can analyse a recorded video of yourself "
-                   "instead: open **No webcam? Analyse a recorded video** at the bottom of "
-                   "this page.")
+        st.warning(
+            f"{sound.NO_CAMERA[camera]} You can analyse a recorded video of yourself "
+            "instead: open **No webcam? Analyse a recorded video** at the bottom of "
+            "this page."
+        )
     else:
         _draw_status(snap, live.runner.current, live.library)
     st.caption(f"{live.state.sent} sound events")
@@ -368,12 +442,17 @@ def _status(live: LiveSession) -> None:
 def _draw_status(snap: Snapshot, current: PlannedSet | None, library: Library) -> None:
     phase = snap.phase
     if phase == Phase.IDLE:
-        st.info("Press START under the video to begin (or Begin, if the camera is already on). "
-                "The camera checks first that it can see you.")
+        st.info(
+            "Press START under the video to begin (or Begin, if the camera is already on). "
+            "The camera checks first that it can see you."
+        )
     elif snap.paused:  # one state: nothing is timed or judged while paused
         st.subheader(snap.pose + (f" ({snap.side} side)" if snap.side else ""))
-        _big("Paused. Press Resume to go on.", "pg-cue pg-warn",
-             "Or press Space, or hold both hands above your head for 2 s")
+        _big(
+            "Paused. Press Resume to go on.",
+            "pg-cue pg-warn",
+            "Or press Space, or hold both hands above your head for 2 s",
+        )
     elif phase == Phase.SETUP:
         st.subheader("Camera check")
         if snap.setup_message:
@@ -387,12 +466,18 @@ def _draw_status(snap: Snapshot, current: PlannedSet | None, library: Library) -
         if snap.flow:  # a flow counts repetitions: no hold, no hold timer
             _big(f"{snap.reps} / {snap.target_reps}", "pg-timer", "repetitions")
         elif snap.target_reps > 1:
-            _big(f"{snap.reps} / {snap.target_reps}", "pg-timer",
-                 f"repetitions · held this set {snap.held:.1f} s · Timer: {words[snap.timer]}")
+            _big(
+                f"{snap.reps} / {snap.target_reps}",
+                "pg-timer",
+                f"repetitions · held this set {snap.held:.1f} s · Timer: {words[snap.timer]}",
+            )
         else:
-            _big(f"{snap.held:.1f} s", "pg-timer",
-                 f"held this set · this hold {snap.current_hold:.1f} s · target: {snap.target}"
-                 f" · Timer: {words[snap.timer]}")
+            _big(
+                f"{snap.held:.1f} s",
+                "pg-timer",
+                f"held this set · this hold {snap.current_hold:.1f} s · target: {snap.target}"
+                f" · Timer: {words[snap.timer]}",
+            )
         if snap.alert:
             _big(snap.alert, "pg-cue pg-warn")
         if snap.target_met:
@@ -405,19 +490,21 @@ def _draw_status(snap: Snapshot, current: PlannedSet | None, library: Library) -
             _big("Good form", "pg-cue pg-ok")
         if snap.breath:
             half, done = snap.breath.split()
-            st.progress(float(done) if half == "in" else 1 - float(done),
-                        text="Breathe in (cow)" if half == "in" else "Breathe out (cat)")
+            st.progress(
+                float(done) if half == "in" else 1 - float(done),
+                text="Breathe in (cow)" if half == "in" else "Breathe out (cat)",
+            )
         if current is not None:
-            _picture(page_library.picture(current.template, library), 240, "Aim for this",
-                     "Aim for this")
+            _picture(
+                page_library.picture(current.template, library), 240, "Aim for this", "Aim for this"
+            )
     elif phase == Phase.REST:
         if snap.notice:
             st.success(snap.notice)
         _big(f"Rest: {snap.rest_left:.0f} s", "pg-rest")
         if current is not None:
             st.markdown(f"### Next: {current.label}")
-            _picture(page_library.picture(current.template, library), 420,
-                     current.template.name)
+            _picture(page_library.picture(current.template, library), 420, current.template.name)
             st.markdown(f"**{coach.how_to_line(current.template.how_to)}**")
             st.markdown(f"Target: **{current.target_text}**")
     elif phase == Phase.DONE:
@@ -427,8 +514,10 @@ def _draw_status(snap: Snapshot, current: PlannedSet | None, library: Library) -
     else:
         st.info(snap.outcome or "Stopped.")
     with st.expander("Details"):
-        stats = (f"{snap.frames} frames processed · {snap.fps:.1f} frames/s · "
-                 f"{snap.latency_ms_p95:.0f} ms per frame (p95)")
+        stats = (
+            f"{snap.frames} frames processed · {snap.fps:.1f} frames/s · "
+            f"{snap.latency_ms_p95:.0f} ms per frame (p95)"
+        )
         if snap.first_frame_s is not None:
             stats += f" · first frame {snap.first_frame_s:.2f} s after start"
         st.caption(stats)
@@ -441,9 +530,11 @@ def _picture(png: bytes, width: int, alt: str, caption: str = "") -> None:
     image does not flicker or break while a media file is replaced."""
     data = base64.b64encode(png).decode()
     under = f'<figcaption class="pg-note">{html.escape(caption)}</figcaption>' if caption else ""
-    st.html(f'<figure style="margin:0"><img alt="{html.escape(alt)}" '
-            f'style="width:{width}px;max-width:100%" src="data:image/png;base64,{data}"/>'
-            f"{under}</figure>")
+    st.html(
+        f'<figure style="margin:0"><img alt="{html.escape(alt)}" '
+        f'style="width:{width}px;max-width:100%" src="data:image/png;base64,{data}"/>'
+        f"{under}</figure>"
+    )
 
 
 def _big(text: str, css: str, note: str = "") -> None:
@@ -467,13 +558,22 @@ def _end_of_session(live: LiveSession) -> None:
         st.info(tip)
     if live.recorder.error or live.recorder.session_id is None:
         # Not (all) saved: the sets are still in memory, so the user can keep them.
-        st.download_button("Download this session (JSON)", data=session_json(live.finished),
-                           file_name="poseguide-session.json", mime="application/json")
+        st.download_button(
+            "Download this session (JSON)",
+            data=session_json(live.finished),
+            file_name="poseguide-session.json",
+            mime="application/json",
+        )
     if live.recorder.session_id is None:
         return
     pain = page_safety.pain_rating("Pain now, after the session", "pain_after")
-    st.button("Save pain rating", key="save_pain", disabled=pain is None,
-              on_click=_save_pain, args=(live, pain))
+    st.button(
+        "Save pain rating",
+        key="save_pain",
+        disabled=pain is None,
+        on_click=_save_pain,
+        args=(live, pain),
+    )
     saved = st.session_state.get("pain_saved")
     if saved is not None and not live.recorder.error:
         st.success(f"Pain rating saved: {saved} out of 10.")
@@ -497,8 +597,18 @@ def _new_session() -> None:
 
 def session_json(finished: Sequence[FinishedSet]) -> str:
     """The session's sets as JSON, for keeping when the history cannot be written."""
-    return json.dumps([{**f.summary.as_dict(), "side": f.planned.side, "stop_reason": f.reason,
-                        "ended_at": f.ended_at.isoformat()} for f in finished], indent=2)
+    return json.dumps(
+        [
+            {
+                **f.summary.as_dict(),
+                "side": f.planned.side,
+                "stop_reason": f.reason,
+                "ended_at": f.ended_at.isoformat(),
+            }
+            for f in finished
+        ],
+        indent=2,
+    )
 
 
 def summary_view(finished: Sequence[FinishedSet], analysed: bool = False) -> None:
@@ -517,21 +627,26 @@ def summary_view(finished: Sequence[FinishedSet], analysed: bool = False) -> Non
         b.metric("Best continuous hold", f"{max(f.summary.best_hold for f in holds):.1f} s")
     if counted:
         c.metric("Repetitions", sum(f.summary.reps for f in counted))
-    st.table([
-        {
-            "Exercise": f.planned.label,
-            "Time in form (s)": "–" if f.planned.flow else f"{f.summary.held:.1f}",
-            "Best hold (s)": "–" if f.planned.flow else f"{f.summary.best_hold:.1f}",
-            "Repetitions": f"{f.summary.reps} / {f.summary.target_reps}"
-            if f.planned.flow or f.summary.target_reps > 1 else "–",
-            "Target": f.planned.target_text,
-            "Ended": _ended(f, analysed),
-        }
-        for f in finished
-    ])
+    st.table(
+        [
+            {
+                "Exercise": f.planned.label,
+                "Time in form (s)": "–" if f.planned.flow else f"{f.summary.held:.1f}",
+                "Best hold (s)": "–" if f.planned.flow else f"{f.summary.best_hold:.1f}",
+                "Repetitions": f"{f.summary.reps} / {f.summary.target_reps}"
+                if f.planned.flow or f.summary.target_reps > 1
+                else "–",
+                "Target": f.planned.target_text,
+                "Ended": _ended(f, analysed),
+            }
+            for f in finished
+        ]
+    )
     if corrections:
-        st.markdown("**Corrections most often needed:** " + "; ".join(
-            f"{cue} ({n}x)" for cue, n in corrections.most_common(3)))
+        st.markdown(
+            "**Corrections most often needed:** "
+            + "; ".join(f"{cue} ({n}x)" for cue, n in corrections.most_common(3))
+        )
 
 
 def _ended(f: FinishedSet, analysed: bool) -> str:
@@ -545,17 +660,24 @@ def _ended(f: FinishedSet, analysed: bool) -> str:
 
 def _upload(library: Library, history: History | None, template_id: str | None) -> None:
     with st.expander("No webcam? Analyse a recorded video"):
-        st.markdown("Film yourself doing one exercise (side-on, whole body in view), then "
-                    "upload the video. It is analysed on this computer and deleted right "
-                    "after; the result is kept in your history.")
+        st.markdown(
+            "Film yourself doing one exercise (side-on, whole body in view), then "
+            "upload the video. It is analysed on this computer and deleted right "
+            "after; the result is kept in your history."
+        )
         ids = sorted(library.templates, key=lambda tid: library[tid].name)
         if not ids:
             return
-        tid = st.selectbox("Exercise in the video", ids,
-                           index=ids.index(template_id) if template_id in ids else 0,
-                           format_func=lambda i: library[i].name, key="upload_pose")
-        upload = st.file_uploader("Video file", key="upload_file",
-                                  type=sorted(s.lstrip(".") for s in VIDEO_SUFFIXES))
+        tid = st.selectbox(
+            "Exercise in the video",
+            ids,
+            index=ids.index(template_id) if template_id in ids else 0,
+            format_func=lambda i: library[i].name,
+            key="upload_pose",
+        )
+        upload = st.file_uploader(
+            "Video file", key="upload_file", type=sorted(s.lstrip(".") for s in VIDEO_SUFFIXES)
+        )
         if upload is not None and st.button("Analyse the video", key="analyse"):
             st.session_state["upload_result"] = _analyse(upload, tid, library, history)
         result = st.session_state.get("upload_result")
@@ -563,8 +685,9 @@ def _upload(library: Library, history: History | None, template_id: str | None) 
             summary_view([result], analysed=True)
 
 
-def _analyse(upload: UploadedFile, template_id: str, library: Library,
-             history: History | None) -> FinishedSet | None:
+def _analyse(
+    upload: UploadedFile, template_id: str, library: Library, history: History | None
+) -> FinishedSet | None:
     """Analyse the upload from a temporary file that is deleted right after."""
     plan, _ = lv_routine.plan_routine(lv_routine.single(template_id), library)
     planned = replace(plan[0], side=None)
@@ -574,8 +697,9 @@ def _analyse(upload: UploadedFile, template_id: str, library: Library,
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(upload.getbuffer())
-        summary = analyze_video(name, planned.template, library, progress=_progress(bar),
-                                warn=warnings.append)
+        summary = analyze_video(
+            name, planned.template, library, progress=_progress(bar), warn=warnings.append
+        )
     except (MediaError, OSError) as exc:  # a photo, a broken file, a full temporary disk
         bar.empty()
         why = str(exc) if isinstance(exc, MediaError) else exc.strerror or str(exc)
@@ -589,8 +713,12 @@ def _analyse(upload: UploadedFile, template_id: str, library: Library,
     now = datetime.now(timezone.utc)
     recorder = HistoryRecorder(history)
     result = lv_recorder.record_summary(
-        recorder, planned, summary, lambda t: now + timedelta(seconds=t - summary.ended),
-        StopReason.COMPLETED if summary.target_met else StopReason.USER_STOP)
+        recorder,
+        planned,
+        summary,
+        lambda t: now + timedelta(seconds=t - summary.ended),
+        StopReason.COMPLETED if summary.target_met else StopReason.USER_STOP,
+    )
     if recorder.error:
         st.error(f"The result could not be saved: {recorder.error}")
     return result

@@ -21,12 +21,14 @@ def gate(home: Path | None = None) -> bool:
     if st.session_state.get("safety_confirmed") or safety.is_confirmed(home):
         return True
     st.subheader("Before you start")
-    st.markdown("Do **not** use these exercises, and see a doctor first, if any of these "
-                "applies to you:")
+    st.markdown(
+        "Do **not** use these exercises, and see a doctor first, if any of these applies to you:"
+    )
     warning_signs()
     st.info(safety.DISCLAIMER)
-    agreed = st.checkbox("None of these applies to me, and I have read the note above",
-                         key="safety_agree")
+    agreed = st.checkbox(
+        "None of these applies to me, and I have read the note above", key="safety_agree"
+    )
     if st.button("Continue", type="primary", disabled=not agreed, key="safety_continue"):
         st.session_state["safety_confirmed"] = True
         try:

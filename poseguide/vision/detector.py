@@ -82,8 +82,13 @@ class PoseDetector:
 
     def _video(self, rgb: np.ndarray, timestamp: float) -> PoseFrame | None:
         frame = self._pass(rgb, timestamp)
-        if frame is not None and self._misses > 0 and not self.bordered \
-                and _aspect(frame) > 1.0 and timestamp >= self._retry_at:
+        if (
+            frame is not None
+            and self._misses > 0
+            and not self.bordered
+            and _aspect(frame) > 1.0
+            and timestamp >= self._retry_at
+        ):
             frame = self._first_look(rgb, timestamp, frame)
         self._misses = 0 if frame is not None else self._misses + 1
         want = wants_border(frame, self.bordered, self._misses)
@@ -178,11 +183,13 @@ class PoseDetector:
         if best.mask is None or not _lying(best.mask) or _inside_silhouette(best) == 1.0:
             return best
         candidates += [f for f in (self._detect_turned(rgb, timestamp, k) for k in (1, 3)) if f]
-        return max(candidates,
-                   key=lambda f: float(f.visibility[BODY].mean()) * _inside_silhouette(f))
+        return max(
+            candidates, key=lambda f: float(f.visibility[BODY].mean()) * _inside_silhouette(f)
+        )
 
-    def _detect_padded(self, rgb: np.ndarray, timestamp: float, frac: float,
-                       same_size: bool = False) -> PoseFrame | None:
+    def _detect_padded(
+        self, rgb: np.ndarray, timestamp: float, frac: float, same_size: bool = False
+    ) -> PoseFrame | None:
         """The look with a border of ``frac`` on each side, mapped back to ``rgb``.
 
         ``same_size`` shrinks the picture into a canvas of its own size instead of growing the
@@ -194,7 +201,8 @@ class PoseDetector:
             px, py = (w - inner[0]) // 2, (h - inner[1]) // 2
             canvas = np.zeros_like(rgb)
             canvas[py : py + inner[1], px : px + inner[0]] = cv2.resize(
-                rgb, inner, interpolation=cv2.INTER_AREA)
+                rgb, inner, interpolation=cv2.INTER_AREA
+            )
         else:
             inner = (w, h)
             py, px = int(h * frac), int(w * frac)
@@ -209,15 +217,21 @@ class PoseDetector:
             mask = found.mask[py : py + inner[1], px : px + inner[0]]
             if same_size:
                 mask = cv2.resize(mask, (w, h), interpolation=cv2.INTER_LINEAR)
-        return PoseFrame(timestamp=timestamp, image=image, world=found.world,
-                         visibility=found.visibility, presence=found.presence, width=w,
-                         height=h, mask=mask)
+        return PoseFrame(
+            timestamp=timestamp,
+            image=image,
+            world=found.world,
+            visibility=found.visibility,
+            presence=found.presence,
+            width=w,
+            height=h,
+            mask=mask,
+        )
 
     def _detect_turned(self, rgb: np.ndarray, timestamp: float, quarter: int) -> PoseFrame | None:
         """The padded look at the picture turned ``quarter`` x 90 degrees anticlockwise,
         mapped back to the picture's own coordinates."""
-        found = self._detect_padded(np.ascontiguousarray(np.rot90(rgb, quarter)), timestamp,
-                                    BORDER)
+        found = self._detect_padded(np.ascontiguousarray(np.rot90(rgb, quarter)), timestamp, BORDER)
         if found is None:
             return None
         x, y = found.image[:, 0], found.image[:, 1]
@@ -227,9 +241,16 @@ class PoseDetector:
         world = np.stack([-wy, wx, wz] if quarter == 1 else [wy, -wx, wz], axis=1)
         mask = None if found.mask is None else np.ascontiguousarray(np.rot90(found.mask, -quarter))
         h, w = rgb.shape[:2]
-        return PoseFrame(timestamp=timestamp, image=image, world=world,
-                         visibility=found.visibility, presence=found.presence, width=w,
-                         height=h, mask=mask)
+        return PoseFrame(
+            timestamp=timestamp,
+            image=image,
+            world=world,
+            visibility=found.visibility,
+            presence=found.presence,
+            width=w,
+            height=h,
+            mask=mask,
+        )
 
     def detect_bgr(self, bgr: np.ndarray, timestamp: float) -> PoseFrame | None:
         """As :meth:`detect_rgb` for OpenCV's BGR frames."""

@@ -38,8 +38,7 @@ def readable_file(path: Path, what: str) -> None:
         st = path.stat()
     except FileNotFoundError:
         if path.is_symlink():
-            raise MediaError(f"{path}: a broken link (what it points to does not exist)") \
-                from None
+            raise MediaError(f"{path}: a broken link (what it points to does not exist)") from None
         raise MediaError(f"{path}: no such file") from None
     except PermissionError:
         raise MediaError(f"{path}: permission denied (cannot look inside its folder)") from None
@@ -52,8 +51,9 @@ def readable_file(path: Path, what: str) -> None:
     if st.st_size == 0:
         raise MediaError(f"{path}: the file is empty")
     if not os.access(path, os.R_OK):
-        raise MediaError(f"{path}: permission denied; make the file readable "
-                         f"(chmod u+r) or copy it")
+        raise MediaError(
+            f"{path}: permission denied; make the file readable (chmod u+r) or copy it"
+        )
 
 
 def load_photo(path: str | Path) -> np.ndarray:
@@ -114,8 +114,9 @@ def letterbox(image: np.ndarray, size: tuple[int, int] = (640, 480)) -> np.ndarr
     inner = (max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale)))
     frame = np.zeros((height, width, *image.shape[2:]), image.dtype)
     y, x = (height - inner[1]) // 2, (width - inner[0]) // 2
-    frame[y : y + inner[1], x : x + inner[0]] = cv2.resize(image, inner,
-                                                           interpolation=cv2.INTER_AREA)
+    frame[y : y + inner[1], x : x + inner[0]] = cv2.resize(
+        image, inner, interpolation=cv2.INTER_AREA
+    )
     return frame
 
 
@@ -139,8 +140,10 @@ def opencv_name(path: Path) -> str:
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:
-        raise MediaError(f"{path}: the file name is not valid UTF-8, which OpenCV cannot "
-                         "open; rename the file (or its folder)") from None
+        raise MediaError(
+            f"{path}: the file name is not valid UTF-8, which OpenCV cannot "
+            "open; rename the file (or its folder)"
+        ) from None
     return name
 
 
@@ -166,10 +169,13 @@ def probe_video(path: str | Path) -> VideoInfo:
         ok, first = cap.read()
         if not ok or first is None:
             raise MediaError(
-                f"{path}: the video has no readable frames (truncated or wrong format)")
+                f"{path}: the video has no readable frames (truncated or wrong format)"
+            )
         if not cap.grab() and _is_still_image(path):
-            raise MediaError(f"{path}: a photo, not a video; check a photo with "
-                             "'poseguide check', or give a video file")
+            raise MediaError(
+                f"{path}: a photo, not a video; check a photo with "
+                "'poseguide check', or give a video file"
+            )
         fps = float(cap.get(cv2.CAP_PROP_FPS) or 0.0)
         count = cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0.0
         return VideoInfo(
@@ -190,9 +196,11 @@ def ended_early(info: VideoInfo, frames_read: int, last_t: float) -> str | None:
     missing = info.frames - frames_read
     if missing / info.fps <= SHORT_S or missing <= SHORT_FRACTION * info.frames:
         return None
-    return (f"{info.path}: the video ends early, at {last_t:.1f} s of {info.duration:.1f} s "
-            f"({frames_read} of {info.frames} frames); the file looks cut short (an "
-            "interrupted copy or recording), so the result covers only that part")
+    return (
+        f"{info.path}: the video ends early, at {last_t:.1f} s of {info.duration:.1f} s "
+        f"({frames_read} of {info.frames} frames); the file looks cut short (an "
+        "interrupted copy or recording), so the result covers only that part"
+    )
 
 
 def iter_video(

@@ -24,8 +24,9 @@ _BONE_IDX = np.array([(INDEX[a], INDEX[b]) for a, b in BONES])
 _FONT = cv2.FONT_HERSHEY_SIMPLEX
 
 
-def draw(frame: np.ndarray, result: FrameResult, target_s: float, target_reps: int,
-         flow: bool) -> np.ndarray:
+def draw(
+    frame: np.ndarray, result: FrameResult, target_s: float, target_reps: int, flow: bool
+) -> np.ndarray:
     """Annotate ``frame`` (BGR, modified in place) and return it."""
     h, w = frame.shape[:2]
     scale = max(h, w) / 640.0
@@ -33,8 +34,7 @@ def draw(frame: np.ndarray, result: FrameResult, target_s: float, target_reps: i
     if pose is not None:
         pts = (pose.image * np.array([w, h])).astype(np.int32)
         for a, b in _BONE_IDX:
-            cv2.line(frame, tuple(pts[a]), tuple(pts[b]), GREY, max(1, int(2 * scale)),
-                     cv2.LINE_AA)
+            cv2.line(frame, tuple(pts[a]), tuple(pts[b]), GREY, max(1, int(2 * scale)), cv2.LINE_AA)
         v = result.verdict
         for r in v.results:
             names = [angles.resolve(p, v.side or "left") for p in r.check.points]
@@ -48,8 +48,7 @@ def draw(frame: np.ndarray, result: FrameResult, target_s: float, target_reps: i
             p = tuple(pts[INDEX[anchor]])
             cv2.circle(frame, p, int(7 * scale), colour, -1, cv2.LINE_AA)
             if not r.ok:
-                _text(frame, f"{r.value:.0f}", (p[0] + int(9 * scale), p[1]), 0.5 * scale,
-                      colour)
+                _text(frame, f"{r.value:.0f}", (p[0] + int(9 * scale), p[1]), 0.5 * scale, colour)
     _draw_timer(frame, result, target_s, target_reps, flow, scale)
     message = result.verdict.correction if not result.verdict.in_range else None
     if message:
@@ -75,12 +74,17 @@ def _draw_back(frame: np.ndarray, pose, names: list[str], ok: bool, scale: float
     contour = s + FRACTIONS[:, None] * axis + (heights[:, None] * length) * normal
     fx, fy = frame.shape[1] / mw, frame.shape[0] / mh
     poly = (contour * np.array([fx, fy])).astype(np.int32)
-    cv2.polylines(frame, [poly], False, GREEN if ok else AMBER, max(2, int(3 * scale)),
-                  cv2.LINE_AA)
+    cv2.polylines(frame, [poly], False, GREEN if ok else AMBER, max(2, int(3 * scale)), cv2.LINE_AA)
 
 
-def _draw_timer(frame: np.ndarray, result: FrameResult, target_s: float, target_reps: int,
-                flow: bool, scale: float) -> None:
+def _draw_timer(
+    frame: np.ndarray,
+    result: FrameResult,
+    target_s: float,
+    target_reps: int,
+    flow: bool,
+    scale: float,
+) -> None:
     h, w = frame.shape[:2]
     radius = int(48 * scale)
     centre = (w - radius - int(12 * scale), radius + int(12 * scale))
@@ -93,8 +97,17 @@ def _draw_timer(frame: np.ndarray, result: FrameResult, target_s: float, target_
         label = f"{int(result.held)}s"
     colour = GREEN if result.holding or result.target_met else GREY
     if fraction > 0:  # a zero-length arc would still draw a dot
-        cv2.ellipse(frame, centre, (radius - 4, radius - 4), -90, 0, 360 * min(fraction, 1.0),
-                    colour, max(3, int(6 * scale)), cv2.LINE_AA)
+        cv2.ellipse(
+            frame,
+            centre,
+            (radius - 4, radius - 4),
+            -90,
+            0,
+            360 * min(fraction, 1.0),
+            colour,
+            max(3, int(6 * scale)),
+            cv2.LINE_AA,
+        )
     size = 0.9 * scale
     (tw, th), _ = cv2.getTextSize(label, _FONT, size, 2)
     _text(frame, label, (centre[0] - tw // 2, centre[1] + th // 2), size, WHITE)
@@ -107,7 +120,8 @@ def _banner(frame: np.ndarray, message: str, scale: float) -> None:
     _text(frame, message, (int(10 * scale), h - int(11 * scale)), 0.6 * scale, WHITE)
 
 
-def _text(frame: np.ndarray, text: str, org: tuple[int, int], size: float,
-          colour: tuple[int, int, int]) -> None:
+def _text(
+    frame: np.ndarray, text: str, org: tuple[int, int], size: float, colour: tuple[int, int, int]
+) -> None:
     cv2.putText(frame, text, org, _FONT, size, DARK, 4, cv2.LINE_AA)
     cv2.putText(frame, text, org, _FONT, size, colour, 1 if size < 0.7 else 2, cv2.LINE_AA)
