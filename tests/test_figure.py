@@ -9,7 +9,7 @@ import pytest
 
 from poseguide.cli.main import main
 from poseguide.core import checker
-from poseguide.core.figure import solve, to_frame
+from poseguide.core.figure import drawable, solve, to_frame
 from poseguide.core.templates import load_library
 from poseguide.vision.figure import picture_png, render_rgb, write_picture
 
@@ -21,7 +21,7 @@ def test_every_pose_figure_passes_its_own_checker(tid):
     template = LIBRARY[tid]
     figure = solve(template)
     frame = to_frame(figure)
-    verdict = checker.check(frame, template)
+    verdict = checker.check(frame, drawable(template))
     assert verdict.in_range, (
         figure.posture,
         verdict.status,
@@ -29,7 +29,7 @@ def test_every_pose_figure_passes_its_own_checker(tid):
         {r.check.id: r.value for r in verdict.results if not r.ok},
     )
     # The mirrored picture is the same pose to the checker.
-    assert checker.check(frame.flipped(), template).in_range
+    assert checker.check(frame.flipped(), drawable(template)).in_range
     # And the figure is drawn: the picture is not blank where the body is.
     rgb = render_rgb(figure, 320, 240)
     assert (rgb.min(axis=2) < 200).mean() > 0.02

@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 
 from poseguide.core import checker
 from poseguide.core.landmarks import INDEX, N_LANDMARKS, Floats, PoseFrame
-from poseguide.core.templates import Check, Template
+from poseguide.core.templates import WORLD_MEASURES, Check, Template
 
 FIGURE_VERSION = 2  # bump when a change to the solver or the drawing alters the pictures
 # Bone lengths in torso lengths (adult proportions: torso ~50 cm, thigh ~43 cm...).
@@ -44,6 +44,7 @@ PLAUSIBLE = {
     "tilt": (-60.0, 60.0),
     "ratio": (0.0, 1.5),
     "curve": (-0.08, 0.08),
+    "slope": (-90.0, 90.0),
 }
 LIMBS = ("uarm", "farm", "hand", "thigh", "shin", "foot")
 SIDES = ("near", "far")
@@ -338,6 +339,17 @@ def _stroke(mask: NDArray[np.bool_], a: Floats, b: Floats, radius: float) -> Non
     mask[y0:y1, x0:x1] |= np.linalg.norm(pix - (a + t[..., None] * ab), axis=-1) <= radius
 
 
+def drawable(template: Template) -> Template:
+    """The template with only the checks a flat stick figure can show: its 2D measures.
+
+    The 3D measures (a twist of the chest against the hips, facing the floor) are read from
+    MediaPipe's world landmarks, which a drawing does not have; the picture leaves them out
+    (the how-to text says them)."""
+    return replace(
+        template, checks=tuple(c for c in template.checks if c.measure not in WORLD_MEASURES)
+    )
+
+
 def aim(check: Check) -> float:
     """The value the figure is posed at: the middle of the range a body can show."""
     low, high = PLAUSIBLE[check.measure]
@@ -373,7 +385,7 @@ def _solve(template: Template, posture: Posture, side: str) -> tuple[float, Floa
     for name, value in posture.angles.items():
         base[_P[name]] = value
     base[_P["y"]] = 1.0
-    checks = template.checks
+    checks = drawable(template).checks
     aims = np.array([aim(c) for c in checks])
     scales = np.array([checker.scale(c) for c in checks])
     curve = np.array([c.measure == "curve" for c in checks])
@@ -447,7 +459,9 @@ def solve(template: Template, side: str = "left") -> Figure:
     view = "front" if template.view == "front" else "side"
     best: tuple[float, Posture, Floats] | None = None
     for posture in POSTURES:
-        if posture.view != view or template.posture not in ("", posture.key):
+        # A named posture is drawn as named (a template that accepts any view names one).
+        wanted = posture.key == template.posture if template.posture else posture.view == view
+        if not wanted:
             continue
         cost, p = _solve(template, posture, side)
         if best is None or cost < best[0]:
