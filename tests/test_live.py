@@ -772,3 +772,15 @@ def test_a_per_side_set_times_only_the_side_it_asks_for(library: Library) -> Non
     assert snap.side == "right" and snap.held == 0 and not snap.holding
     assert snap.correction == "This set is for your right side: switch sides"
     session.close()
+
+
+def test_the_video_says_complete_only_when_every_set_was_done(library: Library) -> None:
+    skipped = RoutineRunner(lv_routine.custom(["sphinx", "cobra"]), library, setup=False)
+    skipped.begin(0)
+    skipped.skip(1)
+    skipped.skip(2)
+    assert skipped.phase == Phase.DONE and lv_session.video_label(skipped) == "Routine over"
+    done = RoutineRunner(lv_routine.custom(["sphinx"]), library, setup=False)
+    done.begin(0)
+    done.set_done(10)
+    assert done.phase == Phase.DONE and lv_session.video_label(done) == "Routine complete"

@@ -58,6 +58,14 @@ PHASE_LABELS = {
     Phase.STOPPED: "Stopped",
 }  # drawn on the video when no set runs
 
+
+def video_label(runner: RoutineRunner) -> str:
+    """What the video says when no set runs: "Routine complete" only if every set was done."""
+    if runner.phase == Phase.DONE and not runner.all_done:
+        return "Routine over"
+    return PHASE_LABELS.get(runner.phase, "Paused")
+
+
 BREATHS_SPOKEN = 2  # the breathing pace says its words this often, then keeps to tones
 CAMERA_LOST_S = 5.0  # no frame for this long while the camera is on: the set ends
 ALERT_SHOW_S = 4.0  # how long "too fast" or "do not bounce" stays on screen
@@ -279,10 +287,7 @@ class LiveSession:
             if self.gesture.update(self._processor.detector.detect_bgr(bgr, t), t):
                 self._toggle_pause(t)
         if runner.paused or runner.phase in (Phase.IDLE, Phase.DONE, Phase.STOPPED):
-            _label(
-                bgr,
-                PHASE_LABELS.get(runner.phase, "Paused"),
-            )
+            _label(bgr, video_label(runner))
             return None
         if runner.phase == Phase.REST:
             self._say(runner.tick(t))
