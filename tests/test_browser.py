@@ -464,21 +464,25 @@ class Watch:
             assert time.monotonic() < deadline, f"page never showed {pattern!r}:\n{text}"
             self.page.wait_for_timeout(150)
 
-    def rates_after_set_changes(self) -> tuple[float, list[float]]:
-        """The median frames/s while exercising, and for each set change the best reading
-        1 to 2.5 s after it: whether the rate is back by then. (On this shared 2-core
-        machine the rate swings with other work, so single readings are not compared.)"""
-        exercising = sorted(f for _, p, f in self.samples if p.startswith("set") and f)
+    def rates_after_set_changes(self) -> list[tuple[str, float, float]]:
+        """For each set: the best frames/s reading 1 to 2.5 s after it began (whether the
+        rate is back by then), and the median of its later readings (its steady rate).
+
+        Each set is compared with its own steady rate: exercises cost differently per frame
+        (a lying pose gets the border, a paused flow only the detector), so a median over
+        the whole routine would blame a set for its pose. On this shared 2-core machine the
+        rate also swings with other work, so single readings are not compared."""
         starts: dict[str, float] = {}
         for t, phase, _ in self.samples:
             if phase.startswith("set"):
                 starts.setdefault(phase, t)
-        back = []
+        found = []
         for phase, t0 in starts.items():
-            window = [f for t, p, f in self.samples if p == phase and f and t0 + 1 <= t <= t0 + 2.5]
-            if window:
-                back.append(max(window))
-        return exercising[len(exercising) // 2], back
+            early = [f for t, p, f in self.samples if p == phase and f and t0 + 1 <= t <= t0 + 2.5]
+            later = sorted(f for t, p, f in self.samples if p == phase and f and t > t0 + 2.5)
+            if early and later:
+                found.append((phase, max(early), later[len(later) // 2]))
+        return found
 
 
 def _button(page, name: str):
@@ -568,15 +572,17 @@ def test_a_whole_routine_keeps_its_word(routine_clip: Path, tmp_path: Path) -> N
             table = watch.wait(r"target reached[\s\S]*skipped[\s\S]*target reached", 10)
             assert table.count("target reached") == 2
 
-            median, back = watch.rates_after_set_changes()
-            assert len(back) == 3, "frames/s was read after each set change"
-            assert min(back) >= 0.8 * median, (median, back)
+            rates = watch.rates_after_set_changes()
+            assert len(rates) == 3, "frames/s was read after each set change and later"
+            slow = [(phase, back, steady) for phase, back, steady in rates if back < 0.8 * steady]
+            assert not slow, f"not back to 80% of the set's steady frames/s within 1 s: {slow}"
             fps = sorted(f for _, p, f in watch.samples if p.startswith("set") and f)
             print(f"\nSTART click -> first processed frame on screen: {first_frame:.2f} s")
             print(
-                f"frames/s while exercising: median {median:.1f}, minimum {fps[0]:.1f}; "
-                f"best reading 1-2.5 s after each set change: "
-                + ", ".join(f"{r:.1f}" for r in back)
+                f"frames/s while exercising: median {fps[len(fps) // 2]:.1f}, "
+                f"minimum {fps[0]:.1f}; per set, best reading 1-2.5 s after it began / "
+                "its steady rate: "
+                + ", ".join(f"{back:.1f}/{steady:.1f}" for _, back, steady in rates)
             )
             print(f"sound events: {sent} sent, {len(played)} played ({', '.join(sorted(hows))})")
 
