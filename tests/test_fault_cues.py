@@ -87,6 +87,18 @@ def hips_off_heels(frame: PoseFrame) -> PoseFrame:
     return moved(frame, [f"{s}_hip" for s in BOTH], (0.3 * toward, -0.3))
 
 
+def over_lifted(frame: PoseFrame) -> PoseFrame:
+    """A full cobra pushed further: the chest straight above the hips (the head and the
+    shoulders lifted together, the elbows half as far)."""
+    pts = frame.points
+    hip, shoulder = pts[INDEX["left_hip"]], pts[INDEX["left_shoulder"]]
+    torso = float(np.linalg.norm(shoulder - hip))
+    toward = np.sign(shoulder[0] - hip[0])
+    step = (np.array([0.02 * toward, -1.0]) * torso - (shoulder - hip)) / torso
+    upper = HEAD + [f"{s}_shoulder" for s in BOTH]
+    return moved(moved(frame, upper, tuple(step)), [f"{s}_elbow" for s in BOTH], tuple(step / 2))
+
+
 def slumped(frame: PoseFrame) -> PoseFrame:
     """Seen from the front: the chest sinks and the shoulders and head come forward."""
     upper = HEAD + [f"{s}_{p}" for s in BOTH for p in ("shoulder", "elbow", "wrist")]
@@ -101,6 +113,7 @@ FAULTS = [
     ("seated_twist", shrugged, "Relax your shoulders away from your ears", True),
     ("sphinx", hips_lifted, "Rest your hips and thighs on the floor", False),
     ("cobra", hips_lifted, "Keep your hips on the floor", False),
+    ("cobra", over_lifted, "Lift only as high as is comfortable: lower your chest a little", True),
     ("childs_pose", hips_off_heels, "Sit your hips back towards your heels", True),
     (
         "seated_twist",

@@ -190,6 +190,21 @@ def test_rep_counter_flags_a_rushed_flow_whose_other_position_was_missed():
     assert kinds(events).count(TOO_FAST) >= 2 and counter.reps == 0
 
 
+def test_rep_counter_does_not_count_a_quick_position_followed_by_a_pause():
+    """A cow seen for 1 s, then 8 s in neither position (the browser test's clip loops this
+    way through a sphinx), then cat: a break, not one slow repetition. A real pause of 1.3 s
+    between positions (a real clip's) still makes one."""
+    for pause, reps in ((8.0, 0), (1.3, 1)):
+        counter = RepCounter(target=10, min_phase_s=1.5, confirm_s=0.3)
+        t, events = 0.0, []
+        for phase, seconds in [("cow", 1.0), (None, pause), ("cat", 3.0)]:
+            for _ in range(round(seconds / DT)):
+                t += DT
+                events += counter.update(t, phase)
+        assert counter.reps == reps, pause
+        assert kinds(events).count(TOO_FAST) == 0 and counter.entries == 2
+
+
 def test_rep_counter_ignores_flicker_shorter_than_confirm():
     counter = RepCounter(target=10, min_phase_s=1.0, confirm_s=0.3)
     t = 0.0

@@ -178,15 +178,23 @@ class RepCounter:
     rushed set cannot show more repetitions than a slow one. At a low frame rate the other
     position may be missed altogether (cat, unseen cow, cat): a phase seen again after more
     than ``gap_s`` away, having been held shorter than ``min_phase_s``, was left too soon.
+    More than ``break_s`` in neither position (lying down, walking away) ends the repetition
+    under way: a quick cow, a rest, then a cat is not one slow repetition.
     """
 
     def __init__(
-        self, target: int, min_phase_s: float, confirm_s: float = 0.3, gap_s: float = 1.0
+        self,
+        target: int,
+        min_phase_s: float,
+        confirm_s: float = 0.3,
+        gap_s: float = 1.0,
+        break_s: float = 5.0,
     ) -> None:
         self.target = target
         self.min_phase_s = min_phase_s
         self.confirm_s = confirm_s
         self.gap_s = gap_s
+        self.break_s = break_s
         self.reps = 0
         self.entries = 0
         self.phase: str | None = None
@@ -194,6 +202,7 @@ class RepCounter:
         self.target_met = False
         self.rushed = 0
         self._rushing = False  # a position of the repetition under way was rushed
+        self._open = False  # a repetition is under way: its first position was entered
         self._phase_t = 0.0
         self._seen_t = 0.0  # when the current phase was last seen
         self._candidate: str | None = None
@@ -221,23 +230,28 @@ class RepCounter:
             return []
         events: list[Event] = []
         entered = self._candidate_t
-        if self.phase is not None and entered - self._phase_t < self.min_phase_s:
+        if self.phase is not None and entered - self._seen_t > self.break_s:
+            self._open = self._rushing = False  # a break: this position starts afresh
+        elif self.phase is not None and entered - self._phase_t < self.min_phase_s:
             events.append(Event(TOO_FAST, t, TOO_FAST_WORDS))
             self._rushing = True
         self.phase, self._phase_t, self._candidate = phase, entered, None
         self._seen_t = t
         self.entries += 1
-        if self.entries % 2 == 0:
-            rushed, self._rushing = self._rushing, False
-            if rushed:
-                self.rushed += 1
-                return events
-            self.reps += 1
-            self.rep_times.append(entered)
-            events.append(Event(REP, t, f"{self.reps}"))
-            if self.reps >= self.target and not self.target_met:
-                self.target_met = True
-                events.append(Event(TARGET, t))
+        if not self._open:
+            self._open = True
+            return events
+        self._open = False
+        rushed, self._rushing = self._rushing, False
+        if rushed:
+            self.rushed += 1
+            return events
+        self.reps += 1
+        self.rep_times.append(entered)
+        events.append(Event(REP, t, f"{self.reps}"))
+        if self.reps >= self.target and not self.target_met:
+            self.target_met = True
+            events.append(Event(TARGET, t))
         return events
 
 
