@@ -8,7 +8,16 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from poseguide.core.templates import DEFAULT_DIR, TemplateError, load_library, parse_template
+from poseguide.core.templates import (
+    CHECK_KEYS,
+    DEFAULT_DIR,
+    FLOW_KEYS,
+    TARGET_KEYS,
+    TEMPLATE_KEYS,
+    TemplateError,
+    load_library,
+    parse_template,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -17,32 +26,9 @@ else:  # pragma: no cover
 
 BASE = tomllib.loads((DEFAULT_DIR / "sphinx.toml").read_text())
 PATH = Path("/templates/sphinx.toml")
-FIELDS = [
-    "id",
-    "name",
-    "view",
-    "kind",
-    "how_to",
-    "required",
-    "cautions",
-    "target",
-    "checks",
-    "measured",
-    "working_side",
-    "flow",
-]
-CHECK_FIELDS = [
-    "id",
-    "name",
-    "measure",
-    "points",
-    "range",
-    "too_low",
-    "too_high",
-    "why",
-    "weight",
-    "key",
-]
+# Every field the loader knows (a field added there is fuzzed here too).
+FIELDS = sorted(TEMPLATE_KEYS)
+CHECK_FIELDS = sorted(CHECK_KEYS)
 junk = st.one_of(
     st.none(),
     st.booleans(),
@@ -169,12 +155,7 @@ def test_control_characters_never_reach_a_template(field, text):
 @given(
     table=st.sampled_from(["checks", "target", "top"]),
     key=st.text(min_size=1, max_size=12).filter(
-        lambda k: (
-            k
-            not in CHECK_FIELDS
-            + FIELDS
-            + ["tier", "hold_s", "hold_max_s", "reps", "reps_max", "per_side", "sets_per_side"]
-        )
+        lambda k: k not in CHECK_KEYS | TEMPLATE_KEYS | TARGET_KEYS | FLOW_KEYS
     ),
     value=junk.filter(lambda v: v is not None),
 )
