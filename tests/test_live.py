@@ -557,6 +557,30 @@ def test_hands_up_gesture_pauses_and_resumes_a_set(
     assert texts.count("Paused") == 1 and texts.count("Continue") == 1
 
 
+@pytest.mark.realdata
+def test_hands_up_gesture_pauses_and_resumes_a_rest(
+    library: Library, photos: tuple[np.ndarray, np.ndarray]
+) -> None:
+    """On the mat between sets: the gesture stops the rest's countdown and starts it again."""
+    in_form, _ = photos
+    arms_up = fakecam.webcam_frame(
+        "negative/virtualyogatrainer__10_tadasana_201506-yjmag-upward-salute-modify.jpg"
+    )
+    routine = Routine("two", (Step("sphinx", hold_s=2), Step("sphinx", hold_s=2)))
+    session = LiveSession(routine, library, rest_s=10.0, setup=False)
+    t, snaps = _feed(session, in_form, 0.0, 2.5)
+    assert snaps[-1].phase == Phase.REST
+    t, snaps = _feed(session, arms_up, t, 3.0)
+    assert snaps[-1].paused and snaps[-1].phase == Phase.REST
+    left = session.runner.rest_left(t)
+    t, snaps = _feed(session, in_form, t, 4.0)  # hands down: the rest stays paused
+    assert snaps[-1].paused and session.runner.rest_left(t) == pytest.approx(left)
+    t, snaps = _feed(session, arms_up, t, 3.0)
+    assert not snaps[-1].paused and snaps[-1].phase == Phase.REST
+    texts = [e.text for e in session.state.pending()]
+    assert texts.count("Paused") == 1 and texts.count("Continue") == 1
+
+
 def test_no_gesture_when_turned_off(library: Library) -> None:
     session = LiveSession(lv_routine.single("sphinx"), library, gesture=False)
     assert session.gesture is None

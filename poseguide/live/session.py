@@ -281,11 +281,9 @@ class LiveSession:
         if runner.phase == Phase.IDLE and self.armed:
             self._say(runner.begin(t))
             self._sync(t)
-        if runner.paused and self._processor is not None and self.gesture is not None:
+        if runner.paused and runner.phase in ACTIVE:
             # Paused: only the detector looks, for the hands-up gesture that resumes.
-            self._analysed = True
-            if self.gesture.update(self._processor.detector.detect_bgr(bgr, t), t):
-                self._toggle_pause(t)
+            self._watch_gesture(bgr, t)
         if runner.paused or runner.phase in (Phase.IDLE, Phase.DONE, Phase.STOPPED):
             _label(bgr, video_label(runner))
             return None
@@ -293,6 +291,8 @@ class LiveSession:
             self._say(runner.tick(t))
             self._sync(t)
             if runner.phase == Phase.REST:
+                # Resting on the mat: the gesture pauses the rest as it pauses a set.
+                self._watch_gesture(bgr, t)
                 upcoming = runner.current.label if runner.current else ""
                 _label(bgr, f"Rest {runner.rest_left(t):.0f} s - next: {upcoming}")
                 return None
@@ -308,6 +308,15 @@ class LiveSession:
             return result if self._check_setup(result, t) else None
         self._handle(result, t)
         return result
+
+    def _watch_gesture(self, bgr: np.ndarray, t: float) -> None:
+        """Where no set is judged (paused, resting), the detector alone looks for the
+        hands-up gesture, which toggles the pause."""
+        if self.gesture is None:
+            return
+        self._analysed = True
+        if self.gesture.update(self._shared_detector().detect_bgr(bgr, t), t):
+            self._toggle_pause(t)
 
     def _toggle_pause(self, t: float) -> None:
         """The hands-up gesture: pause, or resume when paused."""

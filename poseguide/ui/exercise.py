@@ -387,8 +387,8 @@ def hands_free_help(library: Library) -> None:
     right.markdown(
         "**From the mat:** stand up and hold **both hands above your head for 2 seconds** to "
         "pause; do it again to go on. No stretch in the library looks like this (checked on "
-        "every shared photo and clip), so it does not fire while you exercise. It works while "
-        "a set or the camera check runs, and while paused; during a rest use Space."
+        "every shared photo and clip), so it does not fire while you exercise. It works "
+        "during a set, the camera check and a rest, and while paused."
     )
 
 
