@@ -22,6 +22,9 @@ OUT_OF_FORM = "negative/lucapomer__plank_File61.jpg"
 # cat and cow photo through the live path).
 CAT = "cat/aaiproject__File14.png"
 COW = "cow/getyourasanamat__file263.jpeg"
+# The one shared photo that shows the pause gesture itself (standing, both arms straight
+# overhead): a positive for the gesture, not a false fire.
+SALUTE = "negative/virtualyogatrainer__10_tadasana_201506-yjmag-upward-salute-modify.jpg"
 # Lying on the back, the left knee hugged in (the landmarks' left; the picture unmirrored).
 KNEE_LEFT = "knee_to_chest/freeexercisedb__One_Knee_To_Chest_1.jpg"
 WIDTH, HEIGHT = 640, 480

@@ -11,6 +11,7 @@ import csv
 from dataclasses import replace
 
 import pytest
+from fakecam import SALUTE
 from posefixtures import make_frame
 from realdata import POSEDATA, STANDING, clip_frames
 
@@ -20,9 +21,6 @@ from poseguide.core.landmarks import INDEX
 from poseguide.core.templates import load_library
 
 ARMS_UP = {"elbow": (0.52, 0.12), "wrist": (0.53, 0.01)}
-# The one shared photo that shows the gesture itself (standing, both arms straight overhead):
-# a positive, used to build the clip below, not a false fire.
-SALUTE = "negative/virtualyogatrainer__10_tadasana_201506-yjmag-upward-salute-modify.jpg"
 
 
 def up(t: float = 0.0):
