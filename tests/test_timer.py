@@ -129,20 +129,17 @@ def test_finish_closes_the_open_hold():
     assert len(timer.segments) == 1 and not timer.holding
 
 
+def flow(counter, spans):
+    """Feed (phase, seconds) spans at 30 fps to a repetition counter; return all events."""
+    return run(counter, [(seconds, phase) for phase, seconds in spans])
+
+
 def test_rep_counter_counts_pairs_and_flags_speed():
     counter = RepCounter(target=2, min_phase_s=1.5, confirm_s=0.3)
-    t, events = 0.0, []
-    for phase, seconds in [
-        ("cat", 2),
-        (None, 0.5),
-        ("cow", 2),
-        ("cat", 2),
-        ("cow", 0.8),
-        ("cat", 2),
-    ]:
-        for _ in range(round(seconds / DT)):
-            t += DT
-            events += counter.update(t, phase)
+    events = flow(
+        counter,
+        [("cat", 2), (None, 0.5), ("cow", 2), ("cat", 2), ("cow", 0.8), ("cat", 2)],
+    )
     assert counter.reps == 2  # cat-cow, cat-cow
     assert kinds(events).count(REP) == 2 and kinds(events).count(TARGET) == 1
     assert kinds(events).count(TOO_FAST) == 1  # the 0.8 s cow
@@ -151,19 +148,10 @@ def test_rep_counter_counts_pairs_and_flags_speed():
 
 def test_rep_counter_does_not_count_a_rushed_repetition():
     counter = RepCounter(target=10, min_phase_s=1.5, confirm_s=0.3)
-    t, events = 0.0, []
-    for phase, seconds in [
-        ("cat", 2),
-        ("cow", 2),
-        ("cat", 0.8),
-        ("cow", 2),
-        ("cat", 2),
-        ("cow", 0.8),
-        ("cat", 2),
-    ]:
-        for _ in range(round(seconds / DT)):
-            t += DT
-            events += counter.update(t, phase)
+    events = flow(
+        counter,
+        [("cat", 2), ("cow", 2), ("cat", 0.8), ("cow", 2), ("cat", 2), ("cow", 0.8), ("cat", 2)],
+    )
     # cat-cow counted; cat(0.8)-cow not; cat-cow counted; the 0.8 s cow is flagged when the
     # next cat starts, and that next repetition will not count
     assert kinds(events).count(TOO_FAST) == 2 and kinds(events).count(REP) == 2
@@ -173,7 +161,6 @@ def test_rep_counter_does_not_count_a_rushed_repetition():
 def test_rep_counter_flags_a_rushed_flow_whose_other_position_was_missed():
     """At a low frame rate a quick cow can go unseen: cat, nothing, cat again."""
     counter = RepCounter(target=10, min_phase_s=1.5, confirm_s=0.3)
-    t, events = 0.0, []
     spans = [
         ("cat", 1.0),
         (None, 1.2),
@@ -183,10 +170,7 @@ def test_rep_counter_flags_a_rushed_flow_whose_other_position_was_missed():
         ("cow", 1.0),
         ("cat", 1.0),
     ]
-    for phase, seconds in spans:
-        for _ in range(round(seconds / DT)):
-            t += DT
-            events += counter.update(t, phase)
+    events = flow(counter, spans)
     assert kinds(events).count(TOO_FAST) >= 2 and counter.reps == 0
 
 
@@ -196,22 +180,14 @@ def test_rep_counter_does_not_count_a_quick_position_followed_by_a_pause():
     between positions (a real clip's) still makes one."""
     for pause, reps in ((8.0, 0), (1.3, 1)):
         counter = RepCounter(target=10, min_phase_s=1.5, confirm_s=0.3)
-        t, events = 0.0, []
-        for phase, seconds in [("cow", 1.0), (None, pause), ("cat", 3.0)]:
-            for _ in range(round(seconds / DT)):
-                t += DT
-                events += counter.update(t, phase)
+        events = flow(counter, [("cow", 1.0), (None, pause), ("cat", 3.0)])
         assert counter.reps == reps, pause
         assert kinds(events).count(TOO_FAST) == 0 and counter.entries == 2
 
 
 def test_rep_counter_ignores_flicker_shorter_than_confirm():
     counter = RepCounter(target=10, min_phase_s=1.0, confirm_s=0.3)
-    t = 0.0
-    for phase, seconds in [("cat", 2), ("cow", 0.2), ("cat", 2)]:
-        for _ in range(round(seconds / DT)):
-            t += DT
-            counter.update(t, phase)
+    flow(counter, [("cat", 2), ("cow", 0.2), ("cat", 2)])
     assert counter.entries == 1 and counter.reps == 0
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import cv2
 import numpy as np
@@ -21,6 +22,8 @@ from poseguide.core.checker import Verdict, check, visibility_problem, working_s
 from poseguide.core.landmarks import PoseFrame
 from poseguide.core.templates import Library
 from poseguide.vision.media import PHOTO_SUFFIXES, MediaError, letterbox, load_photo
+
+T = TypeVar("T")
 
 NEGATIVE = "negative"
 PARTS = ("dev", "test")
@@ -183,17 +186,29 @@ def evaluate(
     """Run ``detect`` on every labelled photo and judge it against every template. A file
     that cannot be read goes to ``on_unreadable`` with why, and the run carries on; without
     it, the first such file stops the run."""
-    results = []
-    for label, path in progress(labelled_photos(root)):
+    photos = progress(labelled_photos(root))
+    return [
+        judge_photo(label, path, frame, library)
+        for label, path, frame in _readable(photos, detect, on_unreadable)
+    ]
+
+
+def _readable(
+    photos: Iterable[tuple[str, Path]],
+    read: Callable[[Path], T],
+    on_unreadable: Callable[[Path, str], None] | None,
+) -> Iterator[tuple[str, Path, T]]:
+    """Each photo with what ``read`` made of it. A file that cannot be read goes to
+    ``on_unreadable`` with why and is skipped; without it, the first such file stops the run."""
+    for label, path in photos:
         try:
-            frame = detect(path)
+            value = read(path)
         except MediaError as exc:
             if on_unreadable is None:
                 raise
             on_unreadable(path, str(exc))
             continue
-        results.append(judge_photo(label, path, frame, library))
-    return results
+        yield label, path, value
 
 
 def photo_detector(segmentation: bool = True) -> Callable[[Path], PoseFrame | None]:
@@ -364,14 +379,7 @@ def evaluate_changes(
     photos = [(label, path) for label, path in labelled_photos(root) if keep(label, path)]
     out: dict[str, list[PhotoResult]] = {n: [] for n in names}
     detector = PoseDetector("photo", segmentation=True)
-    for label, path in progress(photos):
-        try:
-            rgb = load_photo(path)
-        except MediaError as exc:
-            if on_unreadable is None:
-                raise
-            on_unreadable(path, str(exc))
-            continue
+    for label, path, rgb in _readable(progress(photos), load_photo, on_unreadable):
         for name in names:
             seen = rgb if name == "as is" else CHANGES[name](rgb)
             out[name].append(judge_photo(label, path, detector.detect_photo(seen), library))
