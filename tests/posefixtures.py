@@ -63,6 +63,10 @@ POSES: dict[str, dict[str, tuple[float, float]]] = {
     "high_plank": {"nose": (0.80, 0.36), "shoulder": (0.72, 0.40), "elbow": (0.72, 0.57),
                    "wrist": (0.72, 0.74), "hip": (0.45, 0.54), "knee": (0.30, 0.62),
                    "ankle": (0.12, 0.71), "heel": (0.10, 0.69), "foot_index": (0.13, 0.74)},
+    # Sitting on the floor, legs long ahead, back upright, hands on the floor by the hips.
+    "sitting": {"nose": (0.42, 0.22), "shoulder": (0.38, 0.35), "elbow": (0.36, 0.50),
+                "wrist": (0.34, 0.64), "hip": (0.38, 0.66), "knee": (0.56, 0.66),
+                "ankle": (0.74, 0.67), "heel": (0.75, 0.68), "foot_index": (0.78, 0.62)},
 }  # fmt: skip
 
 CURVES = {"cat": 0.25, "cow": -0.25, "tabletop": 0.01}

@@ -161,3 +161,38 @@ def test_slope_is_measured_from_the_floor_line_and_ignores_a_tilted_camera():
     # a "floor" steeper than 15 degrees is a misread limb: its tilt counts only up to 15
     steep = floor[0], np.array([0.8, 0.8 - 0.6 * np.tan(np.radians(40))])
     assert angles.slope(p, q, *steep) == pytest.approx(45.0 - angles.FLOOR_TILT_MAX)
+
+
+def test_relative_follows_the_line_however_far_the_camera_turns():
+    """``relative`` is slope without the limit: for a line the pose itself lays on the floor
+    (the legs in sphinx and cobra), a picture turned by any amount gives the same value."""
+    p, q = np.array([0.5, 0.5]), np.array([0.6, 0.6])  # forearm 45 degrees down, to the right
+    legs = np.array([0.2, 0.5]), np.array([0.9, 0.5])
+    assert angles.slope(p, q, *legs, max_tilt=90.0) == pytest.approx(-45.0)
+    turned = 25.0  # beyond FLOOR_TILT_MAX
+    t = np.radians(turned)
+    rot = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
+    moved = [rot @ x for x in (p, q, *legs)]
+    assert angles.slope(*moved, max_tilt=90.0) == pytest.approx(-45.0)
+    assert angles.slope(*moved) != pytest.approx(-45.0)  # the floor's limit stops at 15
+
+
+@pytest.mark.parametrize("lift", [0.0, 20.0, 45.0])
+def test_front3d_puts_the_legs_behind_a_lifted_chest_and_ahead_when_sitting(lift):
+    # Lying on the front, head towards +x, chest lifted by `lift`: the front faces down and
+    # forward, the ankles lie behind the hips, so the angle is 90 + lift.
+    a = np.radians(lift)
+    lh, rh = np.array([0.0, 0, 0.15]), np.array([0.0, 0, -0.15])
+    shoulders = np.array([0.5 * np.cos(a), -0.5 * np.sin(a), 0.0])
+    ankles = np.array([-0.9, 0.0, 0.0])
+    assert angles.front3d(lh, rh, shoulders, ankles) == pytest.approx(90.0 + lift)
+    # the camera going round the person changes nothing
+    yaw = np.radians(40)
+    m = np.array([[np.cos(yaw), 0, np.sin(yaw)], [0, 1, 0], [-np.sin(yaw), 0, np.cos(yaw)]])
+    moved = angles.front3d(*(p @ m.T for p in (lh, rh, shoulders, ankles)))
+    assert moved == pytest.approx(90.0 + lift)
+    # Sitting up facing +x (the left hip away from the camera): the legs lie ahead (0), and
+    # standing they hang below (90).
+    up = np.array([0.0, -0.5, 0.0])
+    assert angles.front3d(lh, rh, up, np.array([0.9, 0.0, 0.0])) == pytest.approx(0.0, abs=1e-6)
+    assert angles.front3d(lh, rh, up, np.array([0.0, 0.9, 0.0])) == pytest.approx(90.0)

@@ -17,6 +17,9 @@ Convention (degrees, measured in the image plane with the pixel aspect corrected
   picture's up points to. With R, S two points resting on the floor (knee and wrist on all
   fours) a tilted camera turns the floor with the body and the value stays. The floor's tilt
   is taken only up to 15 degrees either way: a steeper line is a misread limb.
+* **relative** elevation of P->Q above the line R-S: as ``slope`` with no limit on the line's
+  tilt, for a line the pose itself lays on the floor (the legs lying in sphinx and cobra):
+  turning the camera turns both segments together, so the value does not move with it.
 
 Measures in 3D, from MediaPipe's world landmarks (``pose_world_landmarks``: metres, origin
 between the hips, axes along the camera's: x right, y down, z away from the camera). They do
@@ -36,6 +39,12 @@ not change when the camera moves round the person, which image-plane angles do:
   left and right shoulder and R the middle of the hips the normal is the chest's forward
   direction (MediaPipe's left/right tell front from back), so lying face-down gives about -80
   and lying on the back about +80, seen from any side.
+* **front3d** of the point S against the front of the body: the angle between where the front
+  points (the normal of the plane P, Q, R, with P, Q the left and right hip and R the middle
+  of the shoulders: the pelvis and spine, so a twisted chest does not turn it) and the line
+  from the middle of P-Q to S, 0..180. With S the ankles: about 0-80 sitting (the legs lie
+  ahead), 90 standing or lying flat, above 90 lying on the front with the chest lifted (the
+  legs lie behind). It tells sitting up from a lifted cobra, which 2D angles cannot.
 
 The image plane is the default because the templates describe what a camera sees and the
 world depth estimate is the noisiest axis; the 3D kinds are used where the image cannot see
@@ -86,15 +95,16 @@ def tilt(p: Floats, q: Floats, r: Floats, s: Floats) -> Floats:
 FLOOR_TILT_MAX = 15.0  # degrees: a steeper "floor" line is a misread limb, not a tilted camera
 
 
-def slope(p: Floats, q: Floats, r: Floats, s: Floats) -> Floats:
+def slope(p: Floats, q: Floats, r: Floats, s: Floats, max_tilt: float = FLOOR_TILT_MAX) -> Floats:
     """Angle of p->q above the floor line r-s, -90..90 (image y points down).
 
-    The floor's tilt from the picture's horizontal is taken up to FLOOR_TILT_MAX either way:
-    enough for a tilted laptop, while a misdetected ankle or wrist cannot turn the floor."""
+    The floor's tilt from the picture's horizontal is taken up to ``max_tilt`` either way:
+    FLOOR_TILT_MAX is enough for a tilted laptop, while a misdetected ankle or wrist cannot
+    turn the floor; the ``relative`` kind passes 90, where the pose defines the line."""
     f = s - r
     tilt_deg = np.degrees(np.arctan2(-f[..., 1], np.abs(f[..., 0])))
     tilt_deg = np.where(f[..., 0] < 0, -tilt_deg, tilt_deg)  # the line taken pointing right
-    a = np.radians(np.clip(tilt_deg, -FLOOR_TILT_MAX, FLOOR_TILT_MAX))
+    a = np.radians(np.clip(tilt_deg, -max_tilt, max_tilt))
     d = q - p
     along = d[..., 0] * np.cos(a) - d[..., 1] * np.sin(a)
     up = -d[..., 1] * np.cos(a) - d[..., 0] * np.sin(a)
@@ -141,6 +151,14 @@ def facing3d(p: Floats, q: Floats, r: Floats) -> Floats:
     n = np.cross(q - p, r - (p + q) / 2.0)
     angle: Floats = np.degrees(np.arctan2(-n[..., 1], np.hypot(n[..., 0], n[..., 2])))
     return angle
+
+
+def front3d(p: Floats, q: Floats, r: Floats, s: Floats) -> Floats:
+    """Angle between the normal (q - p) x (mid(p, q) - r) and mid(p, q)->s, 0..180: with p, q
+    the left and right hip and r the middle of the shoulders the normal is the body's front."""
+    mid = (p + q) / 2.0
+    n = np.cross(q - p, mid - r)
+    return joint_angle3d(n, np.zeros_like(n), s - mid)
 
 
 def facing_side(frame: PoseFrame) -> str:

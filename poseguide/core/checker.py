@@ -34,6 +34,7 @@ HYSTERESIS = {
     "joint": 3.0,
     "elevation": 3.0,
     "slope": 3.0,
+    "relative": 3.0,
     "tilt": 3.0,
     "ratio": 0.05,
     "curve": 0.01,
@@ -41,6 +42,7 @@ HYSTERESIS = {
     "elevation3d": 3.0,
     "rotation3d": 3.0,
     "facing3d": 3.0,
+    "front3d": 3.0,
     "ratio3d": 0.05,
 }
 MIN_VISIBILITY = 0.4  # with the geometric checks below; lying legs often score 0.4-0.5
@@ -231,10 +233,14 @@ def measure_checks(frame: PoseFrame, template: Template, side: str) -> Floats:
             values[rows] = angles.rotation3d(p[:, 0], p[:, 1], p[:, 2], p[:, 3])
         elif kind == "slope":
             values[rows] = angles.slope(p[:, 0], p[:, 1], p[:, 2], p[:, 3])
+        elif kind == "relative":
+            values[rows] = angles.slope(p[:, 0], p[:, 1], p[:, 2], p[:, 3], max_tilt=90.0)
         elif kind == "ratio3d":
             values[rows] = angles.ratio(p[:, 0], p[:, 1], p[:, 2], p[:, 3])
         elif kind == "facing3d":
             values[rows] = angles.facing3d(p[:, 0], p[:, 1], p[:, 2])
+        elif kind == "front3d":
+            values[rows] = angles.front3d(p[:, 0], p[:, 1], p[:, 2], p[:, 3])
         elif kind == "joint":
             values[rows] = angles.joint_angle(p[:, 0], p[:, 1], p[:, 2])
         elif kind == "elevation":

@@ -45,6 +45,7 @@ PLAUSIBLE = {
     "ratio": (0.0, 1.5),
     "curve": (-0.08, 0.08),
     "slope": (-90.0, 90.0),
+    "relative": (-90.0, 90.0),
 }
 LIMBS = ("uarm", "farm", "hand", "thigh", "shin", "foot")
 SIDES = ("near", "far")

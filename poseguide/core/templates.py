@@ -36,13 +36,17 @@ MEASURES = {
     "tilt": 4,
     "curve": 2,
     "slope": 4,
+    "relative": 4,
     "joint3d": 3,
     "elevation3d": 2,
     "rotation3d": 4,
     "facing3d": 3,
+    "front3d": 4,
     "ratio3d": 4,
 }
-WORLD_MEASURES = frozenset({"joint3d", "elevation3d", "rotation3d", "facing3d", "ratio3d"})
+WORLD_MEASURES = frozenset(
+    {"joint3d", "elevation3d", "rotation3d", "facing3d", "front3d", "ratio3d"}
+)
 WORKING_SIDES = ("facing", "best")
 LIMITS = {
     "joint": (0.0, 180.0),
@@ -51,10 +55,12 @@ LIMITS = {
     "tilt": (-90.0, 90.0),
     "curve": (-1.0, 1.0),
     "slope": (-90.0, 90.0),
+    "relative": (-90.0, 90.0),
     "joint3d": (0.0, 180.0),
     "elevation3d": (-90.0, 90.0),
     "rotation3d": (0.0, 180.0),
     "facing3d": (-90.0, 90.0),
+    "front3d": (0.0, 180.0),
     "ratio3d": (0.0, 20.0),
 }  # what each can take
 VIEWS = ("side", "front", "any")
@@ -77,11 +83,13 @@ DISTINCT = {
     "tilt": ((0, 1), (2, 3)),
     "curve": ((0, 1),),
     "slope": ((0, 1), (2, 3)),
+    "relative": ((0, 1), (2, 3)),
     "joint3d": ((0, 1), (1, 2), (0, 2)),
     "elevation3d": ((0, 1),),
     "ratio3d": ((0, 1), (2, 3)),
     "rotation3d": ((0, 1), (2, 3)),
     "facing3d": ((0, 1), (0, 2), (1, 2)),
+    "front3d": ((0, 1), (0, 2), (1, 2)),
 }
 # The fields each table may hold: anything else is a typo and is refused, never ignored.
 # Keep every allowed name here, so new fields are added in one place.
