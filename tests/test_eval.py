@@ -116,9 +116,9 @@ AUGMENT_LIMITS = {
     "cat": (12, 6),
     "cow": (12, 6),
     "childs_pose": (11, 0),
-    "sphinx": (25, 7),
+    "sphinx": (25, 0),  # 7 wrong before the forearms were measured from the legs
     "cobra": (13, 0),  # 19 before the chest's upper end became a refinement
-    "seated_twist": (24, 8),
+    "seated_twist": (23, 0),  # 8 wrong (as cobra) before cobra's legs-behind gate
     "negative": (5, 5),
 }
 
