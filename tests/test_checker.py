@@ -171,3 +171,19 @@ def test_sitting_up_is_neither_cobra_nor_sphinx():
     ]
     assert v.correction == "Lie on your front with your legs long behind you"
     assert not check(frame, LIB["sphinx"]).in_range
+
+
+@pytest.mark.parametrize(
+    ("landmark", "words"),
+    [
+        ("left_foot_index", "feet"),
+        ("right_index", "hands"),
+        ("left_heel", "feet"),
+        ("mid_ankle", "feet"),
+        ("right_wrist", "hands"),
+        ("nose", "head"),
+    ],
+)
+def test_messages_name_the_body_region_of_each_landmark(landmark, words):
+    # The toes' landmark is "foot_index": it must not be taken for the hand's index finger.
+    assert checker.region(landmark) == words

@@ -51,11 +51,12 @@ SIDE_ON_MAX = 0.65  # side_on_ratio above this: the camera sees chest or back, n
 FRONT_MIN = 0.35
 MIN_TORSO = 0.06  # torso shorter than this fraction of the picture height: too far away
 
+# Looked up in order: "foot" before "index", or the toes (foot_index) would be called hands.
 _REGION = {
     "nose": "head", "eye": "head", "ear": "head", "mouth": "head",
-    "shoulder": "shoulders", "elbow": "elbows", "wrist": "hands", "pinky": "hands",
-    "index": "hands", "thumb": "hands", "hip": "hips", "knee": "knees", "ankle": "feet",
-    "heel": "feet", "foot": "feet",
+    "shoulder": "shoulders", "elbow": "elbows", "foot": "feet", "heel": "feet",
+    "ankle": "feet", "wrist": "hands", "pinky": "hands", "index": "hands", "thumb": "hands",
+    "hip": "hips", "knee": "knees",
 }  # fmt: skip
 
 
