@@ -187,3 +187,16 @@ def test_sitting_up_is_neither_cobra_nor_sphinx():
 def test_messages_name_the_body_region_of_each_landmark(landmark, words):
     # The toes' landmark is "foot_index": it must not be taken for the hand's index finger.
     assert checker.region(landmark) == words
+
+
+def test_lying_on_the_back_propped_on_the_elbows_is_neither_sphinx_nor_cobra():
+    """Face up with the chest raised on the elbows, the head looks forward as in sphinx; the
+    legs lie ahead of the body's front, not behind it, and that gate refuses it."""
+    propped = {"nose": (0.16, 0.50), "shoulder": (0.22, 0.58), "elbow": (0.24, 0.74),
+               "wrist": (0.34, 0.76), "hip": (0.45, 0.74), "knee": (0.62, 0.74),
+               "ankle": (0.80, 0.75), "heel": (0.81, 0.77), "foot_index": (0.82, 0.70)}  # fmt: skip
+    frame = make_frame(propped, front="up")
+    v = check(frame, LIB["sphinx"])
+    assert [r.check.id for r in v.results if not r.ok] == ["legs_behind"]
+    assert v.correction == "Lie on your front with your legs long behind you"
+    assert not check(frame, LIB["cobra"]).in_range

@@ -105,6 +105,14 @@ def slumped(frame: PoseFrame) -> PoseFrame:
     return moved(frame, upper, (0.0, 0.1), depth=0.6)
 
 
+def head_thrown_back(frame: PoseFrame) -> PoseFrame:
+    """Cobra with the head thrown back over the shoulders, towards the feet: the face tilts
+    back by about 36 degrees, as in a shared photo of a full cobra."""
+    pts = frame.points
+    toward = np.sign(pts[INDEX["left_shoulder"]][0] - pts[INDEX["left_hip"]][0])
+    return moved(frame, HEAD, (-0.7 * toward, 0.0))
+
+
 FAULTS = [
     # template, mistake, expected first cue, hold keeps counting
     ("sphinx", shrugged, "Relax your shoulders away from your ears", True),
@@ -114,6 +122,7 @@ FAULTS = [
     ("sphinx", hips_lifted, "Rest your hips and thighs on the floor", False),
     ("cobra", hips_lifted, "Keep your hips on the floor", False),
     ("cobra", over_lifted, "Lift only as high as is comfortable: lower your chest a little", True),
+    ("cobra", head_thrown_back, "Look forward, away from your feet, with your neck long", True),
     ("childs_pose", hips_off_heels, "Sit your hips back towards your heels", True),
     (
         "seated_twist",
