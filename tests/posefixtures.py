@@ -32,7 +32,7 @@ POSES: dict[str, dict[str, tuple[float, float]]] = {
     "tabletop": {"nose": (0.78, 0.50), "shoulder": (0.68, 0.45), "elbow": (0.68, 0.60),
                  "wrist": (0.68, 0.74), "hip": (0.38, 0.45), "knee": (0.38, 0.74),
                  "ankle": (0.15, 0.75), "heel": (0.14, 0.73), "foot_index": (0.10, 0.76)},
-    "cat": {"nose": (0.72, 0.66), "shoulder": (0.68, 0.45), "elbow": (0.68, 0.60),
+    "cat": {"nose": (0.69, 0.67), "shoulder": (0.68, 0.45), "elbow": (0.68, 0.60),
             "wrist": (0.68, 0.74), "hip": (0.38, 0.45), "knee": (0.38, 0.74),
             "ankle": (0.15, 0.75), "heel": (0.14, 0.73), "foot_index": (0.10, 0.76)},
     "cow": {"nose": (0.80, 0.33), "shoulder": (0.68, 0.43), "elbow": (0.68, 0.59),

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.realdata
 
 # label: (found >=, seen >=, right >=, wrong <=) over all photos of the label.
 FLOORS = {
-    "cat": (1.00, 1.00, 0.94, 0.00),
+    "cat": (1.00, 1.00, 0.97, 0.00),
     "cow": (1.00, 1.00, 0.94, 0.03),
     "childs_pose": (1.00, 1.00, 0.91, 0.00),
     "sphinx": (1.00, 1.00, 0.94, 0.03),
