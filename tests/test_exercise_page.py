@@ -194,3 +194,28 @@ def test_save_pain_rating_confirms(tmp_path: Path) -> None:
     assert [s.value for s in at.success] == ["Pain rating saved: 3 out of 10."]
     with History(db) as h:
         assert h.sessions()[0].pain_after == 3
+
+
+def _library_page() -> None:
+    from poseguide.core.templates import load_library
+    from poseguide.ui.library import render
+
+    render(load_library())
+
+
+def test_library_says_which_checks_stop_the_timer() -> None:
+    """Each check's row says whether it defines the pose (the hold stops) or only corrects
+    it (the hold keeps counting), and 3D angles are shown in degrees."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_library_page).run(timeout=60)
+    assert not at.exception
+    assert "every check that defines the pose" in at.caption[0].value
+    cat = next(t for t in at.table if "head dropped" in t.value["Check"].tolist())
+    rows = cat.value.set_index("Check")
+    assert rows.loc["head dropped", "Stops the timer"].startswith("Yes")
+    assert rows.loc["head dropped", "Range"] == "0° to 100°"
+    cobra = next(t for t in at.table if "chest and face forward" in t.value["Check"].tolist())
+    assert cobra.value.set_index("Check").loc["chest and face forward", "Stops the timer"] == (
+        "No: a correction said while the hold keeps counting"
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from poseguide.core.checker import region
-from poseguide.core.templates import Check, Library, Template, target_words
+from poseguide.core.templates import Check, Library, Template, Tier, target_words
 from poseguide.paths import data_dir
 from poseguide.vision.figure import drawn, picture_png
 
@@ -18,14 +18,19 @@ _VIEW = {
     "front": "Face the camera, about 2-3 m away, so it sees your whole body.",
     "any": "Place the camera so it sees your whole body.",
 }
-_DEGREES = {"joint", "elevation", "tilt"}
+_UNITLESS = {"ratio", "ratio3d", "curve"}  # every other measure is an angle in degrees
+_TIER = {
+    Tier.GATE: "Yes: the hold counts only while it is in range",
+    Tier.REFINE: "No: a correction said while the hold keeps counting",
+}
 
 
 def render(library: Library) -> None:
     st.header("Pose library")
     st.caption(
         "How to do each stretch, its target, what to watch out for and what the camera "
-        "checks. The timer only runs while every check is in range."
+        "checks. The timer runs only while every check that defines the pose is in range; "
+        "the others give a correction while it keeps counting."
     )
     for error in library.errors:
         st.warning(f"A pose file could not be used: {error}")
@@ -61,7 +66,13 @@ def _pose(template: Template, library: Library) -> None:
     st.markdown("**What the camera checks**")
     st.table(
         [
-            {"Check": c.name, "Range": _range(c), "Seen at": _where(c), "Why": c.why}
+            {
+                "Check": c.name,
+                "Range": _range(c),
+                "Stops the timer": _TIER[c.tier],
+                "Seen at": _where(c),
+                "Why": c.why,
+            }
             for c in template.checks
         ]
     )
@@ -73,7 +84,7 @@ def _pose(template: Template, library: Library) -> None:
 
 
 def _range(check: Check) -> str:
-    unit = "°" if check.measure in _DEGREES else ""
+    unit = "" if check.measure in _UNITLESS else "°"
     return f"{check.low:g}{unit} to {check.high:g}{unit}"
 
 
