@@ -47,6 +47,8 @@ MEASURES = {
 WORLD_MEASURES = frozenset(
     {"joint3d", "elevation3d", "rotation3d", "facing3d", "front3d", "ratio3d"}
 )
+# Measures without a unit; every other kind is an angle in degrees.
+UNITLESS_MEASURES = frozenset({"ratio", "ratio3d", "curve"})
 WORKING_SIDES = ("facing", "best")
 LIMITS = {
     "joint": (0.0, 180.0),

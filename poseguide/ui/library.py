@@ -9,7 +9,14 @@ from __future__ import annotations
 import streamlit as st
 
 from poseguide.core.checker import region
-from poseguide.core.templates import Check, Library, Template, Tier, target_words
+from poseguide.core.templates import (
+    UNITLESS_MEASURES,
+    Check,
+    Library,
+    Template,
+    Tier,
+    target_words,
+)
 from poseguide.paths import data_dir
 from poseguide.vision.figure import drawn, picture_png
 
@@ -18,7 +25,6 @@ _VIEW = {
     "front": "Face the camera, about 2-3 m away, so it sees your whole body.",
     "any": "Place the camera so it sees your whole body.",
 }
-_UNITLESS = {"ratio", "ratio3d", "curve"}  # every other measure is an angle in degrees
 _TIER = {
     Tier.GATE: "Yes: the hold counts only while it is in range",
     Tier.REFINE: "No: a correction said while the hold keeps counting",
@@ -84,7 +90,7 @@ def _pose(template: Template, library: Library) -> None:
 
 
 def _range(check: Check) -> str:
-    unit = "" if check.measure in _UNITLESS else "°"
+    unit = "" if check.measure in UNITLESS_MEASURES else "°"
     return f"{check.low:g}{unit} to {check.high:g}{unit}"
 
 
