@@ -3,12 +3,17 @@
 import json
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
+from posefixtures import make_frame
 
+from poseguide.core import angles
+from poseguide.core.checker import check
+from poseguide.core.landmarks import INDEX
 from poseguide.core.templates import load_library
+from poseguide.offline.camera_changes import CHANGES, moved
 from poseguide.offline.evaluation import (
-    CHANGES,
     UNKNOWN_SOURCE,
     PhotoResult,
     read_sources,
@@ -80,6 +85,69 @@ def test_camera_changes_do_what_they_say():
     assert jpeg.shape == rgb.shape and np.abs(jpeg.astype(int) - rgb).mean() > 5
 
 
+def _bright_spots(rgb: np.ndarray) -> np.ndarray:
+    """Centres (x, y) in pixels of the picture's pure-white blobs, left to right."""
+    n, _, _, centres = cv2.connectedComponentsWithStats((rgb.min(axis=2) > 200).astype(np.uint8))
+    return centres[1:][np.argsort(centres[1:, 0])]
+
+
+@pytest.mark.parametrize("name", [n for n in CHANGES if n != "mirrored"])
+def test_moved_landmarks_land_where_the_change_puts_the_picture(name):
+    """Two white dots drawn where a frame's hip and knee are: after the change, the moved
+    landmarks sit on the dots of the changed picture."""
+    frame = make_frame("sphinx", width=400, height=240)
+    rgb = np.zeros((240, 400, 3), dtype=np.uint8)
+    for part in ("left_hip", "left_knee"):
+        x, y = frame.pixels()[INDEX[part]]
+        cv2.circle(rgb, (round(x), round(y)), 4, (255, 255, 255), -1)
+    changed = CHANGES[name](rgb)
+    after = moved(frame, CHANGES[name])
+    assert (after.width, after.height) == (changed.shape[1], changed.shape[0])
+    expected = after.pixels()[[INDEX["left_knee"], INDEX["left_hip"]]]  # knee is leftmost
+    expected = expected[np.argsort(expected[:, 0])]
+    assert np.abs(_bright_spots(changed) - expected).max() < 2.0
+
+
+def test_moved_turns_the_measures_with_the_camera():
+    frame = make_frame("sphinx")
+    thigh = ["left_hip", "left_knee"]
+
+    def thigh_elevation(f):
+        return float(angles.elevation(f.point(thigh[0]), f.point(thigh[1])))
+
+    def thigh_elevation3d(f):
+        w = f.world
+        return float(angles.elevation3d(w[INDEX[thigh[0]]], w[INDEX[thigh[1]]]))
+
+    rolled = moved(frame, CHANGES["rotated +10"])
+    # The knee lies right of the hip: turning the picture 10 degrees anticlockwise raises
+    # the thigh by 10, in the picture and in the world landmarks alike.
+    assert frame.point("left_knee")[0] > frame.point("left_hip")[0]
+    assert thigh_elevation(rolled) == pytest.approx(thigh_elevation(frame) + 10, abs=0.01)
+    assert thigh_elevation3d(rolled) == pytest.approx(thigh_elevation3d(frame) + 10, abs=0.01)
+    for name in ("half size", "320 wide", "jpeg q10"):  # angles stay
+        assert thigh_elevation(moved(frame, CHANGES[name])) == pytest.approx(
+            thigh_elevation(frame), abs=0.01
+        )
+    assert np.array_equal(moved(frame, CHANGES["mirrored"]).image, frame.flipped().image)
+    sphinx = LIB["sphinx"]
+    assert (
+        check(moved(frame, CHANGES["half size"]), sphinx).in_range == check(frame, sphinx).in_range
+    )
+
+
+def test_moved_keeps_the_silhouette_under_the_body():
+    frame = make_frame("cat")
+    assert frame.mask is not None
+    for name in ("rotated -10", "three-quarter", "camera lower", "half size"):
+        after = moved(frame, CHANGES[name])
+        assert after.mask is not None and after.mask.shape == (after.height, after.width)
+        x, y = np.round(
+            after.pixels()[INDEX["left_shoulder"]] * 0.5 + after.pixels()[INDEX["left_hip"]] * 0.5
+        ).astype(int)
+        assert after.mask[y, x] > 0.5, name
+
+
 @pytest.mark.realdata
 def test_eval_cli_reports_sources_and_camera_changes(capsys, tmp_path):
     from realdata import POSEDATA, SPHINX
@@ -95,6 +163,14 @@ def test_eval_cli_reports_sources_and_camera_changes(capsys, tmp_path):
     assert main(["eval", str(tmp_path), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["sources"]["sphinx"]["a/b"]["right"] == 1.0
     assert main(["eval", str(tmp_path), "--augment", "--json"]) == 0
-    report = json.loads(capsys.readouterr().out)["sphinx"]
+    both = json.loads(capsys.readouterr().out)
+    report = both["detected"]["sphinx"]
     assert set(report) == {"as is", *CHANGES}
     assert report["as is"]["right"] == 1.0 and report["mirrored"]["right_change"] in (0.0, -100.0)
+    # Moved, not read again: a mirrored picture changes no measure, so nothing is lost.
+    assert both["moved"]["sphinx"]["mirrored"] == {
+        "right": 1.0,
+        "wrong": 0.0,
+        "right_change": 0.0,
+        "wrong_change": 0.0,
+    }

@@ -22,12 +22,33 @@ FRACTIONS = np.array([0.2, 0.35, 0.5, 0.65, 0.8])  # along shoulder->hip; ends a
 _STEPS = np.linspace(-0.4, 0.8, 121)
 
 
+def _sample(mask: NDArray[Any], xs: Floats, ys: Floats) -> Floats:
+    """The mask at continuous pixel positions (pixel j spans [j, j + 1)), interpolated
+    bilinearly so that a sub-pixel shift of the landmarks (a mirrored or rescaled picture)
+    moves the edge smoothly instead of by whole probe steps; 0 outside the picture (beyond
+    the edge is not body)."""
+    h, w = mask.shape
+    x, y = xs - 0.5, ys - 0.5
+    x0, y0 = np.floor(x), np.floor(y)
+    fx, fy = x - x0, y - y0
+    c0 = np.clip(x0.astype(int), 0, w - 1)
+    c1 = np.clip(x0.astype(int) + 1, 0, w - 1)
+    r0 = np.clip(y0.astype(int), 0, h - 1)
+    r1 = np.clip(y0.astype(int) + 1, 0, h - 1)
+    top = mask[r0, c0] * (1 - fx) + mask[r0, c1] * fx
+    bottom = mask[r1, c0] * (1 - fx) + mask[r1, c1] * fx
+    value: Floats = (top * (1 - fy) + bottom * fy).astype(np.float64)
+    in_picture = (xs >= 0) & (xs < w) & (ys >= 0) & (ys < h)
+    return np.where(in_picture, value, 0.0)
+
+
 def contour_heights(mask: NDArray[Any], shoulder_px: Floats, hip_px: Floats) -> Floats:
     """Height of the silhouette's upper edge above the shoulder-hip line, in back lengths.
 
-    Vectorised: all probe points of all stations are looked up in one indexing operation.
+    Points are in the mask's continuous pixel coordinates. The edge is where the mask falls
+    through 0.5 above the highest probe still on the body, found between that probe and the
+    next. Vectorised: all probes of all stations are sampled in one operation.
     """
-    h, w = mask.shape
     axis = hip_px - shoulder_px
     length = float(np.hypot(*axis))
     if length < 4.0:
@@ -37,13 +58,17 @@ def contour_heights(mask: NDArray[Any], shoulder_px: Floats, hip_px: Floats) -> 
         normal = -normal
     bases = shoulder_px + FRACTIONS[:, None] * axis  # (S, 2)
     probes = bases[:, None, :] + (_STEPS[None, :, None] * length) * normal  # (S, K, 2)
-    xs = np.rint(probes[..., 0]).astype(int)
-    ys = np.rint(probes[..., 1]).astype(int)
-    in_picture = (xs >= 0) & (xs < w) & (ys >= 0) & (ys < h)  # beyond the edge is not body
-    inside = in_picture & (mask[np.clip(ys, 0, h - 1), np.clip(xs, 0, w - 1)] > 0.5)
-    # The highest probe still on the body is the back's upper edge at that station.
+    values = _sample(mask, probes[..., 0], probes[..., 1])
+    inside = values > 0.5
+    # The highest probe still on the body, then the crossing towards the next one up.
     top = len(_STEPS) - 1 - np.argmax(inside[:, ::-1], axis=1)
-    return np.where(inside.any(axis=1), _STEPS[top], np.nan)
+    rows = np.arange(len(FRACTIONS))
+    here = values[rows, top]
+    above = values[rows, np.minimum(top + 1, len(_STEPS) - 1)]
+    step = _STEPS[1] - _STEPS[0]
+    frac = np.where(top < len(_STEPS) - 1, (here - 0.5) / np.maximum(here - above, 1e-9), 0.0)
+    edge = _STEPS[top] + np.clip(frac, 0.0, 1.0) * step
+    return np.where(inside.any(axis=1), edge, np.nan)
 
 
 def back_curvature(mask: NDArray[Any], shoulder_px: Floats, hip_px: Floats) -> float:

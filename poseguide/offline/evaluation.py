@@ -15,12 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-import cv2
-import numpy as np
-
 from poseguide.core.checker import Verdict, check, visibility_problem, working_side
 from poseguide.core.landmarks import PoseFrame
 from poseguide.core.templates import Library
+from poseguide.offline.camera_changes import CHANGES, moved
 from poseguide.vision.media import PHOTO_SUFFIXES, MediaError, letterbox, load_photo
 
 T = TypeVar("T")
@@ -285,78 +283,17 @@ def tally_by_source(
 
 # --- Robustness: every photo again under simulated camera changes ---------------------------
 
-JPEG_QUALITY = 10
-TURN_DEG = 25.0  # the three-quarter warp: the camera turned this far round the person
-LOWER_DEG = 15.0  # the lower camera: looking up this far
 
+@dataclass
+class ChangeResults:
+    """Each photo judged as it is (key ``"as is"``) and under each camera change, two ways:
+    ``detected``, the changed picture read again by the detector (what a user gets), and
+    ``moved``, the reading of the original moved by the change (:func:`camera_changes.moved`):
+    what the templates' own measures lose when the camera moves, with the detector's
+    misreadings of the changed picture taken out."""
 
-def _rotate(rgb: np.ndarray, degrees: float) -> np.ndarray:
-    """Turned in the picture plane (a tilted camera), on a canvas grown to keep every pixel."""
-    h, w = rgb.shape[:2]
-    m = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
-    cos, sin = abs(m[0, 0]), abs(m[0, 1])
-    nw, nh = int(h * sin + w * cos), int(h * cos + w * sin)
-    m[0, 2] += nw / 2 - w / 2
-    m[1, 2] += nh / 2 - h / 2
-    return cv2.warpAffine(rgb, m, (nw, nh))
-
-
-def _perspective(rgb: np.ndarray, yaw: float = 0.0, pitch: float = 0.0) -> np.ndarray:
-    """The picture a camera turned by ``yaw`` (about the vertical) or tilted by ``pitch``
-    (about the horizontal) would see of the same flat scene, fitted back into the frame size.
-    The focal length is the picture width (a webcam's ~55 degree field of view)."""
-    h, w = rgb.shape[:2]
-    k = np.array([[w, 0, w / 2], [0, w, h / 2], [0, 0, 1]], dtype=np.float64)
-    a, b = np.radians(yaw), np.radians(pitch)
-    ry = np.array([[np.cos(a), 0, np.sin(a)], [0, 1, 0], [-np.sin(a), 0, np.cos(a)]])
-    rx = np.array([[1, 0, 0], [0, np.cos(b), -np.sin(b)], [0, np.sin(b), np.cos(b)]])
-    hom = k @ ry @ rx @ np.linalg.inv(k)
-    corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float64).reshape(-1, 1, 2)
-    moved = cv2.perspectiveTransform(corners, hom).reshape(-1, 2)
-    lo, span = moved.min(axis=0), np.ptp(moved, axis=0)
-    scale = min(w / span[0], h / span[1])
-    fit = np.array(
-        [
-            [scale, 0, (w - span[0] * scale) / 2 - lo[0] * scale],
-            [0, scale, (h - span[1] * scale) / 2 - lo[1] * scale],
-            [0, 0, 1],
-        ]
-    )
-    return cv2.warpPerspective(rgb, fit @ hom, (w, h))
-
-
-def _half_size(rgb: np.ndarray) -> np.ndarray:
-    """The person at half the size: the picture shrunk into the middle of a frame its size."""
-    h, w = rgb.shape[:2]
-    small = cv2.resize(rgb, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
-    canvas = np.zeros_like(rgb)
-    y, x = (h - small.shape[0]) // 2, (w - small.shape[1]) // 2
-    canvas[y : y + small.shape[0], x : x + small.shape[1]] = small
-    return canvas
-
-
-def _width(rgb: np.ndarray, width: int) -> np.ndarray:
-    h, w = rgb.shape[:2]
-    return cv2.resize(rgb, (width, max(1, round(h * width / w))), interpolation=cv2.INTER_AREA)
-
-
-def _jpeg(rgb: np.ndarray) -> np.ndarray:
-    ok, data = cv2.imencode(".jpg", rgb, [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
-    if not ok:
-        raise MediaError("could not JPEG-encode a picture")
-    return cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
-
-
-CHANGES: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-    "rotated +10": lambda rgb: _rotate(rgb, 10.0),
-    "rotated -10": lambda rgb: _rotate(rgb, -10.0),
-    "mirrored": lambda rgb: np.ascontiguousarray(rgb[:, ::-1]),
-    "three-quarter": lambda rgb: _perspective(rgb, yaw=TURN_DEG),
-    "camera lower": lambda rgb: _perspective(rgb, pitch=LOWER_DEG),
-    "half size": _half_size,
-    "320 wide": lambda rgb: _width(rgb, 320),
-    f"jpeg q{JPEG_QUALITY}": _jpeg,
-}
+    detected: dict[str, list[PhotoResult]]
+    moved: dict[str, list[PhotoResult]]
 
 
 def evaluate_changes(
@@ -366,10 +303,10 @@ def evaluate_changes(
     keep: Callable[[str, Path], bool] = lambda label, path: True,
     progress: Callable[[Iterable], Iterable] = lambda it: it,
     on_unreadable: Callable[[Path, str], None] | None = None,
-) -> dict[str, list[PhotoResult]]:
-    """Each photo (those ``keep`` selects) judged as it is (key ``"as is"``) and under each
-    named camera change, in photo mode with one detector reused throughout. Unreadable files
-    are handled as by :func:`evaluate`."""
+) -> ChangeResults:
+    """Each photo (those ``keep`` selects) judged as it is and under each named camera
+    change, in photo mode with one detector reused throughout. Unreadable files are handled
+    as by :func:`evaluate`."""
     from poseguide.vision.detector import PoseDetector
 
     names = ["as is", *changes]
@@ -377,12 +314,20 @@ def evaluate_changes(
     if unknown:
         raise ValueError(f"unknown camera changes {unknown}; known: {list(CHANGES)}")
     photos = [(label, path) for label, path in labelled_photos(root) if keep(label, path)]
-    out: dict[str, list[PhotoResult]] = {n: [] for n in names}
+    out = ChangeResults({n: [] for n in names}, {n: [] for n in names})
     detector = PoseDetector("photo", segmentation=True)
     for label, path, rgb in _readable(progress(photos), load_photo, on_unreadable):
-        for name in names:
-            seen = rgb if name == "as is" else CHANGES[name](rgb)
-            out[name].append(judge_photo(label, path, detector.detect_photo(seen), library))
+        original = detector.detect_photo(rgb)
+        first = judge_photo(label, path, original, library)
+        out.detected["as is"].append(first)
+        out.moved["as is"].append(first)
+        for name in names[1:]:
+            change = CHANGES[name]
+            out.detected[name].append(
+                judge_photo(label, path, detector.detect_photo(change(rgb)), library)
+            )
+            shifted = None if original is None else moved(original, change)
+            out.moved[name].append(judge_photo(label, path, shifted, library))
     return out
 
 
