@@ -84,7 +84,7 @@ def _truncated_clip(path):
 
 def test_malformed_template_file_is_an_error_for_the_command(capsys, tmp_path):
     (tmp_path / "sphinx.toml").write_text(
-        (DEFAULT_DIR / "sphinx.toml").read_text().replace("[12, 60]", "[60]")
+        (DEFAULT_DIR / "sphinx.toml").read_text().replace("[12, 90]", "[60]")
     )
     code, _, err = run(capsys, "--poses-dir", str(tmp_path), "check", "x.jpg", "--pose", "sphinx")
     assert code == 2

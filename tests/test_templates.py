@@ -30,9 +30,9 @@ def test_shipped_templates_all_load():
 @pytest.mark.parametrize(
     "old,new,field,expected",
     [
-        ("range = [12, 60]", "range = [60, 12]", "checks[2].range", "low < high"),
-        ("range = [12, 60]", 'range = "12-60"', "checks[2].range", "[low, high]"),
-        ("range = [12, 60]", "range = [12, 200]", "checks[2].range", "-90 <= low < high <= 90"),
+        ("range = [12, 90]", "range = [90, 12]", "checks[2].range", "low < high"),
+        ("range = [12, 90]", 'range = "12-90"', "checks[2].range", "[low, high]"),
+        ("range = [12, 90]", "range = [12, 200]", "checks[2].range", "-90 <= low < high <= 90"),
         ('view = "side"', 'view = "top"', "view", "one of ['side', 'front', 'any']"),
         ('posture = "lying_forearms"', 'posture = "prone"', "posture", "one of ['standing',"),
         ('measure = "joint"', 'measure = "angle"', "checks[0].measure", "one of"),
@@ -94,7 +94,7 @@ def test_library_keeps_good_templates_and_lists_broken(tmp_path):
     write(tmp_path, GOOD)
     write(
         tmp_path,
-        GOOD.replace('id = "sphinx"', 'id = "broken"').replace("[12, 60]", "[1]"),
+        GOOD.replace('id = "sphinx"', 'id = "broken"').replace("[12, 90]", "[1]"),
         name="broken",
     )
     write(tmp_path, (DEFAULT_DIR / "cat_cow.toml").read_text(), name="cat_cow")
@@ -111,8 +111,8 @@ def test_library_keeps_good_templates_and_lists_broken(tmp_path):
     "old,new,field,expected",
     [
         (
-            "range = [12, 60]",
-            "rnage = [12, 60]",
+            "range = [12, 90]",
+            "rnage = [12, 90]",
             "checks[2].rnage",
             "got unknown field 'rnage' (did you mean 'range'?)",
         ),
@@ -151,7 +151,7 @@ def test_library_keeps_good_templates_and_lists_broken(tmp_path):
         ),
         ("hold_s = 30", "hold_s = nan", "target.hold_s", "a number from 1 to 600, got nan"),
         ("hold_s = 30", "hold_s = inf", "target.hold_s", "a number from 1 to 600, got inf"),
-        ("range = [12, 60]", "range = [12, nan]", "checks[2].range", "[low, high]"),
+        ("range = [12, 90]", "range = [12, nan]", "checks[2].range", "[low, high]"),
     ],
 )
 def test_typos_and_checks_that_could_never_pass_are_refused(tmp_path, old, new, field, expected):
