@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from posefixtures import make_frame
 
-from poseguide.core import checker
+from poseguide.core import angles, checker
 from poseguide.core.checker import Status, check
 from poseguide.core.landmarks import INDEX
 from poseguide.core.templates import Tier, load_library
@@ -111,12 +111,48 @@ def test_far_away_person():
     assert v.status == Status.CANNOT_SEE and "closer" in v.correction
 
 
-def test_wrong_view_asks_to_turn():
-    frame = make_frame("sphinx")
+def _turned(frame, degrees):
+    """The frame's world landmarks turned about the vertical axis: 90 degrees makes the
+    fixture's side view (left and right apart in depth) face the camera."""
+    a = np.radians(degrees)
+    turn = np.array([[np.cos(a), 0, np.sin(a)], [0, 1, 0], [-np.sin(a), 0, np.cos(a)]])
+    return frame.world @ turn.T
+
+
+def _wide_shoulders(frame):
+    """The picture of a torso pointing at the camera: shoulders wide, torso short."""
     image = frame.image.copy()
     image[INDEX["right_shoulder"]] = image[INDEX["left_shoulder"]] + [0.0, 0.25]
-    v = check(type(frame)(0.0, image, frame.world, frame.visibility, frame.presence), LIB["sphinx"])
+    return image
+
+
+def test_wrong_view_asks_to_turn():
+    frame = make_frame("sphinx")
+    assert angles.view_turn(frame) > 80
+    facing = type(frame)(
+        0.0, _wide_shoulders(frame), _turned(frame, 90), frame.visibility, frame.presence
+    )
+    assert angles.view_turn(facing) < 10
+    v = check(facing, LIB["sphinx"])
     assert v.status == Status.WRONG_VIEW and v.correction == "Turn side-on to the camera"
+
+
+def test_three_quarter_view_is_judged_by_how_far_round_the_camera_is():
+    """A torso pointing at the camera looks wide and short in the picture (the 2D ratio says
+    "front"), but turned 35 degrees from side-on the camera is still about 50 round from the front:
+    the checks are judged. Without world landmarks the picture's ratio decides."""
+    frame = make_frame("sphinx")
+    image = _wide_shoulders(frame)
+    assert (
+        angles.side_on_ratio(type(frame)(0.0, image, frame.world, frame.visibility, frame.presence))
+        > 0.65
+    )
+    three_quarter = type(frame)(0.0, image, _turned(frame, 35), frame.visibility, frame.presence)
+    assert 45 < angles.view_turn(three_quarter) < 55
+    assert check(three_quarter, LIB["sphinx"]).status != Status.WRONG_VIEW
+    no_world = type(frame)(0.0, image, np.zeros_like(frame.world), frame.visibility, frame.presence)
+    assert np.isnan(angles.view_turn(no_world))
+    assert check(no_world, LIB["sphinx"]).status == Status.WRONG_VIEW
 
 
 def test_curvature_needs_a_mask():

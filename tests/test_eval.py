@@ -29,7 +29,7 @@ FLOORS = {
     # pixels; the old nearest-pixel probes read it -0.045 and a mirrored copy -0.022.
     "cow": (1.00, 1.00, 0.94, 0.06),
     "childs_pose": (1.00, 1.00, 0.91, 0.00),
-    "sphinx": (1.00, 1.00, 0.94, 0.03),
+    "sphinx": (1.00, 1.00, 0.97, 0.03),  # 0.94 before the view was judged in 3D
     "cobra": (1.00, 0.93, 0.87, 0.04),
     "seated_twist": (1.00, 1.00, 0.97, 0.00),
     "negative": (1.00, 1.00, 1.00, 0.00),
@@ -48,7 +48,7 @@ VIDEO_FLOORS = {
     # (7.7-11 in photo mode), under the 10 degrees sitting square can reach, one has its feet
     # out of the letterboxed frame, which the sitting check now needs, and one its other elbow
     # hidden, which the arm-at-the-knee gate needs (without it real clips held false twists).
-    "seated_twist": (0.79, 0.00),
+    "seated_twist": (0.82, 0.00),  # 0.79 before sitting was the 3D angle at the hips
     "negative": (1.00, 0.00),
 }
 
@@ -119,9 +119,10 @@ AUGMENT_LIMITS = {
     "cat": (12, 6),
     "cow": (12, 6),
     "childs_pose": (11, 0),
-    # 25 lost before the chest was measured from the floor line; 7 wrong before the forearms
-    # were measured from the legs
-    "sphinx": (19, 0),
+    # 25 lost before the chest was measured from the floor line, 19 after; 25 again since the
+    # view is judged in 3D, which accepts a three-quarter sphinx as it is (94% -> 100% on this
+    # half) that some changes lose. 7 wrong before the forearms were measured from the legs.
+    "sphinx": (25, 0),
     "cobra": (13, 0),  # 19 before the chest's upper end became a refinement
     "seated_twist": (23, 0),  # 8 wrong (as cobra) before cobra's legs-behind gate
     "negative": (5, 5),
@@ -131,8 +132,10 @@ AUGMENT_LIMITS = {
 MOVED_LIMITS = {
     "cat": (0, 0),
     "cow": (6, 0),
-    "childs_pose": (0, 0),  # 6 before the chest was measured from the shins
-    "sphinx": (7, 0),
+    # The view is judged in 3D (world landmarks), which the moved readings turn with the
+    # camera: a 25 degree pan turns a 60 degree view to 35, and "Turn side-on" is the answer.
+    "childs_pose": (6, 0),  # 6 before the chest was measured from the shins, 0 after
+    "sphinx": (13, 0),  # 7 before the view was judged in 3D
     "cobra": (7, 0),
     "seated_twist": (8, 0),
     "negative": (5, 5),

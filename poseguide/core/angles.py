@@ -194,6 +194,21 @@ def torso_length(frame: PoseFrame) -> float:
     return float(np.linalg.norm(frame.point("mid_shoulder") - frame.point("mid_hip")))
 
 
+def view_turn(frame: PoseFrame) -> float:
+    """How far round from straight in front (or behind) the camera sees the body, 0..90
+    degrees, from the world landmarks: the larger of the hip line's and the shoulder line's
+    angle out of the picture plane (90 side-on, 0 facing the camera). A torso pointing at the
+    camera shortens in the picture, which fools a width-over-length ratio; this does not.
+    NaN without world landmarks."""
+    if not frame.world.any():
+        return float("nan")
+    turns = []
+    for part in ("hip", "shoulder"):
+        v = frame.world[INDEX[f"right_{part}"]] - frame.world[INDEX[f"left_{part}"]]
+        turns.append(np.degrees(np.arcsin(min(1.0, abs(v[2]) / max(np.linalg.norm(v), 1e-9)))))
+    return float(max(turns))
+
+
 def side_on_ratio(frame: PoseFrame) -> float:
     """Shoulder width over torso length as seen by the camera.
 
