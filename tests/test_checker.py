@@ -137,6 +137,17 @@ def test_wrong_view_asks_to_turn():
     assert v.status == Status.WRONG_VIEW and v.correction == "Turn side-on to the camera"
 
 
+def test_front_view_template_asks_to_face_the_camera():
+    """One boundary, 45 degrees round, splits side views from front views (side stretch)."""
+    side = make_frame("standing")
+    front = type(side)(0.0, side.image, _turned(side, 90), side.visibility, side.presence)
+    stretch = LIB["side_stretch"]
+    assert stretch.view == "front"
+    assert checker.view_problem(side, stretch) == "Face the camera"
+    assert checker.view_problem(front, stretch) is None
+    assert checker.view_problem(front, LIB["sphinx"]) == "Turn side-on to the camera"
+
+
 def test_three_quarter_view_is_judged_by_how_far_round_the_camera_is():
     """A torso pointing at the camera looks wide and short in the picture (the 2D ratio says
     "front"), but turned 35 degrees from side-on the camera is still about 50 round from the front:

@@ -47,11 +47,12 @@ HYSTERESIS = {
 }
 MIN_VISIBILITY = 0.4  # with the geometric checks below; lying legs often score 0.4-0.5
 EDGE = 0.01  # landmarks this far outside the picture are guesses
-# A side view is trusted down to 45 degrees round from facing the camera: there 2D and 3D joint
-# angles of the photos differ by 15 degrees (median), below it by 28-43 (README).
-SIDE_MIN_TURN = 45.0
+# Where a side view ends and a front view begins, in degrees round from facing the camera: a
+# side view is trusted down to 45, where 2D and 3D joint angles of the photos differ by 15
+# degrees (median); below it they differ by 28-43 (README).
+VIEW_SPLIT_TURN = 45.0
 SIDE_ON_MAX = 0.65  # without world landmarks: side_on_ratio above this sees chest or back
-FRONT_MIN = 0.35
+FRONT_MIN = 0.35  # without world landmarks: side_on_ratio below this sees the side
 MIN_TORSO = 0.06  # torso shorter than this fraction of the picture height: too far away
 
 # Looked up in order: "foot" before "index", or the toes (foot_index) would be called hands.
@@ -184,17 +185,19 @@ _LIMB_BONES = tuple(
 
 
 def view_problem(frame: PoseFrame, template: Template) -> str | None:
-    """Whether the camera sees the body from the direction the template needs. A side view
-    is judged by how far round the camera sees the body in 3D (``angles.view_turn``); the
-    picture's shoulder width over torso length, which a torso pointing at the camera
-    inflates, only when there are no world landmarks."""
-    ratio = angles.side_on_ratio(frame)
-    if template.view == "side":
-        turn = angles.view_turn(frame)
-        facing = turn < SIDE_MIN_TURN if np.isfinite(turn) else ratio > SIDE_ON_MAX
-        if facing:
-            return "Turn side-on to the camera"
-    if template.view == "front" and ratio < FRONT_MIN:
+    """Whether the camera sees the body from the direction the template needs, judged by how
+    far round the camera sees the body in 3D (``angles.view_turn``). The picture's shoulder
+    width over torso length, which a torso pointing at the camera inflates, is used only
+    when there are no world landmarks."""
+    turn = angles.view_turn(frame)
+    if np.isfinite(turn):
+        facing = turn < VIEW_SPLIT_TURN
+    else:
+        ratio = angles.side_on_ratio(frame)
+        facing = ratio > SIDE_ON_MAX if template.view == "side" else ratio >= FRONT_MIN
+    if template.view == "side" and facing:
+        return "Turn side-on to the camera"
+    if template.view == "front" and not facing:
         return "Face the camera"
     return None
 
