@@ -9,7 +9,7 @@ import pytest
 
 from poseguide.cli.main import main
 from poseguide.core import checker
-from poseguide.core.figure import drawable, solve, to_frame
+from poseguide.core.figure import HAND, drawable, solve, to_frame
 from poseguide.core.templates import load_library
 from poseguide.vision.figure import picture_png, render_rgb, write_picture
 
@@ -33,6 +33,17 @@ def test_every_pose_figure_passes_its_own_checker(tid):
     # And the figure is drawn: the picture is not blank where the body is.
     rgb = render_rgb(figure, 320, 240)
     assert (rgb.min(axis=2) < 200).mean() > 0.02
+
+
+def test_cobra_is_drawn_with_its_hands_on_the_floor():
+    """Posed at the middle of every range, cobra's arm was half bent (115 degrees) and its
+    hand hovered above the floor (wrist 0.35 up); the template draws its arm at the photos'
+    median instead, and the hand reaches the floor."""
+    figure = solve(LIBRARY["cobra"])
+    near_wrist = figure.points[f"{figure.near}_wrist"]
+    assert near_wrist[1] < HAND  # the hand, hanging from the wrist, reaches the floor
+    arms = {c.id: c.draw for c in LIBRARY["cobra"].checks}
+    assert arms["arms_straighter"] == 152 and arms["hands_below_elbows"] == -66
 
 
 def test_figure_is_not_in_range_for_a_different_pose():

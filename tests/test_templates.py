@@ -33,6 +33,7 @@ def test_shipped_templates_all_load():
         ("range = [12, 90]", "range = [90, 12]", "checks[2].range", "low < high"),
         ("range = [12, 90]", 'range = "12-90"', "checks[2].range", "[low, high]"),
         ("range = [12, 90]", "range = [12, 200]", "checks[2].range", "-90 <= low < high <= 90"),
+        ("range = [12, 90]", "range = [12, 90]\ndraw = 95", "checks[2].draw", "from 12 to 90"),
         ('view = "side"', 'view = "top"', "view", "one of ['side', 'front', 'any']"),
         ('posture = "lying_forearms"', 'posture = "prone"', "posture", "one of ['standing',"),
         ('measure = "joint"', 'measure = "angle"', "checks[0].measure", "one of"),

@@ -352,7 +352,11 @@ def drawable(template: Template) -> Template:
 
 
 def aim(check: Check) -> float:
-    """The value the figure is posed at: the middle of the range a body can show."""
+    """The value the figure is posed at: the check's ``draw`` when the template gives one
+    (the middle of a wide range can be a shape nobody holds: a half-bent arm in cobra lifts
+    the hand off the floor), else the middle of the range a body can show."""
+    if check.draw is not None:
+        return check.draw
     low, high = PLAUSIBLE[check.measure]
     return (max(check.low, low) + min(check.high, high)) / 2.0
 

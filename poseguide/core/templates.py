@@ -125,6 +125,7 @@ CHECK_KEYS = frozenset(
         "weight",
         "key",
         "tier",
+        "draw",
     }
 )
 TARGET_KEYS = frozenset({"hold_s", "hold_max_s", "reps", "reps_max", "per_side", "sets_per_side"})
@@ -175,6 +176,7 @@ class Check:
     weight: float = 1.0
     key: bool = False
     tier: Tier = Tier.GATE
+    draw: float | None = None  # the value the pose's picture shows; None: the range's middle
 
     def deviation(self, value: float) -> float:
         """Signed distance outside the range: <0 below, >0 above, 0 inside."""
@@ -447,6 +449,7 @@ def _parse_check(r: _Reader, raw: Any, i: int) -> Check:
         or not limits[0] <= rng[0] < rng[1] <= limits[1]
     ):
         raise r.fail(f"{w}.range", expected, rng)
+    draw = r.number(raw, "draw", f"{w}.draw", rng[0], rng[1]) if "draw" in raw else None
     return Check(
         id=r.text(raw, "id", f"{w}.id"),
         name=r.text(raw, "name", f"{w}.name"),
@@ -460,6 +463,7 @@ def _parse_check(r: _Reader, raw: Any, i: int) -> Check:
         weight=r.number(raw, "weight", f"{w}.weight", 0.01, 100.0, default=1.0),
         key=r.get(raw, "key", f"{w}.key", bool, "true or false", False),
         tier=_tier(r, raw, w),
+        draw=draw,
     )
 
 
