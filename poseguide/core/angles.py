@@ -64,6 +64,9 @@ SIDES = ("left", "right")
 SIDE_PARTS = ("shoulder", "elbow", "wrist", "hip", "knee", "ankle")
 _LEFT = np.array([INDEX[f"left_{p}"] for p in SIDE_PARTS])
 _RIGHT = np.array([INDEX[f"right_{p}"] for p in SIDE_PARTS])
+# The lines across the body whose turn out of the picture plane says where the camera stands.
+_ACROSS_LEFT = np.array([INDEX["left_hip"], INDEX["left_shoulder"]])
+_ACROSS_RIGHT = np.array([INDEX["right_hip"], INDEX["right_shoulder"]])
 
 
 def joint_angle(a: Floats, b: Floats, c: Floats) -> Floats:
@@ -202,11 +205,9 @@ def view_turn(frame: PoseFrame) -> float:
     NaN without world landmarks."""
     if not frame.world.any():
         return float("nan")
-    turns = []
-    for part in ("hip", "shoulder"):
-        v = frame.world[INDEX[f"right_{part}"]] - frame.world[INDEX[f"left_{part}"]]
-        turns.append(np.degrees(np.arcsin(min(1.0, abs(v[2]) / max(np.linalg.norm(v), 1e-9)))))
-    return float(max(turns))
+    across = frame.world[_ACROSS_RIGHT] - frame.world[_ACROSS_LEFT]  # hip and shoulder lines
+    out_of_plane = np.abs(across[:, 2]) / np.maximum(np.linalg.norm(across, axis=1), 1e-9)
+    return float(np.degrees(np.arcsin(np.clip(out_of_plane, 0.0, 1.0))).max())
 
 
 def side_on_ratio(frame: PoseFrame) -> float:

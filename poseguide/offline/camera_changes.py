@@ -103,19 +103,21 @@ def _perspective(rgb: np.ndarray, yaw: float = 0.0, pitch: float = 0.0) -> np.nd
     return cv2.warpPerspective(rgb, warp.matrix, warp.size)
 
 
+def _half_box(w: int, h: int) -> tuple[int, int, int, int]:
+    """Where the half-size picture sits in a frame its size: x, y, width, height."""
+    sw, sh = w // 2, h // 2
+    return (w - sw) // 2, (h - sh) // 2, sw, sh
+
+
 def _halved(w: int, h: int) -> Warp:
     """The picture shrunk to half into the middle of a frame its size."""
-    sw, sh = w // 2, h // 2
-    x, y = (w - sw) // 2, (h - sh) // 2
+    x, y, sw, sh = _half_box(w, h)
     return Warp(np.array([[sw / w, 0, x], [0, sh / h, y], [0, 0, 1]]), (w, h), np.eye(3))
 
 
 def _half_size(rgb: np.ndarray) -> np.ndarray:
     """The person at half the size."""
-    h, w = rgb.shape[:2]
-    warp = _halved(w, h)
-    sw, sh = w // 2, h // 2
-    x, y = int(warp.matrix[0, 2]), int(warp.matrix[1, 2])
+    x, y, sw, sh = _half_box(rgb.shape[1], rgb.shape[0])
     canvas = np.zeros_like(rgb)
     canvas[y : y + sh, x : x + sw] = cv2.resize(rgb, (sw, sh), interpolation=cv2.INTER_AREA)
     return canvas
