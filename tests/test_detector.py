@@ -64,6 +64,19 @@ def test_misread_lying_body_is_looked_at_turned(detector):
     assert check(chosen, load_library()["cobra"]).in_range
 
 
+@pytest.mark.realdata
+def test_video_mode_keeps_the_first_reading_that_lies_on_the_body():
+    # Read plainly the deep cobra's feet land on its hands, more confidently (0.85) than the
+    # bordered reading (0.80), and tracking then keeps the misread: "Move back so your feet
+    # are in view" for a cobra in full view.
+    rgb = letterbox(load_photo(POSEDATA / MISREAD_COBRA))
+    with PoseDetector("video", segmentation=True) as video:
+        frames = [video.detect_rgb(rgb, i / 30) for i in range(6)]
+        assert video.bordered
+    assert _inside_silhouette(frames[0]) == 1.0
+    assert check(frames[-1], load_library()["cobra"]).in_range
+
+
 def far_away(frame):
     """The same pose at 0.4 of the size, in the middle of the frame."""
     return replace(frame, image=0.5 + (frame.image - 0.5) * 0.4)

@@ -43,12 +43,15 @@ VIDEO_FLOORS = {
     "cow": (0.94, 0.03),
     "childs_pose": (0.91, 0.00),
     "sphinx": (0.94, 0.03),
-    "cobra": (0.78, 0.04),  # 0.72 before the chest's upper end and the face became refinements
+    # 0.72 before the chest's upper end and the face became refinements, 0.78 before the first
+    # look kept the reading on the silhouette
+    "cobra": (0.81, 0.04),
     # 0.91 before the twist itself was a gate: as webcam frames three twists read 4-9 degrees
     # (7.7-11 in photo mode), under the 10 degrees sitting square can reach, one has its feet
     # out of the letterboxed frame, which the sitting check now needs, and one its other elbow
     # hidden, which the arm-at-the-knee gate needs (without it real clips held false twists).
-    "seated_twist": (0.82, 0.00),  # 0.79 before sitting was the 3D angle at the hips
+    # 0.79 before sitting was the 3D angle at the hips, 0.82 before the silhouette first look
+    "seated_twist": (0.85, 0.00),
     "negative": (1.00, 0.00),
 }
 
