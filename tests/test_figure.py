@@ -46,6 +46,18 @@ def test_cobra_is_drawn_with_its_hands_on_the_floor():
     assert arms["arms_straighter"] == 152 and arms["hands_below_elbows"] == -66
 
 
+def test_supine_hip_flexor_is_drawn_hanging_off_a_bed():
+    """Drawn lying on the floor, the hanging thigh could drop only 5 degrees (the stretch
+    itself); it lies on a bed now, the thigh sinking and the shin hanging to the floor."""
+    template = LIBRARY["supine_hip_flexor"]
+    figure = solve(template)
+    values = checker.check(to_frame(figure), drawable(template)).values()
+    assert values["thigh_dropped"] <= -15 and values["shin_hangs"] <= -75
+    bed, floor = figure.surfaces()
+    foot = min(figure.points[f"{figure.near}_{p}"][1] for p in ("heel", "foot_index"))
+    assert floor[0] < bed[0] - 1.0 and foot - floor[0] < 0.1
+
+
 def test_figure_is_not_in_range_for_a_different_pose():
     """The pictures are of different poses, not one shape every template accepts."""
     cobra = to_frame(solve(LIBRARY["cobra"]))

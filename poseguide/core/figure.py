@@ -67,6 +67,9 @@ class Posture:
     angles: dict[str, float]
     supports: tuple[str, ...] = ()
     lengths: tuple[tuple[str, float], ...] = ()
+    # Height of the floor below the supports, in torso lengths: below 0 they rest on a bed
+    # and the legs may hang off its edge down to the floor.
+    floor: float = 0.0
 
     def length(self, bone: str) -> float:
         return dict(self.lengths).get(bone, 1.0)
@@ -113,6 +116,10 @@ POSTURES: tuple[Posture, ...] = (
             {"torso": 180, "neck": 180, "face": 90,
              **_both(uarm=0, farm=0, hand=0, thigh=45, shin=-50, foot=0)},
             ("near_shoulder", "far_shoulder", "near_hip", "far_hip")),
+    Posture("lying on the back at a bed's edge", "lying_back_bed_edge", "side",
+            {"torso": 180, "neck": 180, "face": 90, **_both(uarm=0, farm=0, hand=0, foot=0),
+             "near_thigh": -25, "near_shin": -70, "far_thigh": 110, "far_shin": 10},
+            ("near_shoulder", "far_shoulder", "near_hip", "far_hip"), floor=-1.3),
     Posture("standing", "standing", "front",
             {"torso": 90, "neck": 90, "face": -90, "near_uarm": -80, "far_uarm": -100,
              "near_farm": -85, "far_farm": -95, "near_hand": -90, "far_hand": -90,
@@ -408,7 +415,7 @@ def _solve(template: Template, posture: Posture, side: str) -> tuple[float, Floa
         fit = 2.0 * (values - aims) / scales
         prior = (p[_ANGLES] - base[_ANGLES]) / 30.0
         support = [4.0 * pts[s][1] for s in support_names]
-        below = [4.0 * min(q[1], 0.0) for q in pts.values()]  # nothing sinks into the floor
+        below = [4.0 * min(q[1] - posture.floor, 0.0) for q in pts.values()]  # nor the floor
         return np.concatenate([fit, prior, support, below, [p[_P["bulge"]] / 0.5]])
 
     return _least_squares(residuals, base)

@@ -144,6 +144,7 @@ POSTURES = (
     "lying_back",
     "lying_back_knees_up",
     "lying_back_knees_bent",
+    "lying_back_bed_edge",
 )
 # Names a template may use besides MediaPipe's literal ones (see angles.resolve).
 _PARTS = {n.split("_", 1)[1] for n in INDEX if n.startswith("left_")}
