@@ -151,21 +151,21 @@ class Figure:
     spine: tuple[tuple[float, float], ...]  # the back from mid-hip to mid-shoulder
     bulge: float
     supports: tuple[str, ...] = ()  # landmarks resting on the floor (or a bed)
+    floor: float = 0.0  # the posture's floor below the supports: below 0 they lie on a bed
 
     def landmark(self, name: str) -> Floats:
         return np.array(self.points[name])
 
     def surfaces(self) -> list[tuple[float, float, float]]:
         """Horizontal lines to draw as (y, x from, x to): the floor under the lowest point and,
-        when a leg hangs well below a body lying on its back (off the edge of a bed), a bed."""
+        for a posture lying on a bed, the bed under its supports."""
         xs = [p[0] for p in self.points.values()]
         lowest = min(p[1] for p in self.points.values())
         width = (min(xs) - 0.4, max(xs) + 0.4)
-        lying = [s for s in self.supports if s.endswith(("_hip", "_shoulder"))]
-        if self.view == "front" or not lying or lowest > -0.2:
+        if self.floor >= 0.0:
             return [(lowest - 0.02, *width)]
-        sx = [self.points[s][0] for s in lying]
-        top = min(self.points[s][1] for s in lying) - 0.02
+        sx = [self.points[s][0] for s in self.supports]
+        top = min(self.points[s][1] for s in self.supports) - 0.02
         # The bed ends just past the hips, where the hanging leg leaves it.
         return [(top, min(sx) - 0.6, max(sx) + 0.1), (lowest - 0.02, *width)]
 
@@ -490,4 +490,5 @@ def solve(template: Template, side: str = "left") -> Figure:
         spine=tuple((float(a), float(b)) for a, b in spine),
         bulge=float(p[_P["bulge"]]),
         supports=_sided(posture.supports, side),
+        floor=posture.floor,
     )
