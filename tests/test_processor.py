@@ -5,7 +5,13 @@ import pytest
 from realdata import POSEDATA, SPHINX, letterbox
 
 from poseguide.core.templates import load_library
-from poseguide.vision.processor import BACKLIT, TOO_DARK, FrameProcessor, lighting_hint
+from poseguide.vision.processor import (
+    BACKLIT,
+    TOO_DARK,
+    FrameProcessor,
+    lighting_hint,
+    needs_mask,
+)
 
 LIB = load_library()
 
@@ -43,3 +49,22 @@ def test_time_jumps_never_add_time():
     assert summary.held == pytest.approx(2.0 + 1.0, abs=0.25)
     assert all(s.seconds < 2.1 for s in summary.segments)
     assert not np.array_equal(annotated, frame)  # the overlay was drawn
+
+
+def test_floor_poses_get_the_silhouette_standing_ones_go_without():
+    assert needs_mask(LIB["cat"], LIB) and needs_mask(LIB["cat_cow"], LIB)  # the back's curve
+    assert needs_mask(LIB["cobra"], LIB) and needs_mask(LIB["seated_twist"], LIB)  # first look
+    assert not needs_mask(LIB["standing_back_extension"], LIB)
+
+
+@pytest.mark.realdata
+def test_a_deep_cobra_is_read_on_its_body_on_the_live_path():
+    """Read plainly, the deep cobra's feet land on its hands, more confidently than the
+    bordered reading; without the silhouette the live page tracked that misread and told a
+    cobra in full view "Move back so your feet are in view"."""
+    processor = FrameProcessor(LIB["cobra"], LIB)
+    frame = letterbox(POSEDATA / "cobra/virtualyogatrainer__1-0.png")
+    for i in range(6):
+        _, result = processor.process(frame.copy(), i / 30)
+    processor.close()
+    assert result.verdict.in_range, result.verdict.correction

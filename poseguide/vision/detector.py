@@ -62,8 +62,8 @@ class PoseDetector:
         carry over in the wrong coordinates. On the real photos fed as webcam frames
         (``eval --as-video``): cobra 62 % -> 72 % accepted, sphinx 88 % -> 94 %, cat 94 % ->
         97 %, seated twist 88 % -> 91 %, no label worse. Keeping the first reading whose
-        landmarks lie on the person's silhouette as well as being confident added cobra
-        78 % -> 81 % and seated twist 82 % -> 85 %. A frame larger than
+        landmarks lie on the person's silhouette (with ``segmentation``) as well as being
+        confident added cobra 78 % -> 81 % and seated twist 82 % -> 85 %. A frame larger than
         ``MODEL_LONG_SIDE`` is scaled down first; the landmarks are relative, so they keep
         the frame's own coordinates.
         """

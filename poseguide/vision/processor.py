@@ -39,9 +39,15 @@ def lighting_hint(bgr: np.ndarray) -> str | None:
 
 
 def needs_mask(template: Template, library: Library) -> bool:
-    """Whether any check of the template (or of its flow's phases) uses the silhouette."""
+    """Whether the detector should make the silhouette for the template (or its flow's
+    phases): a check reads it (the back's curve), or the pose is done on the floor, where the
+    first look at a body lying along the frame keeps the reading that lies on the silhouette
+    (a deep cobra's confident first reading can put its feet on its hands, and tracking keeps
+    it). The mask costs about 1.7 ms a frame (8 %); standing poses go without it."""
     parts = [library[p] for p in template.phases] if template.is_flow else [template]
-    return any(c.measure == "curve" for t in parts for c in t.checks)
+    return any(
+        t.posture != "standing" or any(c.measure == "curve" for c in t.checks) for t in parts
+    )
 
 
 @dataclass
