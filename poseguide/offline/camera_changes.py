@@ -67,13 +67,6 @@ def _rotation(w: int, h: int, degrees: float) -> Warp:
     return Warp(np.vstack([m, [0.0, 0.0, 1.0]]), (nw, nh), axes)
 
 
-def _rotate(rgb: np.ndarray, degrees: float) -> np.ndarray:
-    """A tilted camera."""
-    h, w = rgb.shape[:2]
-    warp = _rotation(w, h, degrees)
-    return cv2.warpAffine(rgb, warp.matrix[:2], warp.size)
-
-
 def _turn(w: int, h: int, yaw: float = 0.0, pitch: float = 0.0) -> Warp:
     """A camera turned by ``yaw`` (about the vertical) or tilted by ``pitch`` (about the
     horizontal) looking at the same flat scene, fitted back into the frame size. The focal
@@ -95,12 +88,6 @@ def _turn(w: int, h: int, yaw: float = 0.0, pitch: float = 0.0) -> Warp:
         ]
     )
     return Warp(fit @ hom, (w, h), ry @ rx)
-
-
-def _perspective(rgb: np.ndarray, yaw: float = 0.0, pitch: float = 0.0) -> np.ndarray:
-    h, w = rgb.shape[:2]
-    warp = _turn(w, h, yaw, pitch)
-    return cv2.warpPerspective(rgb, warp.matrix, warp.size)
 
 
 def _half_box(w: int, h: int) -> tuple[int, int, int, int]:
@@ -133,6 +120,20 @@ def _narrow(rgb: np.ndarray) -> np.ndarray:
     return cv2.resize(rgb, _narrowed(w, h).size, interpolation=cv2.INTER_AREA)
 
 
+def _geometric(warp_of: Callable[[int, int], Warp]) -> CameraChange:
+    """A change that is its geometry alone: the picture is the original warped by it (an
+    affine one by ``warpAffine``, the perspective ones by ``warpPerspective``)."""
+
+    def picture(rgb: np.ndarray) -> np.ndarray:
+        h, w = rgb.shape[:2]
+        warp = warp_of(w, h)
+        if np.array_equal(warp.matrix[2], [0.0, 0.0, 1.0]):
+            return cv2.warpAffine(rgb, warp.matrix[:2], warp.size)
+        return cv2.warpPerspective(rgb, warp.matrix, warp.size)
+
+    return CameraChange(picture, warp_of)
+
+
 def _mirror(w: int, h: int) -> Warp:
     return Warp(np.array([[-1.0, 0, w], [0, 1, 0], [0, 0, 1]]), (w, h), np.eye(3), True)
 
@@ -145,17 +146,11 @@ def _jpeg(rgb: np.ndarray) -> np.ndarray:
 
 
 CHANGES: dict[str, CameraChange] = {
-    "rotated +10": CameraChange(lambda rgb: _rotate(rgb, 10.0), lambda w, h: _rotation(w, h, 10.0)),
-    "rotated -10": CameraChange(
-        lambda rgb: _rotate(rgb, -10.0), lambda w, h: _rotation(w, h, -10.0)
-    ),
+    "rotated +10": _geometric(lambda w, h: _rotation(w, h, 10.0)),
+    "rotated -10": _geometric(lambda w, h: _rotation(w, h, -10.0)),
     "mirrored": CameraChange(lambda rgb: np.ascontiguousarray(rgb[:, ::-1]), _mirror),
-    "three-quarter": CameraChange(
-        lambda rgb: _perspective(rgb, yaw=TURN_DEG), lambda w, h: _turn(w, h, yaw=TURN_DEG)
-    ),
-    "camera lower": CameraChange(
-        lambda rgb: _perspective(rgb, pitch=LOWER_DEG), lambda w, h: _turn(w, h, pitch=LOWER_DEG)
-    ),
+    "three-quarter": _geometric(lambda w, h: _turn(w, h, yaw=TURN_DEG)),
+    "camera lower": _geometric(lambda w, h: _turn(w, h, pitch=LOWER_DEG)),
     "half size": CameraChange(_half_size, _halved),
     f"{SMALL_WIDTH} wide": CameraChange(_narrow, _narrowed),
     f"jpeg q{JPEG_QUALITY}": CameraChange(_jpeg, _same),

@@ -183,13 +183,11 @@ class PoseDetector:
         candidates = [f for f in (first, padded) if f is not None]
         if not candidates:
             return None
-        best = max(candidates, key=lambda f: float(f.visibility[BODY].mean()))
+        best = max(candidates, key=_confidence)
         if best.mask is None or not _lying(best.mask) or _inside_silhouette(best) == 1.0:
             return best
         candidates += [f for f in (self._detect_turned(rgb, timestamp, k) for k in (1, 3)) if f]
-        return max(
-            candidates, key=lambda f: float(f.visibility[BODY].mean()) * _inside_silhouette(f)
-        )
+        return max(candidates, key=_trust)
 
     def _detect_padded(
         self, rgb: np.ndarray, timestamp: float, frac: float, same_size: bool = False
