@@ -220,6 +220,19 @@ def test_sitting_up_is_neither_cobra_nor_sphinx():
     assert not check(frame, LIB["sphinx"]).in_range
 
 
+@pytest.mark.parametrize("pose", ["tabletop", "cat", "cow"])
+def test_standing_with_the_hands_down_is_not_all_fours(pose):
+    """Hands under the shoulders and the back level on straight legs (half moon, a flat-backed
+    forward fold) passes every other gate of the all-fours poses: only the knee tells."""
+    kneeling = make_frame(pose)
+    knee = kneeling.point("left_knee")
+    foot = knee + 0.7 * (knee - kneeling.point("left_hip"))  # the leg straight below the knee
+    standing = {"ankle": tuple(foot), "heel": tuple(foot), "foot_index": tuple(foot + (0.04, 0))}
+    v = check(make_frame(pose, overrides=standing), LIB[pose])
+    assert [r.check.id for r in v.results if not r.ok] == ["kneeling"]
+    assert v.correction == "Come onto your hands and knees, shins flat on the floor"
+
+
 @pytest.mark.parametrize(
     ("landmark", "words"),
     [
