@@ -113,6 +113,28 @@ def head_thrown_back(frame: PoseFrame) -> PoseFrame:
     return moved(frame, HEAD, (-0.7 * toward, 0.0))
 
 
+def leaning_aside(frame: PoseFrame) -> PoseFrame:
+    """Seen from the front: the head and shoulders lean sideways, the spine about 25 degrees
+    off upright in the picture: still the twist, said while the hold counts."""
+    return moved(frame, HEAD + [f"{s}_shoulder" for s in BOTH], (0.6, 0.0))
+
+
+def legs_behind(frame: PoseFrame) -> PoseFrame:
+    """The feet behind the body instead of in front of it, as lying on the front with the
+    chest up: their world landmarks reflected through the plane of the hips and the middle
+    of the shoulders (the body's front). Seen from the front the picture cannot tell."""
+    w = frame.world
+    left, right = w[INDEX["left_hip"]], w[INDEX["right_hip"]]
+    hips = (left + right) / 2
+    shoulders = (w[INDEX["left_shoulder"]] + w[INDEX["right_shoulder"]]) / 2
+    normal = np.cross(right - left, hips - shoulders)
+    normal /= np.linalg.norm(normal)
+    world = w.copy()
+    feet = [INDEX[f"{s}_{p}"] for s in BOTH for p in ("ankle", "heel", "foot_index")]
+    world[feet] -= 2 * np.outer((w[feet] - hips) @ normal, normal)
+    return replace(frame, world=world)
+
+
 FAULTS = [
     # template, mistake, expected first cue, hold keeps counting
     ("sphinx", shrugged, "Relax your shoulders away from your ears", True),
@@ -124,6 +146,8 @@ FAULTS = [
     ("cobra", over_lifted, "Lift only as high as is comfortable: lower your chest a little", True),
     ("cobra", head_thrown_back, "Look forward, away from your feet, with your neck long", True),
     ("childs_pose", hips_off_heels, "Sit your hips back towards your heels", True),
+    ("seated_twist", leaning_aside, "Sit up tall, lift your chest", True),
+    ("seated_twist", legs_behind, "Sit down on the floor with your legs in front of you", False),
     (
         "seated_twist",
         slumped,
