@@ -2,12 +2,14 @@
 
 import numpy as np
 import pytest
+from library_fixtures import FRONT_POSES, front_frame
 from posefixtures import make_frame
 
 from poseguide.core import angles, checker
 from poseguide.core.checker import Status, check
 from poseguide.core.landmarks import INDEX
 from poseguide.core.templates import Tier, load_library
+from poseguide.offline.camera_changes import CHANGES, moved
 
 LIB = load_library()
 
@@ -231,6 +233,32 @@ def test_standing_with_the_hands_down_is_not_all_fours(pose):
     v = check(make_frame(pose, overrides=standing), LIB[pose])
     assert [r.check.id for r in v.results if not r.ok] == ["kneeling"]
     assert v.correction == "Come onto your hands and knees, shins flat on the floor"
+
+
+# Sitting upright, leaning 5 degrees, one arm lifted 17 degrees above level, the other down.
+ARM_HALF_RAISED = dict(
+    FRONT_POSES["side_stretch"],
+    nose=(0.49, 0.20), left_shoulder=(0.56, 0.32), right_shoulder=(0.42, 0.32),
+    left_elbow=(0.71, 0.26), left_wrist=(0.84, 0.22), right_elbow=(0.40, 0.47),
+    right_wrist=(0.41, 0.60),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("look", ["as is", "rotated +10", "rotated -10"])
+def test_side_stretch_arms_are_measured_against_the_trunk(look):
+    """A rolled camera tilts the trunk and the arms in the picture alike: measured from the
+    picture's horizontal, a 10 degree roll made an upright sitter with an arm half raised a
+    side stretch. Against the trunk the arms do not move, and the stretch holds."""
+
+    def seen(points):
+        frame = front_frame(points)
+        return frame if look == "as is" else moved(frame, CHANGES[look])
+
+    stretch = LIB["side_stretch"]
+    assert check(seen(FRONT_POSES["side_stretch"]), stretch).in_range
+    v = check(seen(ARM_HALF_RAISED), stretch)
+    assert not v.in_range
+    assert v.correction == "Lift your arm up beside your ear"
 
 
 @pytest.mark.parametrize(
