@@ -58,6 +58,15 @@ def test_supine_hip_flexor_is_drawn_hanging_off_a_bed():
     assert floor[0] < bed[0] - 1.0 and foot - floor[0] < 0.1
 
 
+def test_side_stretch_is_drawn_bending_at_the_waist():
+    """The hips of a front-view figure turned with its trunk, so the side stretch was drawn
+    leaning from the feet (hips tilted 13 degrees with the trunk); the hips stay level now and
+    the bend comes from the waist, as the guides describe it."""
+    template = LIBRARY["side_stretch"]
+    values = checker.check(to_frame(solve(template)), drawable(template)).values()
+    assert abs(values["hips_level"]) < 1 and values["side_bend"] >= 15
+
+
 def test_figure_is_not_in_range_for_a_different_pose():
     """The pictures are of different poses, not one shape every template accepts."""
     cobra = to_frame(solve(LIBRARY["cobra"]))

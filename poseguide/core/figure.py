@@ -25,7 +25,7 @@ from poseguide.core import checker
 from poseguide.core.landmarks import INDEX, N_LANDMARKS, Floats, PoseFrame
 from poseguide.core.templates import WORLD_MEASURES, Check, Template
 
-FIGURE_VERSION = 2  # bump when a change to the solver or the drawing alters the pictures
+FIGURE_VERSION = 3  # bump when a change to the solver or the drawing alters the pictures
 # Bone lengths in torso lengths (adult proportions: torso ~50 cm, thigh ~43 cm...).
 UPPER_ARM, FOREARM, HAND = 0.6, 0.52, 0.2
 THIGH, SHIN, FOOT = 0.86, 0.84, 0.4
@@ -219,8 +219,11 @@ def _points(p: Floats, posture: Posture, near: str) -> tuple[dict[str, Floats], 
     pts: dict[str, Floats] = {}
     if posture.view == "front":
         # Facing the camera: the person's left appears on the right of the picture.
-        across = np.array([torso_dir[1], -torso_dir[0]]) * (1 if near == "left" else -1)
-        shoulder_half, hip_half = 0.42 * across, 0.28 * across
+        # The shoulders turn with the trunk; the hips stay level, so a side bend is drawn
+        # bending at the waist instead of leaning from the feet.
+        person_left = 1.0 if near == "left" else -1.0
+        across = np.array([torso_dir[1], -torso_dir[0]]) * person_left
+        shoulder_half, hip_half = 0.42 * across, 0.28 * np.array([person_left, 0.0])
     else:
         shoulder_half = hip_half = np.array([-0.03, -0.02])
     for side, sign in ((near, 1.0), (far, -1.0)):
