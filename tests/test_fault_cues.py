@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from realdata import POSEDATA
 
+from poseguide.core.angles import front_normal
 from poseguide.core.landmarks import INDEX, PoseFrame
 from poseguide.core.session import ExerciseSet
 from poseguide.core.templates import load_library
@@ -127,7 +128,7 @@ def legs_behind(frame: PoseFrame) -> PoseFrame:
     left, right = w[INDEX["left_hip"]], w[INDEX["right_hip"]]
     hips = (left + right) / 2
     shoulders = (w[INDEX["left_shoulder"]] + w[INDEX["right_shoulder"]]) / 2
-    normal = np.cross(right - left, hips - shoulders)
+    normal = front_normal(left, right, shoulders)
     normal /= np.linalg.norm(normal)
     world = w.copy()
     feet = [INDEX[f"{s}_{p}"] for s in BOTH for p in ("ankle", "heel", "foot_index")]

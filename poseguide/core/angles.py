@@ -156,12 +156,17 @@ def facing3d(p: Floats, q: Floats, r: Floats) -> Floats:
     return angle
 
 
+def front_normal(p: Floats, q: Floats, r: Floats) -> Floats:
+    """The normal (q - p) x (mid(p, q) - r), not normalised: with p, q the left and right hip
+    and r the middle of the shoulders it points where the body's front faces."""
+    normal: Floats = np.cross(q - p, (p + q) / 2.0 - r)
+    return normal
+
+
 def front3d(p: Floats, q: Floats, r: Floats, s: Floats) -> Floats:
-    """Angle between the normal (q - p) x (mid(p, q) - r) and mid(p, q)->s, 0..180: with p, q
-    the left and right hip and r the middle of the shoulders the normal is the body's front."""
-    mid = (p + q) / 2.0
-    n = np.cross(q - p, mid - r)
-    return joint_angle3d(n, np.zeros_like(n), s - mid)
+    """Angle between ``front_normal(p, q, r)`` and mid(p, q)->s, 0..180."""
+    n = front_normal(p, q, r)
+    return joint_angle3d(n, np.zeros_like(n), s - (p + q) / 2.0)
 
 
 def facing_side(frame: PoseFrame) -> str:
