@@ -22,6 +22,8 @@ POSEDATA = Path(
 )
 # Photos used to assemble clips (side-on, whole body, in clear form): the bench clip's two.
 SPHINX, STANDING = (photo for photo, _ in CLIP_PHOTOS)
+# A deep cobra with the head thrown back: read plainly, its hips and knees land off the body.
+MISREAD_COBRA = "cobra/virtualyogatrainer__1-0.png"
 
 
 def letterbox(path: Path, size: tuple[int, int] = (640, 480)) -> np.ndarray:

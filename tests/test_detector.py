@@ -5,15 +5,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from posefixtures import make_frame
-from realdata import POSEDATA, SPHINX, STANDING
+from realdata import MISREAD_COBRA, POSEDATA, SPHINX, STANDING
 
 from poseguide.core.checker import check
 from poseguide.core.templates import load_library
 from poseguide.vision.detector import BODY, PoseDetector, _inside_silhouette, _lying, wants_border
 from poseguide.vision.media import letterbox, load_photo
-
-# A deep cobra with the head thrown back: the direct looks put hips and knees off the body.
-MISREAD_COBRA = "cobra/virtualyogatrainer__1-0.png"
 
 
 def test_lying_is_a_silhouette_wider_than_tall():

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from realdata import POSEDATA, SPHINX, letterbox
+from realdata import MISREAD_COBRA, POSEDATA, SPHINX, letterbox
 
 from poseguide.core.templates import load_library
 from poseguide.vision.processor import (
@@ -63,7 +63,7 @@ def test_a_deep_cobra_is_read_on_its_body_on_the_live_path():
     bordered reading; without the silhouette the live page tracked that misread and told a
     cobra in full view "Move back so your feet are in view"."""
     processor = FrameProcessor(LIB["cobra"], LIB)
-    frame = letterbox(POSEDATA / "cobra/virtualyogatrainer__1-0.png")
+    frame = letterbox(POSEDATA / MISREAD_COBRA)
     for i in range(6):
         _, result = processor.process(frame.copy(), i / 30)
     processor.close()
