@@ -10,6 +10,7 @@ import pytest
 from realdata import POSEDATA
 
 from poseguide.core.templates import load_library
+from poseguide.offline.camera_changes import SLIGHT_CHANGES
 from poseguide.offline.evaluation import (
     evaluate,
     evaluate_changes,
@@ -113,7 +114,7 @@ def test_live_path_floors():
 
 
 # Camera changes (eval --augment) on a fixed half of the measured labels' photos (those whose
-# file-name hash is even: 122 photos x 9 looks, about 2 minutes; the README gives the figures
+# file-name hash is even: 122 photos x 13 looks, about 2.5 minutes; the README gives the figures
 # for all photos). The issue's target is that no label loses more than 5 points right or gains
 # more than 2 points wrong under any change; not yet met (README). These are the limits reached:
 # label: (most points lost right, most points gained wrong) under any one change.
@@ -170,10 +171,31 @@ def _over_limits(report, limits, what):
     ]
 
 
-def test_camera_changes_cost_at_most_the_limits():
+@pytest.fixture(scope="module")
+def changed():
     library = load_library()
-    results = evaluate_changes(POSEDATA, library, keep=in_augment_sample)
+    return library, evaluate_changes(POSEDATA, library, keep=in_augment_sample)
+
+
+def test_camera_changes_cost_at_most_the_limits(changed):
+    library, results = changed
     failures = _over_limits(
         robustness(results.detected, library), AUGMENT_LIMITS, "read again"
     ) + _over_limits(robustness(results.moved, library), MOVED_LIMITS, "landmarks moved")
     assert not failures, "\n".join(failures)
+
+
+def test_no_photo_passes_only_just(changed):
+    """Changes too small to see (SLIGHT_CHANGES: 1 degree, a 1% shift) move the landmarks
+    too little to change a verdict, unless a template's range passes its photos only just.
+    Read again, the same changes cost up to 9 points: the detector's own noise, the floor
+    under the read-again limits above (README)."""
+    library, results = changed
+    report = robustness(results.moved, library)
+    edges = [
+        f"{label} {name}: right {c['right_change']:+.1f}, wrong {c['wrong_change']:+.1f}"
+        for label in AUGMENT_LABELS
+        for name, c in report[label].items()
+        if name in SLIGHT_CHANGES and (c["right_change"] or c["wrong_change"])
+    ]
+    assert not edges, "\n".join(edges)

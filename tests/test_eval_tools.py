@@ -12,7 +12,7 @@ from poseguide.core import angles
 from poseguide.core.checker import check
 from poseguide.core.landmarks import INDEX
 from poseguide.core.templates import load_library
-from poseguide.offline.camera_changes import CHANGES, moved
+from poseguide.offline.camera_changes import CHANGES, SLIGHT_CHANGES, moved
 from poseguide.offline.evaluation import (
     UNKNOWN_SOURCE,
     PhotoResult,
@@ -85,13 +85,33 @@ def test_camera_changes_do_what_they_say():
     assert jpeg.shape == rgb.shape and np.abs(jpeg.astype(int) - rgb).mean() > 5
 
 
+def test_slight_changes_are_slight():
+    """The noise-floor changes change the picture's size and move its corners by no more than
+    2% of its width (a 1 degree roll turns a corner of a 400x240 picture 4 px round the
+    centre, and the canvas grows up to 3 px a side to keep it), and JPEG at quality 90 keeps
+    a smooth picture within a few grey levels."""
+    w, h = 400, 240
+    corners = np.array([[[0.0, 0.0]], [[w, 0.0]], [[w, h]], [[0.0, h]]])
+    for name in ("rotated +1", "rotated -1", "shifted 1%"):
+        warp = SLIGHT_CHANGES[name].warp(w, h)
+        assert max(abs(warp.size[0] - w), abs(warp.size[1] - h)) <= 0.02 * w, name
+        travel = np.linalg.norm(cv2.perspectiveTransform(corners, warp.matrix) - corners, axis=2)
+        assert 1.0 < travel.max() <= 0.02 * w, name
+    ramp = np.repeat(np.linspace(0, 255, w, dtype=np.uint8)[None, :, None], h, 0).repeat(3, 2)
+    again = SLIGHT_CHANGES["jpeg q90"](ramp)
+    assert again.shape == ramp.shape and np.abs(again.astype(int) - ramp).mean() < 2
+
+
 def _bright_spots(rgb: np.ndarray) -> np.ndarray:
     """Centres (x, y) in pixels of the picture's pure-white blobs, left to right."""
     n, _, _, centres = cv2.connectedComponentsWithStats((rgb.min(axis=2) > 200).astype(np.uint8))
     return centres[1:][np.argsort(centres[1:, 0])]
 
 
-@pytest.mark.parametrize("name", [n for n in CHANGES if n != "mirrored"])
+ALL_CHANGES = {**CHANGES, **SLIGHT_CHANGES}
+
+
+@pytest.mark.parametrize("name", [n for n in ALL_CHANGES if n != "mirrored"])
 def test_moved_landmarks_land_where_the_change_puts_the_picture(name):
     """Two white dots drawn where a frame's hip and knee are: after the change, the moved
     landmarks sit on the dots of the changed picture."""
@@ -100,8 +120,8 @@ def test_moved_landmarks_land_where_the_change_puts_the_picture(name):
     for part in ("left_hip", "left_knee"):
         x, y = frame.pixels()[INDEX[part]]
         cv2.circle(rgb, (round(x), round(y)), 4, (255, 255, 255), -1)
-    changed = CHANGES[name](rgb)
-    after = moved(frame, CHANGES[name])
+    changed = ALL_CHANGES[name](rgb)
+    after = moved(frame, ALL_CHANGES[name])
     assert (after.width, after.height) == (changed.shape[1], changed.shape[0])
     expected = after.pixels()[[INDEX["left_knee"], INDEX["left_hip"]]]  # knee is leftmost
     expected = expected[np.argsort(expected[:, 0])]
@@ -165,7 +185,7 @@ def test_eval_cli_reports_sources_and_camera_changes(capsys, tmp_path):
     assert main(["eval", str(tmp_path), "--augment", "--json"]) == 0
     both = json.loads(capsys.readouterr().out)
     report = both["detected"]["sphinx"]
-    assert set(report) == {"as is", *CHANGES}
+    assert set(report) == {"as is", *CHANGES, *SLIGHT_CHANGES}
     assert report["as is"]["right"] == 1.0 and report["mirrored"]["right_change"] in (0.0, -100.0)
     # Moved, not read again: a mirrored picture changes no measure, so nothing is lost.
     assert both["moved"]["sphinx"]["mirrored"] == {

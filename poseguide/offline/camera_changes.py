@@ -7,6 +7,9 @@ and to move the original reading (:func:`moved`), which is what a detector that 
 changed picture exactly as well would give. Judging both splits a loss in two: what the
 template's own measures lose because they move with the camera, and what the detector loses
 by reading the changed picture worse.
+
+``SLIGHT_CHANGES`` are too small to see (a 1 degree roll, a 1% shift, JPEG at quality 90):
+what they cost read again is the detector's own noise, the floor under every figure above it.
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ from poseguide.core.landmarks import Floats, PoseFrame
 from poseguide.vision.media import MediaError
 
 JPEG_QUALITY = 10
+SLIGHT_JPEG_QUALITY = 90
+SLIGHT_ROLL_DEG = 1.0
+SLIGHT_SHIFT = 0.01  # of the picture's width and height
 TURN_DEG = 25.0  # the three-quarter warp: the camera turned this far round the person
 LOWER_DEG = 15.0  # the lower camera: looking up this far
 SMALL_WIDTH = 320
@@ -138,11 +144,20 @@ def _mirror(w: int, h: int) -> Warp:
     return Warp(np.array([[-1.0, 0, w], [0, 1, 0], [0, 0, 1]]), (w, h), np.eye(3), True)
 
 
-def _jpeg(rgb: np.ndarray) -> np.ndarray:
-    ok, data = cv2.imencode(".jpg", rgb, [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
-    if not ok:
-        raise MediaError("could not JPEG-encode a picture")
-    return cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
+def _shifted(w: int, h: int) -> Warp:
+    """Moved right and down by SLIGHT_SHIFT of the picture, the uncovered edge black."""
+    dx, dy = round(SLIGHT_SHIFT * w), round(SLIGHT_SHIFT * h)
+    return Warp(np.array([[1.0, 0, dx], [0, 1, dy], [0, 0, 1]]), (w, h), np.eye(3))
+
+
+def _jpeg(quality: int) -> Callable[[np.ndarray], np.ndarray]:
+    def picture(rgb: np.ndarray) -> np.ndarray:
+        ok, data = cv2.imencode(".jpg", rgb, [cv2.IMWRITE_JPEG_QUALITY, quality])
+        if not ok:
+            raise MediaError("could not JPEG-encode a picture")
+        return cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
+
+    return picture
 
 
 CHANGES: dict[str, CameraChange] = {
@@ -153,7 +168,14 @@ CHANGES: dict[str, CameraChange] = {
     "camera lower": _geometric(lambda w, h: _turn(w, h, pitch=LOWER_DEG)),
     "half size": CameraChange(_half_size, _halved),
     f"{SMALL_WIDTH} wide": CameraChange(_narrow, _narrowed),
-    f"jpeg q{JPEG_QUALITY}": CameraChange(_jpeg, _same),
+    f"jpeg q{JPEG_QUALITY}": CameraChange(_jpeg(JPEG_QUALITY), _same),
+}
+
+SLIGHT_CHANGES: dict[str, CameraChange] = {
+    f"rotated +{SLIGHT_ROLL_DEG:g}": _geometric(lambda w, h: _rotation(w, h, SLIGHT_ROLL_DEG)),
+    f"rotated -{SLIGHT_ROLL_DEG:g}": _geometric(lambda w, h: _rotation(w, h, -SLIGHT_ROLL_DEG)),
+    f"shifted {SLIGHT_SHIFT:.0%}": _geometric(_shifted),
+    f"jpeg q{SLIGHT_JPEG_QUALITY}": CameraChange(_jpeg(SLIGHT_JPEG_QUALITY), _same),
 }
 
 
