@@ -116,7 +116,9 @@ def test_live_path_floors():
 # Camera changes (eval --augment) on a fixed half of the measured labels' photos (those whose
 # file-name hash is even: 122 photos x 13 looks, about 2.5 minutes; the README gives the figures
 # for all photos). The issue's target is that no label loses more than 5 points right or gains
-# more than 2 points wrong under any change; not yet met (README). These are the limits reached:
+# more than 2 points wrong under any change; not met (README), and read again not reachable
+# with this detector: changes too small to see (SLIGHT_CHANGES, also under these limits) cost up
+# to 12 points on this half. These are the limits reached:
 # label: (most points lost right, most points gained wrong) under any one change.
 AUGMENT_LABELS = ("cat", "cow", "childs_pose", "sphinx", "cobra", "seated_twist", "negative")
 AUGMENT_LIMITS = {
