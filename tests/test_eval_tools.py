@@ -12,7 +12,7 @@ from poseguide.core import angles
 from poseguide.core.checker import check
 from poseguide.core.landmarks import INDEX
 from poseguide.core.templates import load_library
-from poseguide.offline.camera_changes import CHANGES, SLIGHT_CHANGES, moved
+from poseguide.offline.camera_changes import ALL_CHANGES, CHANGES, SLIGHT_CHANGES, moved
 from poseguide.offline.evaluation import (
     UNKNOWN_SOURCE,
     PhotoResult,
@@ -108,9 +108,6 @@ def _bright_spots(rgb: np.ndarray) -> np.ndarray:
     return centres[1:][np.argsort(centres[1:, 0])]
 
 
-ALL_CHANGES = {**CHANGES, **SLIGHT_CHANGES}
-
-
 @pytest.mark.parametrize("name", [n for n in ALL_CHANGES if n != "mirrored"])
 def test_moved_landmarks_land_where_the_change_puts_the_picture(name):
     """Two white dots drawn where a frame's hip and knee are: after the change, the moved
@@ -185,7 +182,7 @@ def test_eval_cli_reports_sources_and_camera_changes(capsys, tmp_path):
     assert main(["eval", str(tmp_path), "--augment", "--json"]) == 0
     both = json.loads(capsys.readouterr().out)
     report = both["detected"]["sphinx"]
-    assert set(report) == {"as is", *CHANGES, *SLIGHT_CHANGES}
+    assert set(report) == {"as is", *ALL_CHANGES}
     assert report["as is"]["right"] == 1.0 and report["mirrored"]["right_change"] in (0.0, -100.0)
     # Moved, not read again: a mirrored picture changes no measure, so nothing is lost.
     assert both["moved"]["sphinx"]["mirrored"] == {

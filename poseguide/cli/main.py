@@ -307,7 +307,9 @@ def _eval_augmented(args: argparse.Namespace, library: Library, root: Path) -> i
     return 0
 
 
-def _print_changes(title: str, report: dict, names: list[str]) -> None:
+def _print_changes(
+    title: str, report: dict[str, dict[str, dict[str, float]]], names: list[str]
+) -> None:
     print(title + "\n")
     print(f"{'label':14s} " + " ".join(f"{n:>15s}" for n in names))
     for label, row in report.items():

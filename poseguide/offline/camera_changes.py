@@ -177,6 +177,7 @@ SLIGHT_CHANGES: dict[str, CameraChange] = {
     f"shifted {SLIGHT_SHIFT:.0%}": _geometric(_shifted),
     f"jpeg q{SLIGHT_JPEG_QUALITY}": CameraChange(_jpeg(SLIGHT_JPEG_QUALITY), _same),
 }
+ALL_CHANGES = {**CHANGES, **SLIGHT_CHANGES}
 
 
 def moved(frame: PoseFrame, change: CameraChange) -> PoseFrame:

@@ -18,7 +18,7 @@ from typing import TypeVar
 from poseguide.core.checker import Verdict, check, visibility_problem, working_side
 from poseguide.core.landmarks import PoseFrame
 from poseguide.core.templates import Library
-from poseguide.offline.camera_changes import CHANGES, SLIGHT_CHANGES, moved
+from poseguide.offline.camera_changes import ALL_CHANGES, moved
 from poseguide.vision.media import PHOTO_SUFFIXES, MediaError, letterbox, load_photo
 
 T = TypeVar("T")
@@ -299,7 +299,7 @@ class ChangeResults:
 def evaluate_changes(
     root: Path,
     library: Library,
-    changes: Iterable[str] = (*CHANGES, *SLIGHT_CHANGES),
+    changes: Iterable[str] = tuple(ALL_CHANGES),
     keep: Callable[[str, Path], bool] = lambda label, path: True,
     progress: Callable[[Iterable], Iterable] = lambda it: it,
     on_unreadable: Callable[[Path, str], None] | None = None,
@@ -309,11 +309,10 @@ def evaluate_changes(
     as by :func:`evaluate`."""
     from poseguide.vision.detector import PoseDetector
 
-    known = {**CHANGES, **SLIGHT_CHANGES}
     names = ["as is", *changes]
-    unknown = [n for n in names[1:] if n not in known]
+    unknown = [n for n in names[1:] if n not in ALL_CHANGES]
     if unknown:
-        raise ValueError(f"unknown camera changes {unknown}; known: {list(known)}")
+        raise ValueError(f"unknown camera changes {unknown}; known: {list(ALL_CHANGES)}")
     photos = [(label, path) for label, path in labelled_photos(root) if keep(label, path)]
     out = ChangeResults({n: [] for n in names}, {n: [] for n in names})
     detector = PoseDetector("photo", segmentation=True)
@@ -323,7 +322,7 @@ def evaluate_changes(
         out.detected["as is"].append(first)
         out.moved["as is"].append(first)
         for name in names[1:]:
-            change = known[name]
+            change = ALL_CHANGES[name]
             out.detected[name].append(
                 judge_photo(label, path, detector.detect_photo(change(rgb)), library)
             )
