@@ -1,16 +1,19 @@
 """Where the real photos and clips live, and clips assembled from them for tests.
 
 The data stay in ../shared/posedata (copyright varies: never copied into this repo); tests
-that need them are marked ``realdata`` and skip when the folder is absent (conftest.py).
+that need them are marked ``realdata`` and skip when the folder is absent (conftest.py),
+except in CI, where that is a failure.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import NoReturn
 
 import cv2
 import numpy as np
+import pytest
 
 from poseguide.offline.bench import CLIP_PHOTOS
 from poseguide.vision import media
@@ -24,6 +27,17 @@ POSEDATA = Path(
 SPHINX, STANDING = (photo for photo, _ in CLIP_PHOTOS)
 # A deep cobra with the head thrown back: read plainly, its hips and knees land off the body.
 MISREAD_COBRA = "cobra/virtualyogatrainer__1-0.png"
+
+
+IN_CI = os.environ.get("CI") == "true"
+
+
+def skip_or_fail(reason: str) -> NoReturn:
+    """Skip with ``reason``; in CI (``CI=true``) a missing photo folder or browser is a
+    failure instead, so a run without them cannot go green."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: required there, not skipped)", pytrace=False)
+    pytest.skip(reason)
 
 
 def letterbox(path: Path, size: tuple[int, int] = (640, 480)) -> np.ndarray:

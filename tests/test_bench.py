@@ -9,6 +9,7 @@ import cv2
 import fakecam
 import numpy as np
 import pytest
+from realdata import skip_or_fail
 
 from poseguide.core.templates import Library
 from poseguide.offline.bench import run_bench, table
@@ -26,7 +27,7 @@ def test_frames_are_scaled_to_the_model_size_and_small_ones_left_alone() -> None
 def test_a_scaled_frame_keeps_its_own_size_and_landmarks() -> None:
     reason = fakecam.missing_photos()
     if reason:
-        pytest.skip(reason)
+        skip_or_fail(reason)
     frame = fakecam.webcam_frame(fakecam.IN_FORM, 1280, 960)
     with PoseDetector("video") as scaled, PoseDetector("video") as plain:
         a = scaled.detect_bgr(frame, 0.0)
@@ -40,7 +41,7 @@ def test_a_scaled_frame_keeps_its_own_size_and_landmarks() -> None:
 def test_bench_prints_the_bare_model_beside_the_pipeline(library: Library, tmp_path: Path) -> None:
     reason = fakecam.missing_photos()
     if reason:
-        pytest.skip(reason)
+        skip_or_fail(reason)
     clip = tmp_path / "clip.mp4"
     writer = cv2.VideoWriter(str(clip), cv2.VideoWriter_fourcc(*"mp4v"), 30, (720, 1280))
     frame = fakecam.webcam_frame(fakecam.CAT, 720, 1280)

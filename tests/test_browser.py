@@ -25,6 +25,7 @@ from pathlib import Path
 
 import fakecam
 import pytest
+from realdata import skip_or_fail
 
 from poseguide.live import safety
 
@@ -64,7 +65,7 @@ def _skip_reason() -> str | None:
 def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     reason = _skip_reason()
     if reason:
-        pytest.skip(reason)
+        skip_or_fail(reason)
     parts = [
         (fakecam.webcam_frame(fakecam.IN_FORM), IN_FORM_S),
         (fakecam.webcam_frame(fakecam.OUT_OF_FORM), OUT_OF_FORM_S),
@@ -343,7 +344,7 @@ def still_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An in-form sphinx only (Chromium loops it): a hold that is never broken."""
     reason = _skip_reason()
     if reason:
-        pytest.skip(reason)
+        skip_or_fail(reason)
     parts = [(fakecam.webcam_frame(fakecam.IN_FORM), 4.0)]
     return fakecam.write_mjpeg(tmp_path_factory.mktemp("cam") / "still.mjpeg", parts)
 
@@ -433,7 +434,7 @@ def routine_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (a second in each position where the guides ask for three)."""
     reason = _skip_reason()
     if reason:
-        pytest.skip(reason)
+        skip_or_fail(reason)
     cat, cow = fakecam.webcam_frame(fakecam.CAT), fakecam.webcam_frame(fakecam.COW)
     parts = [(fakecam.webcam_frame(fakecam.IN_FORM), SPHINX_S)] + [(cat, FLOW_S), (cow, FLOW_S)] * 4
     return fakecam.write_mjpeg(tmp_path_factory.mktemp("cam") / "routine.mjpeg", parts)
@@ -615,7 +616,7 @@ def test_a_whole_routine_keeps_its_word(routine_clip: Path, tmp_path: Path) -> N
 def test_no_webcam_says_so_and_offers_the_upload(tmp_path: Path) -> None:
     reason = _skip_reason()
     if reason:
-        pytest.skip(reason)
+        skip_or_fail(reason)
 
     def scenario(run: Path) -> None:
         with _app(run) as url, _browser(run, None) as page:

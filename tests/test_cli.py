@@ -265,7 +265,7 @@ def test_a_failed_write_leaves_neither_template_nor_temporary_file(tmp_path, mon
 
 
 def test_native_log_lines_are_dropped_and_the_rest_kept():
-    from poseguide.cli.quiet import without_native_logs
+    from poseguide.vision.native_logs import without_native_logs
 
     dropped = [
         b"W0000 00:00:1795978838.435677   11017 inference_feedback_manager.cc:114] Feedback\n",

@@ -1,7 +1,11 @@
-"""Template accuracy on the real photos: the `eval` figures, with floors that only go up.
+"""Template accuracy on the real photos: the `eval` figures, per collection, with floors that
+only go up.
 
-Templates were tuned on the 'dev' part of the photos; the 'test' part (a third, chosen by a
-hash of the file name) was held out. Both parts are printed; the floors apply to all photos.
+The ranges were set on the first collections of each label; the second collection (files
+``kateryna__`` / ``katyoga__``, web photos of many different people) arrived later and was never
+tuned on, so it is held out (``eval --test-source``) and held to floors of its own: what a
+template does on new people. The floors are counts of photos, so one photo more or less is
+plain to see.
 """
 
 import hashlib
@@ -15,46 +19,92 @@ from poseguide.offline.evaluation import (
     evaluate,
     evaluate_changes,
     photo_detector,
+    read_sources,
     robustness,
     tally,
+    tally_held_out,
     video_detector,
 )
 
 pytestmark = pytest.mark.realdata
 
-# label: (found >=, seen >=, right >=, wrong <=) over all photos of the label.
+HELD_OUT = "KaterynaMeleshenko/yoga_poses_classification"
+
+# (label, "tuned" or "held_out"): (photos, found >=, seen >=, right >=, wrong <=), in photos.
+# The tuned floors are the fractions the single-collection floors held before the second
+# collection arrived (cat 0.97, cow 0.94/0.06, child's pose 0.91, sphinx 0.97/0.03, cobra
+# seen 0.93 right 0.87 wrong 0.04, seated twist 0.97, negatives all refused), as counts.
+# The held-out floors are the figures measured the day the collection was shared, before any
+# template change: issue 23's target there is right >= 90% and wrong <= 3%.
 FLOORS = {
-    "cat": (1.00, 1.00, 0.97, 0.00),
-    # 2 wrong of 38 (was 1): a cow photo with the head dropped and the back barely sagging
-    # (-0.034) reads as tabletop (-0.035..0.035) since the silhouette is sampled between
-    # pixels; the old nearest-pixel probes read it -0.045 and a mirrored copy -0.022.
-    "cow": (1.00, 1.00, 0.94, 0.06),
-    "childs_pose": (1.00, 1.00, 0.91, 0.00),
-    "sphinx": (1.00, 1.00, 0.97, 0.03),  # 0.94 before the view was judged in 3D
-    "cobra": (1.00, 0.93, 0.87, 0.04),
-    "seated_twist": (1.00, 1.00, 0.97, 0.00),
-    "negative": (1.00, 1.00, 1.00, 0.00),
+    ("cat", "tuned"): (34, 34, 34, 33, 0),
+    ("cat", "held_out"): (5, 5, 5, 3, 1),  # one rounded cat with its head up reads as cow
+    ("cow", "tuned"): (38, 38, 38, 36, 2),
+    ("cow", "held_out"): (6, 6, 6, 6, 0),
+    ("childs_pose", "tuned"): (35, 35, 35, 32, 0),
+    ("childs_pose", "held_out"): (15, 15, 14, 11, 0),
+    ("sphinx", "tuned"): (34, 34, 34, 33, 1),
+    # one photo only: its forearms read 48 degrees off the legs' line and cobra takes it
+    ("sphinx", "held_out"): (1, 1, 1, 0, 1),
+    # 28 under MediaPipe 0.10.21's solutions.pose; under the Tasks API's landmarker (the same
+    # weights; landmarks within 0.9% of the frame at the median) one deep cobra's hips read
+    # 26.4 degrees below the legs' line against the range's -25 (virtualyogatrainer__50-0)
+    ("cobra", "tuned"): (32, 32, 30, 27, 1),
+    ("cobra", "held_out"): (6, 6, 6, 6, 0),
+    ("seated_twist", "tuned"): (34, 34, 34, 33, 0),
+    # side and three-quarter views with the lower leg folded: issue 23's failure kind. Seen 20
+    # under solutions.pose; under the Tasks API one more three-quarter twist has an elbow
+    # under the visibility floor (kateryna__0c6a26d3...): "Turn ... see your elbows"
+    ("seated_twist", "held_out"): (23, 23, 19, 10, 0),
+    ("double_knee_to_chest", "held_out"): (10, 10, 10, 7, 0),
+    ("negative", "tuned"): (54, 54, 54, 54, 0),
 }
 
 # The live path: each photo letterboxed to 640x480 as the start of a video-mode session
-# (eval --as-video).
-# label: (right >=, wrong <=).
+# (eval --as-video). (label, part): (right >=, wrong <=), in photos.
 VIDEO_FLOORS = {
-    "cat": (0.97, 0.00),
-    "cow": (0.94, 0.03),
-    "childs_pose": (0.91, 0.00),
-    "sphinx": (0.94, 0.03),
+    ("cat", "tuned"): (33, 0),
+    ("cat", "held_out"): (4, 1),
+    ("cow", "tuned"): (36, 1),
+    ("cow", "held_out"): (6, 0),
+    ("childs_pose", "tuned"): (32, 0),
+    ("childs_pose", "held_out"): (10, 0),  # 11 under solutions.pose; one photo moved (Tasks)
+    ("sphinx", "tuned"): (31, 1),  # 32 under solutions.pose; one photo moved (Tasks API)
+    ("sphinx", "held_out"): (0, 1),
     # 0.72 before the chest's upper end and the face became refinements, 0.78 before the first
-    # look kept the reading on the silhouette
-    "cobra": (0.81, 0.04),
+    # look kept the reading on the silhouette, 0.81 (26 of 32) before the Tasks API
+    ("cobra", "tuned"): (27, 1),
+    ("cobra", "held_out"): (6, 0),
     # 0.91 before the twist itself was a gate: as webcam frames three twists read 4-9 degrees
     # (7.7-11 in photo mode), under the 10 degrees sitting square can reach, one has its feet
     # out of the letterboxed frame, which the sitting check now needs, and one its other elbow
     # hidden, which the arm-at-the-knee gate needs (without it real clips held false twists).
-    # 0.79 before sitting was the 3D angle at the hips, 0.82 before the silhouette first look
-    "seated_twist": (0.85, 0.00),
-    "negative": (1.00, 0.00),
+    # 0.79 before sitting was the 3D angle at the hips, 0.82 before the silhouette first look,
+    # 0.85 (29 of 34) before the Tasks API
+    ("seated_twist", "tuned"): (31, 0),
+    ("seated_twist", "held_out"): (11, 0),
+    ("double_knee_to_chest", "held_out"): (7, 0),
+    ("negative", "tuned"): (54, 0),
 }
+
+
+def held_out_report(results, library):
+    return tally_held_out(results, library, read_sources(POSEDATA), HELD_OUT)
+
+
+def print_report(title, report):
+    print(f"\n{title}: label part photos found seen right wrong")
+    for label, parts in report.items():
+        for part, s in parts.items():
+            print(
+                f"  {label:22s} {part:9s} {s['photos']:3d} {s['found']:6.0%} {s['seen']:6.0%} "
+                f"{s['right']:6.0%} {s['wrong']:6.0%}"
+            )
+
+
+def count(s, key):
+    """A fraction of the tally back as a count of photos."""
+    return round(s[key] * s["photos"])
 
 
 @pytest.fixture(scope="module")
@@ -63,23 +113,18 @@ def results():
     return library, evaluate(POSEDATA, library, photo_detector())
 
 
-def test_eval_floors(results):
+def test_eval_floors_per_collection(results):
     library, res = results
-    for part in ("dev", "test", None):
-        report = tally(res, library, part)
-        print(f"\n{part or 'all'}: label photos found seen right wrong")
-        for label, s in report["labels"].items():
-            print(
-                f"  {label:22s} {s['photos']:3d} {s['found']:6.0%} {s['seen']:6.0%} "
-                f"{s['right']:6.0%} {s['wrong']:6.0%}"
-            )
-    report = tally(res, library)["labels"]
+    report = held_out_report(res, library)
+    print_report("photos", report)
     failures = []
-    for label, (found, seen, right, wrong) in FLOORS.items():
-        s = report[label]
-        if s["found"] < found or s["seen"] < seen or s["right"] < right or s["wrong"] > wrong:
+    for (label, part), (photos, found, seen, right, wrong) in FLOORS.items():
+        s = report[label][part]
+        got = (s["photos"], *(count(s, k) for k in ("found", "seen", "right", "wrong")))
+        if got[0] != photos or got[1] < found or got[2] < seen or got[3] < right or got[4] > wrong:
             failures.append(
-                f"{label}: {s} (floors found>={found} seen>={seen} right>={right} wrong<={wrong})"
+                f"{label} {part}: photos found seen right wrong {got} (floors {photos} "
+                f">={found} >={seen} >={right} <={wrong})"
             )
     assert not failures, "\n".join(failures)
 
@@ -87,7 +132,7 @@ def test_eval_floors(results):
 def test_sphinx_and_cobra_refuse_each_other(results):
     library, res = results
     report = tally(res, library)["confusion"]
-    assert report["sphinx"].get("cobra", 0) <= 1
+    assert report["sphinx"].get("cobra", 0) <= 2  # 1 before the held-out sphinx (see FLOORS)
     assert report["cobra"].get("sphinx", 0) <= 1
 
 
@@ -96,19 +141,18 @@ def test_eval_json_shape(results):
     report = tally(res, library)
     assert set(report) == {"labels", "confusion"}
     assert set(report["labels"]["sphinx"]) == {"photos", "found", "seen", "right", "wrong"}
-    assert report["labels"]["sphinx"]["photos"] == 34
+    assert report["labels"]["sphinx"]["photos"] == 35
 
 
-def test_live_path_floors():
+def test_live_path_floors_per_collection():
     library = load_library()
-    report = tally(evaluate(POSEDATA, library, video_detector()), library)["labels"]
-    print("\nas video: label photos right wrong")
-    for label, s in report.items():
-        print(f"  {label:22s} {s['photos']:3d} {s['right']:6.0%} {s['wrong']:6.0%}")
+    report = held_out_report(evaluate(POSEDATA, library, video_detector()), library)
+    print_report("as video", report)
     failures = [
-        f"{label}: {report[label]} (floors right>={right} wrong<={wrong})"
-        for label, (right, wrong) in VIDEO_FLOORS.items()
-        if report[label]["right"] < right or report[label]["wrong"] > wrong
+        f"{label} {part}: {report[label][part]} (floors right>={right} wrong<={wrong} photos)"
+        for (label, part), (right, wrong) in VIDEO_FLOORS.items()
+        if count(report[label][part], "right") < right
+        or count(report[label][part], "wrong") > wrong
     ]
     assert not failures, "\n".join(failures)
 
@@ -151,7 +195,12 @@ MOVED_LIMITS = {
 
 
 def in_augment_sample(label, path):
-    return label in AUGMENT_LABELS and hashlib.md5(path.name.encode()).digest()[1] % 2 == 0
+    """The half these limits were measured on: the second collection arrived after them."""
+    return (
+        label in AUGMENT_LABELS
+        and not path.name.startswith(("kateryna__", "katyoga__"))
+        and hashlib.md5(path.name.encode()).digest()[1] % 2 == 0
+    )
 
 
 def _over_limits(report, limits, what):

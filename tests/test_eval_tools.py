@@ -19,6 +19,7 @@ from poseguide.offline.evaluation import (
     read_sources,
     robustness,
     tally_by_source,
+    tally_held_out,
 )
 from poseguide.vision.media import MediaError
 
@@ -45,6 +46,23 @@ def test_tally_by_source_splits_each_label_by_collection(tmp_path):
     assert (report["one/repo"]["photos"], report["one/repo"]["right"]) == (1, 1.0)
     assert report["two/repo"]["right"] == 0.5 and report["two/repo"]["wrong"] == 0.5
     assert report[UNKNOWN_SOURCE]["right"] == 0.0
+
+
+def test_held_out_source_is_scored_apart_from_the_collections_tuned_on(tmp_path):
+    sources = {"cobra/a.png": "one/repo", "cobra/b.png": "two/repo", "cobra/c.png": "two/repo"}
+    results = [
+        result("cobra", "a.png", ("cobra",)),
+        result("cobra", "b.png", ()),
+        result("cobra", "c.png", ("cobra", "sphinx")),
+    ]
+    report = tally_held_out(results, LIB, sources, "two/repo")["cobra"]
+    assert (report["tuned"]["photos"], report["tuned"]["right"]) == (1, 1.0)
+    assert report["held_out"]["photos"] == 2
+    assert (report["held_out"]["right"], report["held_out"]["wrong"]) == (0.5, 0.5)
+    with pytest.raises(MediaError, match="no photo comes from the source 'three/repo'"):
+        tally_held_out(results, LIB, sources, "three/repo")
+    with pytest.raises(MediaError, match="manifest.csv: needed"):
+        tally_held_out(results, LIB, {}, "two/repo")
 
 
 def test_no_manifest_means_no_sources_and_a_bad_one_says_what_is_missing(tmp_path):

@@ -60,9 +60,15 @@ def test_imports_only_run_downwards(room: str) -> None:
 
 @pytest.mark.parametrize(
     ("library", "owner"),
-    [("streamlit", "ui/"), ("streamlit_webrtc", "ui/"), ("mediapipe", "vision/detector.py")],
+    [
+        ("streamlit", ("ui/",)),
+        ("streamlit_webrtc", ("ui/",)),
+        # The detector runs the model; the bundle's build writes its metadata with MediaPipe's
+        # own writer.
+        ("mediapipe", ("vision/detector.py", "vision/pose_model_build.py")),
+    ],
 )
-def test_only_one_room_imports_the_library(library: str, owner: str) -> None:
+def test_only_one_room_imports_the_library(library: str, owner: tuple[str, ...]) -> None:
     users = [
         str(p.relative_to(PACKAGE))
         for p in _modules()

@@ -13,6 +13,7 @@ import av
 import fakecam
 import numpy as np
 import pytest
+from realdata import skip_or_fail
 
 from poseguide.core.session import SetSummary
 from poseguide.core.templates import Library
@@ -35,7 +36,7 @@ FPS = 15.0
 def photos() -> tuple[np.ndarray, np.ndarray]:
     reason = fakecam.missing_photos()
     if reason:
-        pytest.skip(reason)
+        skip_or_fail(reason)
     return fakecam.webcam_frame(fakecam.IN_FORM), fakecam.webcam_frame(fakecam.OUT_OF_FORM)
 
 
@@ -661,7 +662,7 @@ def test_live_hold_and_flow_targets_reach_the_csv_as_met(
 def cat_cow_frames() -> tuple[np.ndarray, np.ndarray]:
     reason = fakecam.missing_photos()
     if reason:
-        pytest.skip(reason)
+        skip_or_fail(reason)
     return fakecam.webcam_frame(fakecam.CAT), fakecam.webcam_frame(fakecam.COW)
 
 
@@ -783,7 +784,7 @@ def test_a_per_side_set_times_only_the_side_it_asks_for(library: Library) -> Non
     """The same unmirrored picture served the left and the right set alike."""
     reason = fakecam.missing_photos()
     if reason:
-        pytest.skip(reason)
+        skip_or_fail(reason)
     knee = fakecam.webcam_frame(fakecam.KNEE_LEFT)
     routine = Routine("k", (Step("knee_to_chest", hold_s=3, per_side=True),))
     session = LiveSession(routine, library, rest_s=1.0, setup=False)

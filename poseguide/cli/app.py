@@ -13,7 +13,7 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-import tomllib
+from poseguide.core import toml_text
 
 
 def page_script() -> Path:
@@ -22,7 +22,7 @@ def page_script() -> Path:
 
 def streamlit_flags() -> list[str]:
     """``--section.option=value`` for every setting in the shipped Streamlit config."""
-    config = tomllib.loads((resources.files("poseguide.ui") / "streamlit.toml").read_text())
+    config = toml_text.loads((resources.files("poseguide.ui") / "streamlit.toml").read_text())
     flags = []
     for section, options in config.items():
         for name, value in options.items():

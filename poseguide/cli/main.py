@@ -20,10 +20,10 @@ from typing import NoReturn
 from poseguide.cli.app import add_app_parser
 from poseguide.cli.history import add_history_parser
 from poseguide.cli.picture import add_picture_parser
-from poseguide.cli.quiet import hide_native_logs, native_logs_hidden
 from poseguide.cli.text import shown
 from poseguide.core.templates import DEFAULT_DIR, Library, TemplateError, load_library, target_words
 from poseguide.vision.media import MediaError
+from poseguide.vision.native_logs import hide_native_logs, native_logs_hidden
 
 
 def _library(args: argparse.Namespace) -> Library:
@@ -171,6 +171,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         read_sources,
         tally,
         tally_by_source,
+        tally_held_out,
         video_detector,
     )
 
@@ -216,9 +217,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
     missed = misses(results, library, part) if args.misses else []
     sources = read_sources(root)
     by_source = tally_by_source(results, library, sources, part)
+    held_out = (
+        tally_held_out(results, library, sources, args.test_source) if args.test_source else {}
+    )
     if args.json:
-        extra = ({"misses": missed} if args.misses else {}) | (
-            {"sources": by_source} if sources else {}
+        extra = (
+            ({"misses": missed} if args.misses else {})
+            | ({"sources": by_source} if sources else {})
+            | ({"held_out": held_out} if held_out else {})
         )
         print(json.dumps(report | extra | {"unreadable": unreadable}, indent=2))
         return 0
@@ -244,6 +250,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
                     f"  {label:16s} {source:48s} {s['photos']:6d} {s['right']:7.0%} "
                     f"{s['wrong']:7.0%}"
                 )
+    if held_out:
+        print(f"\nheld out: {args.test_source} against the other collections (tuned on)")
+        heading = ("tuned: photos right wrong", "held out: photos right wrong")
+        print(f"  {'label':20s} {heading[0]:>26s}  {heading[1]:>29s}")
+        for label, sides in held_out.items():
+            cells = [
+                f"{s['photos']:6d} {s['right']:7.0%} {s['wrong']:7.0%}" if s else f"{'–':>22s}"
+                for s in (sides.get("tuned"), sides.get("held_out"))
+            ]
+            print(f"  {label:20s} {cells[0]:>26s}  {cells[1]:>29s}")
     if args.misses:
         print(f"\nmisses ({len(missed)})")
         for m in missed:
@@ -482,6 +498,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--as-video",
         action="store_true",
         help="feed each photo to the live path as webcam frames (640x480, tracking)",
+    )
+    p.add_argument(
+        "--test-source",
+        metavar="SOURCE",
+        help="score the photos of this manifest source_repo apart from the others "
+        "(the collection held out while the ranges were set on the rest)",
     )
     p.add_argument(
         "--misses",

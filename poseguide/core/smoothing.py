@@ -42,7 +42,7 @@ class OneEuro:
             or self._x.shape != x.shape
         ):
             self._t, self._x, self._dx = t, x.copy(), np.zeros_like(x)
-            return x.copy()
+            return np.array(x, dtype=np.float64)
         dt = t - self._t
         dx = (x - self._x) / dt
         a_d = _alpha(self.d_cutoff, dt)
@@ -55,4 +55,4 @@ class OneEuro:
         out = np.where(fresh, x, out)
         dx_hat = np.where(fresh, 0.0, dx_hat)
         self._t, self._x, self._dx = t, out, dx_hat
-        return out.copy()
+        return np.array(out, dtype=np.float64)

@@ -10,21 +10,15 @@ from __future__ import annotations
 import difflib
 import reprlib
 import stat
-import sys
 import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from poseguide.core.textenum import TextEnum
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
+from poseguide.core import toml_text
 from poseguide.core.landmarks import INDEX
+from poseguide.core.textenum import TextEnum
 
 # The shipped templates: the repository's reference_poses/, installed as package data.
 DEFAULT_DIR = Path(str(resources.files("poseguide.reference_poses")))
@@ -525,8 +519,8 @@ def load_template(path: str | Path) -> Template:
 def template_from_text(text: str, path: Path) -> Template:
     """A template from TOML text, validated as if read from ``path``."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        data = toml_text.loads(text)
+    except toml_text.TOMLDecodeError as exc:
         raise TemplateError(f"{path}: not valid TOML ({exc})") from None
     except RecursionError:
         raise TemplateError(

@@ -281,6 +281,34 @@ def tally_by_source(
     }
 
 
+def tally_held_out(
+    results: Iterable[PhotoResult],
+    library: Library,
+    sources: dict[str, str],
+    test_source: str,
+) -> dict[str, dict[str, dict[str, float | int]]]:
+    """label -> {"tuned": figures on the other collections' photos, "held_out": figures on
+    ``test_source``'s}: a range set on one collection judged on another, the measure of
+    whether a template fits new people rather than the photos it was tuned on."""
+    known = set(sources.values())
+    if not known:
+        raise MediaError(f"{MANIFEST}: needed to tell the photos' sources apart, not found")
+    if test_source not in known:
+        raise MediaError(
+            f"{MANIFEST}: no photo comes from the source {test_source!r}; it names "
+            + ", ".join(sorted(known))
+        )
+    groups: dict[str, dict[str, list[PhotoResult]]] = {}
+    for r in _scored(results, library, None):
+        source = sources.get(f"{r.label}/{r.path.name}", UNKNOWN_SOURCE)
+        side = "held_out" if source == test_source else "tuned"
+        groups.setdefault(r.label, {}).setdefault(side, []).append(r)
+    return {
+        label: {side: tally(rs, library)["labels"][label] for side, rs in sorted(by.items())}
+        for label, by in sorted(groups.items())
+    }
+
+
 # --- Robustness: every photo again under simulated camera changes ---------------------------
 
 

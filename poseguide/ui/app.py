@@ -13,6 +13,7 @@ from poseguide.ui import compat
 from poseguide.ui import exercise as page_exercise
 from poseguide.ui import history as page_history
 from poseguide.ui import library as page_library
+from poseguide.vision.native_logs import hide_native_logs_for_process
 
 
 def _library() -> Library | None:
@@ -40,6 +41,7 @@ def history() -> None:
 
 
 def main() -> None:
+    hide_native_logs_for_process()  # MediaPipe's and TFLite's lines stay out of the server log
     compat.send_uncompressed_starts()
     st.set_page_config(page_title="poseguide", page_icon="🧘", layout="wide")
     pages = [

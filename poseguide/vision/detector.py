@@ -1,18 +1,22 @@
 """MediaPipe Pose behind a small interface: a frame and its time in, a PoseFrame (or None) out.
 
-Only this module imports MediaPipe. It uses the full model (``model_complexity=1``) that ships
-inside the ``mediapipe==0.10.21`` wheel, so nothing is downloaded at run time.
+Only this module imports MediaPipe. It runs the full BlazePose model, the one every template
+was tuned on, through the Tasks API's ``PoseLandmarker`` from the bundle the package ships
+(:mod:`poseguide.vision.pose_model`, checked before it is loaded), so nothing is downloaded
+at run time.
 """
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import replace
-from typing import Literal
+from typing import Any, Literal
 
 import cv2
 import numpy as np
 
 from poseguide.core.landmarks import N_LANDMARKS, PoseFrame
+from poseguide.vision.pose_model import verified_bundle
 
 Mode = Literal["video", "photo"]
 BORDER = 0.25  # of width/height added on each side: photo mode's second look, lying bodies
@@ -20,12 +24,77 @@ BORDER = 0.25  # of width/height added on each side: photo mode's second look, l
 BODY = np.array([11, 12, 13, 14, 15, 16, 23, 24, 25, 26, 27, 28])
 
 
+class _Landmarker:
+    """One Tasks ``PoseLandmarker``: IMAGE mode (every picture on its own) or VIDEO mode
+    (tracking between frames, which needs strictly increasing millisecond timestamps).
+
+    The Tasks API cannot forget a stream, so :meth:`reset` builds the landmarker anew
+    (about 0.2 s on 2 cores) when it has seen a frame since it was built."""
+
+    def __init__(self, model: bytes, video: bool, segmentation: bool, **confidence: float):
+        self._model, self._video, self._segmentation = model, video, segmentation
+        self._confidence = confidence
+        self._task: Any = None
+        self._closer: weakref.finalize | None = None
+        self._last_ms = -1
+        self._build()
+
+    def _build(self) -> None:
+        from mediapipe.tasks.python import BaseOptions, vision
+
+        options = vision.PoseLandmarkerOptions(
+            base_options=BaseOptions(model_asset_buffer=self._model),
+            running_mode=vision.RunningMode.VIDEO if self._video else vision.RunningMode.IMAGE,
+            num_poses=1,
+            output_segmentation_masks=self._segmentation,
+            **self._confidence,
+        )
+        self._task = vision.PoseLandmarker.create_from_options(options)
+        # A landmarker left to the garbage collector closes itself from __del__ and can wait
+        # for ever on its own worker thread, collected in the same cycle: one that is dropped
+        # unclosed is closed here instead, while the finaliser still holds it and its thread
+        # (and at interpreter exit).
+        self._closer = weakref.finalize(self, _close_task, self._task)
+        self._last_ms = -1
+
+    def detect(self, rgb: np.ndarray, timestamp: float) -> Any:
+        import mediapipe as mp
+
+        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+        if not self._video:
+            return self._task.detect(image)
+        # A second look at the same frame (a border, a restart) still needs a later stamp.
+        ms = max(round(timestamp * 1000), self._last_ms + 1)
+        self._last_ms = ms
+        return self._task.detect_for_video(image, ms)
+
+    def reset(self) -> None:
+        """Forget the stream (IMAGE mode keeps none)."""
+        if self._video and self._last_ms >= 0:
+            self.close()
+            self._build()
+
+    def close(self) -> None:
+        if self._closer is not None:
+            self._closer()  # closes the task once, however often it is called
+        self._task = None
+
+
+def _close_task(task: Any) -> None:
+    """Close a landmarker; at interpreter exit its worker thread has already stopped, and the
+    process is ending anyway: then it is marked closed so its own __del__ does not try again."""
+    try:
+        task.close()
+    except RuntimeError:  # "cannot schedule new futures after shutdown"
+        task._handle = None
+
+
 class PoseDetector:
-    """Wraps ``mediapipe.solutions.pose.Pose``.
+    """Wraps MediaPipe's ``PoseLandmarker`` with the full BlazePose model.
 
     ``video`` mode tracks between frames (fast, temporally stable); ``photo`` mode runs the
     detector on every image. One instance is created per stream and reused for every frame:
-    building the graph costs ~100x a frame.
+    building the landmarker costs ~10x a frame.
     """
 
     def __init__(
@@ -35,17 +104,15 @@ class PoseDetector:
         min_detection_confidence: float = 0.5,
         min_tracking_confidence: float = 0.5,
     ) -> None:
-        import mediapipe as mp  # local: the rest of the package must import without it
-
         self.mode = mode
-        self._pose = mp.solutions.pose.Pose(
-            static_image_mode=mode == "photo",
-            model_complexity=1,
-            smooth_landmarks=True,
-            enable_segmentation=segmentation,
-            min_detection_confidence=min_detection_confidence,
-            min_tracking_confidence=min_tracking_confidence,
-        )
+        self._model = verified_bundle()
+        self._segmentation = segmentation
+        self._confidence = {
+            "min_pose_detection_confidence": min_detection_confidence,
+            "min_tracking_confidence": min_tracking_confidence,
+        }
+        self._pose = _Landmarker(self._model, mode == "video", segmentation, **self._confidence)
+        self._still: _Landmarker | None = None  # video mode's untracked looks, built on need
         self.bordered = False  # video mode: frames currently get a border (see detect_rgb)
         self._misses = 1  # frames in a row without a person; nobody seen yet
         self._retry_at = -np.inf
@@ -106,18 +173,19 @@ class PoseDetector:
         return frame
 
     def _first_look(self, rgb: np.ndarray, timestamp: float, plain: PoseFrame) -> PoseFrame:
-        """A body wider than tall has just appeared: look with the border too, keep the
-        reading that is more confident and lies more on the person's own silhouette (tracking
-        keeps a first misread, such as a deep cobra read with its feet on the hands), and go on
-        tracking in that frame."""
-        self._pose.reset()
-        self.bordered = True
-        bordered = self._pass(rgb, timestamp)
-        if bordered is not None and _trust(bordered) > _trust(plain):
+        """A body wider than tall has just appeared: look afresh with the border and without,
+        keep the reading that is more confident and lies more on the person's own silhouette
+        (tracking keeps a first misread, such as a deep cobra read with its feet on the
+        hands), and go on tracking in that frame. The looks are untracked, as a photo's are."""
+        if self._still is None:
+            self._still = _Landmarker(self._model, False, self._segmentation, **self._confidence)
+        bordered = self._detect_padded(rgb, timestamp, BORDER, same_size=True, by=self._still)
+        fresh = self._process(rgb, timestamp, by=self._still) or plain
+        if bordered is not None and _trust(bordered) > _trust(fresh):
+            self.bordered = True
+            self._pose.reset()  # tracking goes on in the bordered frame's coordinates
             return bordered
-        self._pose.reset()
-        self.bordered = False
-        return self._pass(rgb, timestamp) or plain
+        return fresh
 
     def detect_plain(self, rgb: np.ndarray, timestamp: float) -> PoseFrame | None:
         """One pass of the model over the frame as it is: the bench's reference."""
@@ -133,26 +201,26 @@ class PoseDetector:
             return self._detect_padded(rgb, timestamp, BORDER, same_size=True)
         return self._process(rgb, timestamp)
 
-    def _process(self, rgb: np.ndarray, timestamp: float) -> PoseFrame | None:
-        """One pass of the model over ``rgb`` as it is."""
-        rgb.flags.writeable = False  # lets MediaPipe skip a copy
-        result = self._pose.process(rgb)
-        if result.pose_landmarks is None:
+    def _process(
+        self, rgb: np.ndarray, timestamp: float, by: _Landmarker | None = None
+    ) -> PoseFrame | None:
+        """One pass of the model (``by``, else the mode's own landmarker) over ``rgb``."""
+        result = (by or self._pose).detect(rgb, timestamp)
+        if not result.pose_landmarks:
             return None
         height, width = rgb.shape[:2]
-        lms = result.pose_landmarks.landmark
+        lms = result.pose_landmarks[0]
         image = np.array([[p.x, p.y] for p in lms], dtype=np.float64)
-        visibility = np.array([p.visibility for p in lms], dtype=np.float64)
-        presence = np.array([p.presence for p in lms], dtype=np.float64)
-        if not presence.any():  # the solutions API leaves presence unset: say "unknown"
-            presence = np.full(N_LANDMARKS, np.nan)
-        if result.pose_world_landmarks is not None:
+        visibility = np.array([_or_nan(p.visibility) for p in lms], dtype=np.float64)
+        presence = np.array([_or_nan(p.presence) for p in lms], dtype=np.float64)
+        if result.pose_world_landmarks:
             world = np.array(
-                [[p.x, p.y, p.z] for p in result.pose_world_landmarks.landmark], dtype=np.float64
+                [[p.x, p.y, p.z] for p in result.pose_world_landmarks[0]], dtype=np.float64
             )
         else:
             world = np.zeros((N_LANDMARKS, 3))
-        mask = result.segmentation_mask if result.segmentation_mask is not None else None
+        masks = result.segmentation_masks
+        mask = masks[0].numpy_view()[:, :, 0].copy() if masks else None
         return PoseFrame(
             timestamp=timestamp,
             image=image,
@@ -190,7 +258,12 @@ class PoseDetector:
         return max(candidates, key=_trust)
 
     def _detect_padded(
-        self, rgb: np.ndarray, timestamp: float, frac: float, same_size: bool = False
+        self,
+        rgb: np.ndarray,
+        timestamp: float,
+        frac: float,
+        same_size: bool = False,
+        by: _Landmarker | None = None,
     ) -> PoseFrame | None:
         """The look with a border of ``frac`` on each side, mapped back to ``rgb``.
 
@@ -209,7 +282,7 @@ class PoseDetector:
             inner = (w, h)
             py, px = int(h * frac), int(w * frac)
             canvas = cv2.copyMakeBorder(rgb, py, py, px, px, cv2.BORDER_CONSTANT, value=(0, 0, 0))
-        found = self._process(canvas, timestamp)
+        found = self._process(canvas, timestamp, by)
         if found is None:
             return None
         image = found.image * np.array([canvas.shape[1], canvas.shape[0]])
@@ -259,7 +332,10 @@ class PoseDetector:
         return self.detect_rgb(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), timestamp)
 
     def close(self) -> None:
+        """Free the landmarkers (MediaPipe's own finaliser raises at interpreter exit)."""
         self._pose.close()
+        if self._still is not None:
+            self._still.close()
 
     def __enter__(self) -> PoseDetector:
         return self
@@ -289,6 +365,11 @@ LYING_ASPECT = 1.2  # silhouette width / height above which the body lies along 
 BORDER_ON_ASPECT, BORDER_ON_SPAN = 2.0, 0.5
 BORDER_OFF_ASPECT, BORDER_OFF_SPAN, BORDER_OFF_MISSES = 1.0, 0.4, 4
 BORDER_RETRY_S = 5.0  # after the border went off, seconds of frame time before it may come back
+
+
+def _or_nan(value: float | None) -> float:
+    """A landmark's visibility or presence; NaN ("unknown") where the model left it unset."""
+    return np.nan if value is None else float(value)
 
 
 def _aspect(frame: PoseFrame) -> float:

@@ -3,13 +3,14 @@
 They are written by C++ threads straight to file descriptor 2, so Python's logging settings
 cannot reach them, and with absl's logging they ignore ``GLOG_minloglevel``. While a command
 runs, descriptor 2 is a pipe read by a thread that drops those lines and passes every other
-line on; Python's own messages go to the real stderr directly. As a program, poseguide keeps
-the filter up to its exit: MediaPipe's threads log a while after a graph is built.
-``--verbose`` skips all this.
+line on; Python's own messages go to the real stderr directly. The command line keeps the
+filter up to its exit (MediaPipe's threads log a while after a graph is built; ``--verbose``
+skips all this), and so does the Streamlit server, whose log is the page's console.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import gc
 import os
@@ -26,6 +27,7 @@ NATIVE_LOG = re.compile(
     rb"(?:[IWE]\d{4} \d\d:\d\d:\d+\.\d+ +\d+ [\w.]+:\d+\]"
     rb"|INFO: Created TensorFlow Lite"
     rb"|WARNING: All log messages before absl::InitializeLog"
+    rb"|WARNING: Logging before InitGoogle\(\)"
     rb"|\[ ?(?:WARN|INFO|DEBUG|ERROR):\d+@"
     rb"|\[[\w ,.-]+ @ 0x[0-9a-f]+\]).*"
 )
@@ -107,6 +109,18 @@ def hide_native_logs(until_exit: bool = False) -> Callable[[], None]:
             os.close(real)
 
     return restore
+
+
+_process_filter: Callable[[], None] | None = None
+
+
+def hide_native_logs_for_process() -> None:
+    """Filter descriptor 2 from now until the process exits, once however often it is called
+    (Streamlit runs the page script again on every interaction)."""
+    global _process_filter
+    if _process_filter is None:
+        _process_filter = hide_native_logs(until_exit=True)
+        atexit.register(_process_filter)
 
 
 @contextlib.contextmanager
