@@ -145,6 +145,11 @@ def _browser(tmp: Path, clip: Path | None) -> Iterator:
             context.close()
 
 
+# What MediaPipe's native code prints unless silenced (absl's "W0000 ..." lines, TFLite's
+# "INFO: Created TensorFlow Lite XNNPACK delegate", glog's "Logging before InitGoogle()").
+NATIVE_LOG = re.compile(r"^[IWEF]\d{4} .*$|^.*(?:TensorFlow Lite|InitGoogle).*$", re.M)
+
+
 def _retry_once(name: str, scenario: Callable[[Path], None], tmp: Path) -> None:
     """Run the scenario; after a failure, show its log and run it once more from scratch."""
     for attempt in (1, 2):
@@ -154,6 +159,8 @@ def _retry_once(name: str, scenario: Callable[[Path], None], tmp: Path) -> None:
             scenario(run)
             log = (run / "server.log").read_text(errors="replace")
             assert "Traceback" not in log, f"the server logged a traceback:\n{log[-3000:]}"
+            native = NATIVE_LOG.findall(log)
+            assert not native, f"MediaPipe/TFLite/absl lines in the server log: {native[:3]}"
             return
         except Exception as exc:
             log = (
@@ -256,6 +263,22 @@ def _sets(db: Path) -> list[tuple]:
 def _shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def _readme_shot(page, full) -> None:
+    """The README's picture of the live page (``docs/live-page.png`` is a copy of it): the page
+    as it is, with the camera picture blurred past recognition, because the test's webcam is
+    made of shared photos whose copyright does not allow copying them into the repository."""
+    import cv2
+
+    video = page.frame_locator('iframe[title*="streamlit_webrtc"]').locator("video")
+    box = video.bounding_box()
+    assert box is not None, "the camera picture is not on the page"
+    x, y = max(int(box["x"]), 0), max(int(box["y"]), 0)
+    w, h = int(box["width"]), min(int(box["height"]), full.shape[0] - y)
+    shot = full.copy()
+    shot[y : y + h, x : x + w] = cv2.GaussianBlur(shot[y : y + h, x : x + w], (0, 0), 14)
+    cv2.imwrite(str(ARTIFACTS / "live_page.png"), shot)
 
 
 def test_timer_runs_in_form_pauses_out_of_form_and_summary_follows_stop(
@@ -393,6 +416,7 @@ def test_coach_from_the_mat_pictures_countdown_next(still_clip: Path, tmp_path: 
                 full, (full.shape[1] // 3, full.shape[0] // 3), interpolation=cv2.INTER_AREA
             )
             cv2.imwrite(str(ARTIFACTS / "browser_set_third.png"), third)
+            _readme_shot(page, full)
             page.set_viewport_size({"width": 1280, "height": 1700})
 
             text = _wait_for(page, r"Rest: \d+ s\s+Next: Cobra[\s\S]*Target: hold 20 s", 30).string

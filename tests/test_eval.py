@@ -39,7 +39,7 @@ HELD_OUT = "KaterynaMeleshenko/yoga_poses_classification"
 FLOORS = {
     ("cat", "tuned"): (34, 34, 34, 33, 0),
     ("cat", "held_out"): (5, 5, 5, 3, 1),  # one rounded cat with its head up reads as cow
-    ("cow", "tuned"): (38, 38, 38, 36, 2),
+    ("cow", "tuned"): (38, 38, 38, 36, 1),  # 2 wrong before tabletop's back stopped at cow's
     ("cow", "held_out"): (6, 6, 6, 6, 0),
     ("childs_pose", "tuned"): (35, 35, 35, 32, 0),
     ("childs_pose", "held_out"): (15, 15, 14, 11, 0),
