@@ -1,6 +1,6 @@
 """The repository's entry for ``streamlit run app.py``; installed, ``poseguide app`` runs the
-same page (``poseguide/ui/app.py``)."""
+same page (``poseguide/ui/pages.py``)."""
 
-from poseguide.ui.app import main
+from poseguide.ui.pages import main
 
 main()

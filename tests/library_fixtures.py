@@ -14,6 +14,7 @@ from dataclasses import replace
 import numpy as np
 from posefixtures import HEAD, POSES, make_frame, world_from_image
 
+from poseguide.core.angles import other_side
 from poseguide.core.landmarks import INDEX, N_LANDMARKS, PoseFrame
 
 Points = dict[str, tuple[float, float]]
@@ -122,7 +123,7 @@ def front_frame(points: Points, depths: dict[str, float] | None = None) -> PoseF
 
 def with_far_parts(frame: PoseFrame, near: str, parts: Points, front: str | None) -> PoseFrame:
     """``frame`` with the far side's listed parts moved to the given points."""
-    far = "right" if near == "left" else "left"
+    far = other_side(near)
     image = frame.image.copy()
     for part, xy in parts.items():
         image[INDEX[f"{far}_{part}"]] = xy

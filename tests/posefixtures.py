@@ -11,6 +11,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from poseguide.core.angles import other_side
 from poseguide.core.landmarks import INDEX, N_LANDMARKS, PoseFrame
 
 HEAD = (
@@ -112,7 +113,7 @@ def make_frame(
     chest faces (named figures know their own)."""
     points = dict(POSES[pose] if isinstance(pose, str) else pose)
     points.update(overrides or {})
-    far = "right" if near == "left" else "left"
+    far = other_side(near)
     image = np.zeros((N_LANDMARKS, 2))
     depth = np.zeros(N_LANDMARKS)
     vis = np.full(N_LANDMARKS, visibility)

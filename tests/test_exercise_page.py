@@ -109,7 +109,7 @@ def _summary(analysed: bool) -> None:
     from poseguide.history.records import StopReason
     from poseguide.live import routine as lv_routine
     from poseguide.live.recorder import FinishedSet
-    from poseguide.ui.exercise import summary_view
+    from poseguide.ui.set_summary import summary_view
 
     planned = lv_routine.plan_routine(lv_routine.single("sphinx"), load_library())[0][0]
     summary = SetSummary("sphinx", None, 30, 1, 0.0, 12.0)

@@ -9,9 +9,9 @@ import pytest
 
 from poseguide.cli.main import main
 from poseguide.core import checker
-from poseguide.core.figure import HAND, drawable, solve, to_frame
+from poseguide.core.stick_figure import HAND, drawable, solve, to_frame
 from poseguide.core.templates import load_library
-from poseguide.vision.figure import picture_png, render_rgb, write_picture
+from poseguide.vision.figure_drawing import picture_png, render_rgb, write_picture
 
 LIBRARY = load_library()
 

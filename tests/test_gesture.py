@@ -15,9 +15,9 @@ from fakecam import SALUTE
 from posefixtures import make_frame
 from realdata import POSEDATA, STANDING, clip_frames
 
-from poseguide.core.figure import solve, to_frame
 from poseguide.core.gesture import HOLD_S, HandsUpGesture, hands_up
 from poseguide.core.landmarks import INDEX
+from poseguide.core.stick_figure import solve, to_frame
 from poseguide.core.templates import load_library
 
 ARMS_UP = {"elbow": (0.52, 0.12), "wrist": (0.53, 0.01)}

@@ -69,12 +69,15 @@ def test_default_path_prefers_env_then_xdg_then_home(monkeypatch, tmp_path):
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.delenv("POSEGUIDE_DB", raising=False)
     monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    monkeypatch.delenv("POSEGUIDE_HOME", raising=False)
     home_default = tmp_path / "home/.local/share/poseguide/history.sqlite3"
     assert default_db_path() == home_default
     monkeypatch.setenv("XDG_DATA_HOME", "relative/ignored")
     assert default_db_path() == home_default
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     assert default_db_path() == tmp_path / "xdg/poseguide/history.sqlite3"
+    monkeypatch.setenv("POSEGUIDE_HOME", str(tmp_path / "mine"))  # every per-user file
+    assert default_db_path() == tmp_path / "mine/history.sqlite3"
     monkeypatch.setenv("POSEGUIDE_DB", str(tmp_path / "custom.db"))
     assert default_db_path() == tmp_path / "custom.db"
     with History() as store:

@@ -483,18 +483,18 @@ class _Upload:
 
 
 def _page_messages(monkeypatch) -> dict[str, list[str]]:
-    from poseguide.ui import exercise
+    from poseguide.ui import upload
 
     said: dict[str, list[str]] = {"error": [], "warning": []}
-    monkeypatch.setattr(exercise.st, "error", lambda text: said["error"].append(text))
-    monkeypatch.setattr(exercise.st, "warning", lambda text: said["warning"].append(text))
+    monkeypatch.setattr(upload.st, "error", lambda text: said["error"].append(text))
+    monkeypatch.setattr(upload.st, "warning", lambda text: said["warning"].append(text))
     return said
 
 
 def test_a_photo_uploaded_as_a_video_is_refused_by_its_own_name(tmp_path, monkeypatch, library):
     from PIL import Image
 
-    from poseguide.ui.exercise import _analyse
+    from poseguide.ui.upload import analyse
 
     said = _page_messages(monkeypatch)
     photo = tmp_path / "p.jpg"
@@ -503,7 +503,7 @@ def test_a_photo_uploaded_as_a_video_is_refused_by_its_own_name(tmp_path, monkey
     fingerprint = _history(db)
     with History(db) as history:
         assert (
-            _analyse(_Upload("my stretch.mp4", photo.read_bytes()), "sphinx", library, history)
+            analyse(_Upload("my stretch.mp4", photo.read_bytes()), "sphinx", library, history)
             is None
         )
     (error,) = said["error"]
@@ -515,13 +515,13 @@ def test_a_photo_uploaded_as_a_video_is_refused_by_its_own_name(tmp_path, monkey
 def test_an_upload_cut_short_is_analysed_with_a_warning_naming_it(tmp_path, monkeypatch, library):
     from hostile_files import cut, faststart_clip
 
-    from poseguide.ui.exercise import _analyse
+    from poseguide.ui.upload import analyse
 
     said = _page_messages(monkeypatch)
     clip = cut(faststart_clip(tmp_path / "c.mp4"), 0.5)
     with History(tmp_path / "h.sqlite3") as history:
         assert (
-            _analyse(_Upload("monday.mp4", clip.read_bytes()), "sphinx", library, history)
+            analyse(_Upload("monday.mp4", clip.read_bytes()), "sphinx", library, history)
             is not None
         )
     (warning,) = said["warning"]

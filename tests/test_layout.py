@@ -22,16 +22,37 @@ ALLOWED = {
 }
 
 
+def _absolute(path: Path, node: ast.ImportFrom) -> str:
+    """The module an import names, a relative one (``from ..core import x``) resolved from
+    the file's own package, so it cannot slip past the layering rules."""
+    if node.level == 0:
+        return node.module or ""
+    package = ["poseguide", *path.relative_to(PACKAGE).parent.parts]
+    base = package[: len(package) - (node.level - 1)]
+    return ".".join([*base, *([node.module] if node.module else [])])
+
+
 def _imports(path: Path) -> set[str]:
     """Every module name an import statement in the file names (at any depth)."""
     names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
-            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            module = _absolute(path, node)
+            names.add(module)
+            names.update(f"{module}.{alias.name}" for alias in node.names)
     return names
+
+
+def test_relative_imports_are_resolved_and_checked() -> None:
+    """A relative upward import (core reaching into ui) is caught like an absolute one."""
+    node = ast.parse("from ..ui import pages").body[0]
+    assert isinstance(node, ast.ImportFrom)
+    assert _absolute(PACKAGE / "core" / "checker.py", node) == "poseguide.ui"
+    node = ast.parse("from . import angles").body[0]
+    assert isinstance(node, ast.ImportFrom)
+    assert _absolute(PACKAGE / "core" / "checker.py", node) == "poseguide.core"
 
 
 def _modules() -> list[Path]:

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from poseguide.vision.media import MAX_SIDE, MediaError, iter_video, load_photo, probe_video
+from poseguide.vision.media import READ_MAX_SIDE, MediaError, iter_video, load_photo, probe_video
 
 
 def _photo(tmp_path, name, image, **save):
@@ -44,7 +44,7 @@ def test_transparent_background_becomes_white(tmp_path):
 
 def test_large_photo_is_downscaled_and_huge_is_refused(tmp_path):
     big = _photo(tmp_path, "big.png", Image.new("RGB", (4000, 3000)))
-    assert max(load_photo(big).shape[:2]) == MAX_SIDE
+    assert max(load_photo(big).shape[:2]) == READ_MAX_SIDE
     huge = _photo(tmp_path, "huge.png", Image.new("L", (9000, 5000)))
     with pytest.raises(MediaError, match=r"huge.png: 9000x5000 is too large"):
         load_photo(huge)

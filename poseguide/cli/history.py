@@ -18,7 +18,7 @@ from poseguide.history import (
     export,
     summarize_session,
 )
-from poseguide.live import safety
+from poseguide.live import safety_rules
 
 MAX_DAYS = 36_500  # a hundred years: a longer span is a typo (and runs past the calendar)
 
@@ -54,8 +54,8 @@ def add_history_parser(sub: argparse._SubParsersAction) -> None:
         "--db",
         metavar="PATH",
         default=None,
-        help="history database (default: $POSEGUIDE_DB, else "
-        "$XDG_DATA_HOME/poseguide/history.sqlite3 or ~/.local/share/poseguide/history.sqlite3)",
+        help="history database (default: $POSEGUIDE_DB, else history.sqlite3 in $POSEGUIDE_HOME, "
+        "$XDG_DATA_HOME/poseguide or ~/.local/share/poseguide)",
     )
     parser.set_defaults(func=run_history)
 
@@ -181,8 +181,8 @@ def _report(history: History, days: int) -> str:
                 for b in bests.values()
             ]
         )
-    sharp = history.sharp_pain_stops(safety.warn_since(datetime.now(timezone.utc)))
+    sharp = history.sharp_pain_stops(safety_rules.warn_since(datetime.now(timezone.utc)))
     if sharp:
-        days = safety.WARN_WINDOW.days
+        days = safety_rules.WARN_WINDOW.days
         lines += ["", f"Sets stopped for sharp pain in the last {days} days: {sharp}"]
     return "\n".join(lines)

@@ -17,9 +17,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
-from poseguide.cli.app import add_app_parser
 from poseguide.cli.history import add_history_parser
 from poseguide.cli.picture import add_picture_parser
+from poseguide.cli.serve import add_app_parser
 from poseguide.cli.text import shown
 from poseguide.core.templates import DEFAULT_DIR, Library, TemplateError, load_library, target_words
 from poseguide.vision.media import MediaError

@@ -1,7 +1,7 @@
 """``poseguide picture ID --out FILE``: the pose's figure as a PNG or SVG.
 
 The figure is posed from the middle of every check's range and measured back with the checker
-(see ``core.figure``), so the picture shows a pose the camera would accept.
+(see ``core.stick_figure``), so the picture shows a pose the camera would accept.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from poseguide.core.templates import TemplateError, load_library
 
 
 def cmd_picture(args: argparse.Namespace) -> int:
-    from poseguide.vision.figure import write_picture
+    from poseguide.vision.figure_drawing import write_picture
 
     library = load_library(args.poses_dir)
     template = library[args.id]

@@ -181,6 +181,11 @@ def facing_side(frame: PoseFrame) -> str:
     return "left" if score >= 0 else "right"
 
 
+def other_side(side: str) -> str:
+    """ "left" for "right" and back: the far side when ``side`` faces the camera."""
+    return "right" if side == "left" else "left"
+
+
 def resolve(name: str, side: str) -> str:
     """A template's landmark name on the chosen side.
 
@@ -190,8 +195,7 @@ def resolve(name: str, side: str) -> str:
     if name in INDEX:
         return name
     if name.startswith("far_"):
-        other = "right" if side == "left" else "left"
-        return f"{other}_{name[4:]}"
+        return f"{other_side(side)}_{name[4:]}"
     if name.startswith("mid_"):
         return name
     return f"{side}_{name}"

@@ -15,8 +15,8 @@ from numpy.typing import NDArray
 
 from poseguide.core import angles
 from poseguide.core.landmarks import BONES, INDEX, POINT_INDEX, Floats, PoseFrame
-from poseguide.core.silhouette import back_curvature
-from poseguide.core.templates import MEASURES, WORLD_MEASURES, Check, Template, Tier
+from poseguide.core.measures import MEASURES
+from poseguide.core.templates import Check, Template, Tier
 from poseguide.core.textenum import TextEnum
 
 
@@ -215,62 +215,26 @@ class _Compiled:
 @lru_cache(maxsize=256)
 def _compile(template: Template, side: str) -> _Compiled:
     groups = []
-    for kind in MEASURES:
+    for kind in dict.fromkeys(c.measure for c in template.checks):
+        if kind not in MEASURES:
+            raise ValueError(f"{template.id}: unknown measure {kind!r}; known: {list(MEASURES)}")
         rows = [i for i, c in enumerate(template.checks) if c.measure == kind]
-        if rows:
-            idx = np.array(
-                [
-                    [POINT_INDEX[angles.resolve(p, side)] for p in template.checks[i].points]
-                    for i in rows
-                ]
-            )
-            groups.append((kind, np.array(rows), idx))
+        idx = np.array(
+            [
+                [POINT_INDEX[angles.resolve(p, side)] for p in template.checks[i].points]
+                for i in rows
+            ]
+        )
+        groups.append((kind, np.array(rows), idx))
     return _Compiled(tuple(groups), len(template.checks))
 
 
 def measure_checks(frame: PoseFrame, template: Template, side: str) -> Floats:
     """Every check's raw measured value, in template order (NaN when it cannot be measured)."""
     compiled = _compile(template, side)
-    pts = frame.points
     values = np.empty(compiled.n)
     for kind, rows, idx in compiled.groups:
-        if kind in WORLD_MEASURES and not frame.world.any():
-            values[rows] = np.nan  # the detector gave no world landmarks
-            continue
-        p = frame.world_points[idx] if kind in WORLD_MEASURES else pts[idx]  # (checks, points, d)
-        if kind == "joint3d":
-            values[rows] = angles.joint_angle3d(p[:, 0], p[:, 1], p[:, 2])
-        elif kind == "elevation3d":
-            values[rows] = angles.elevation3d(p[:, 0], p[:, 1])
-        elif kind == "rotation3d":
-            values[rows] = angles.rotation3d(p[:, 0], p[:, 1], p[:, 2], p[:, 3])
-        elif kind == "slope":
-            values[rows] = angles.slope(p[:, 0], p[:, 1], p[:, 2], p[:, 3])
-        elif kind == "relative":
-            values[rows] = angles.slope(p[:, 0], p[:, 1], p[:, 2], p[:, 3], max_tilt=90.0)
-        elif kind == "ratio3d":
-            values[rows] = angles.ratio(p[:, 0], p[:, 1], p[:, 2], p[:, 3])
-        elif kind == "facing3d":
-            values[rows] = angles.facing3d(p[:, 0], p[:, 1], p[:, 2])
-        elif kind == "front3d":
-            values[rows] = angles.front3d(p[:, 0], p[:, 1], p[:, 2], p[:, 3])
-        elif kind == "joint":
-            values[rows] = angles.joint_angle(p[:, 0], p[:, 1], p[:, 2])
-        elif kind == "elevation":
-            values[rows] = angles.elevation(p[:, 0], p[:, 1])
-        elif kind == "tilt":
-            values[rows] = angles.tilt(p[:, 0], p[:, 1], p[:, 2], p[:, 3])
-        elif kind == "ratio":
-            values[rows] = angles.ratio(p[:, 0], p[:, 1], p[:, 2], p[:, 3])
-        else:  # curve: the silhouette, in the mask's pixels
-            for row, (a, b) in zip(rows, idx, strict=True):
-                values[row] = (
-                    float("nan")
-                    if frame.mask is None
-                    else back_curvature(
-                        frame.mask, pts[a] * frame.mask.shape[0], pts[b] * frame.mask.shape[0]
-                    )
-                )
+        values[rows] = MEASURES[kind].measure(frame, idx)
     return values
 
 
@@ -285,7 +249,7 @@ def working_side(frame: PoseFrame, template: Template) -> str:
         values = measure_checks(frame, template, side)
         return sum(weighted_deviation(c, v) for c, v in zip(template.checks, values, strict=True))
 
-    other = "right" if facing == "left" else "left"
+    other = angles.other_side(facing)
     return other if misfit(other) < misfit(facing) else facing
 
 

@@ -16,7 +16,8 @@ import numpy as np
 
 from poseguide.core import checker
 from poseguide.core.landmarks import PoseFrame
-from poseguide.core.templates import LIMITS, Library, Template, TemplateError
+from poseguide.core.measures import MEASURES
+from poseguide.core.templates import Library, Template, TemplateError
 
 # Tolerance is given in degrees; other measures use the checker's equivalent units.
 _UNIT = {"ratio": 0.2 / 10.0, "curve": 0.05 / 10.0}
@@ -57,7 +58,7 @@ def centred(frame: PoseFrame, base: Template, new_id: str, tolerance: float) -> 
     for r in verdict.results:
         c = r.check
         half = tolerance * _UNIT.get(c.measure, 1.0)
-        low, high = LIMITS[c.measure]
+        low, high = MEASURES[c.measure].limits
         checks.append(
             replace(
                 c, low=round(max(low, r.value - half), 3), high=round(min(high, r.value + half), 3)

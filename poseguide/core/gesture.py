@@ -27,7 +27,7 @@ from poseguide.core.templates import parse_template
 HOLD_S = 2.0
 GAP_S = 0.3  # a missed detection or two does not restart the hold
 REARM_S = 0.5
-MIN_VISIBILITY = 0.5
+GESTURE_VISIBILITY = 0.5
 UPRIGHT_MIN = 70.0  # degrees of the hip->shoulder line above the horizontal
 LEG_VERTICAL_MIN = 60.0  # thigh and shin point down at least this steeply
 KNEE_STRAIGHT_MIN = 150.0
@@ -46,7 +46,7 @@ def hands_up(frame: PoseFrame | None) -> bool:
     if frame is None or frame.people > 1:
         return False
     img = frame.image[_NEEDED_IDX]
-    if (frame.visibility[_NEEDED_IDX] < MIN_VISIBILITY).any() or (
+    if (frame.visibility[_NEEDED_IDX] < GESTURE_VISIBILITY).any() or (
         (img < -0.01) | (img > 1.01)
     ).any():
         return False

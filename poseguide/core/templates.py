@@ -18,47 +18,12 @@ from typing import Any
 
 from poseguide.core import toml_text
 from poseguide.core.landmarks import INDEX
+from poseguide.core.measures import MEASURES
 from poseguide.core.textenum import TextEnum
 
 # The shipped templates: the repository's reference_poses/, installed as package data.
 DEFAULT_DIR = Path(str(resources.files("poseguide.reference_poses")))
-# Measure kinds and how many points each takes; the *3d kinds use the world landmarks.
-MEASURES = {
-    "joint": 3,
-    "elevation": 2,
-    "ratio": 4,
-    "tilt": 4,
-    "curve": 2,
-    "slope": 4,
-    "relative": 4,
-    "joint3d": 3,
-    "elevation3d": 2,
-    "rotation3d": 4,
-    "facing3d": 3,
-    "front3d": 4,
-    "ratio3d": 4,
-}
-WORLD_MEASURES = frozenset(
-    {"joint3d", "elevation3d", "rotation3d", "facing3d", "front3d", "ratio3d"}
-)
-# Measures without a unit; every other kind is an angle in degrees.
-UNITLESS_MEASURES = frozenset({"ratio", "ratio3d", "curve"})
 WORKING_SIDES = ("facing", "best")
-LIMITS = {
-    "joint": (0.0, 180.0),
-    "elevation": (-90.0, 90.0),
-    "ratio": (0.0, 20.0),
-    "tilt": (-90.0, 90.0),
-    "curve": (-1.0, 1.0),
-    "slope": (-90.0, 90.0),
-    "relative": (-90.0, 90.0),
-    "joint3d": (0.0, 180.0),
-    "elevation3d": (-90.0, 90.0),
-    "rotation3d": (0.0, 180.0),
-    "facing3d": (-90.0, 90.0),
-    "front3d": (0.0, 180.0),
-    "ratio3d": (0.0, 20.0),
-}  # what each can take
 VIEWS = ("side", "front", "any")
 
 
@@ -70,23 +35,6 @@ class Kind(TextEnum):
 
 
 KINDS = tuple(k.value for k in Kind)
-# Pairs of points in a check that must be different names, or the measure is degenerate
-# (an angle at a point against itself, a distance of zero) and the check can never pass.
-DISTINCT = {
-    "joint": ((0, 1), (1, 2), (0, 2)),
-    "elevation": ((0, 1),),
-    "ratio": ((0, 1), (2, 3)),
-    "tilt": ((0, 1), (2, 3)),
-    "curve": ((0, 1),),
-    "slope": ((0, 1), (2, 3)),
-    "relative": ((0, 1), (2, 3)),
-    "joint3d": ((0, 1), (1, 2), (0, 2)),
-    "elevation3d": ((0, 1),),
-    "ratio3d": ((0, 1), (2, 3)),
-    "rotation3d": ((0, 1), (2, 3)),
-    "facing3d": ((0, 1), (0, 2), (1, 2)),
-    "front3d": ((0, 1), (0, 2), (1, 2)),
-}
 # The fields each table may hold: anything else is a typo and is refused, never ignored.
 # Keep every allowed name here, so new fields are added in one place.
 TEMPLATE_KEYS = frozenset(
@@ -126,7 +74,7 @@ TARGET_KEYS = frozenset({"hold_s", "hold_max_s", "reps", "reps_max", "per_side",
 FLOW_KEYS = frozenset({"phases", "min_phase_s"})
 _SHOWN = reprlib.Repr()  # values in messages: short, one line, control characters escaped
 _SHOWN.maxstring, _SHOWN.maxother, _SHOWN.maxlevel = 60, 60, 2
-# How the body rests, for drawing the pose (see ``figure``); "" lets the drawing choose.
+# How the body rests, for drawing the pose (see ``stick_figure``); "" lets the drawing choose.
 POSTURES = (
     "standing",
     "sitting",
@@ -419,14 +367,15 @@ def _parse_check(r: _Reader, raw: Any, i: int) -> Check:
     measure = r.text(raw, "measure", f"{w}.measure")
     if measure not in MEASURES:
         raise r.fail(f"{w}.measure", f"one of {list(MEASURES)}", measure)
-    n = MEASURES[measure]
+    spec = MEASURES[measure]
+    n = spec.points
     points = r.get(raw, "points", f"{w}.points", list, f"a list of {n} landmark names")
     if len(points) != n:
         raise r.fail(f"{w}.points", f"exactly {n} landmark names for a {measure}", points)
     for j, p in enumerate(points):
         if not isinstance(p, str) or not valid_name(p):
             raise r.fail(f"{w}.points[{j}]", "a landmark name such as 'knee' or 'mid_hip'", p)
-    for a, b in DISTINCT.get(measure, ()):
+    for a, b in spec.distinct:
         if points[a] == points[b]:
             raise r.fail(
                 f"{w}.points",
@@ -435,7 +384,7 @@ def _parse_check(r: _Reader, raw: Any, i: int) -> Check:
                 "pass)",
                 points,
             )
-    limits = LIMITS[measure]
+    limits = spec.limits
     rng = r.get(raw, "range", f"{w}.range", list, "[low, high]")
     expected = f"[low, high] with {limits[0]:g} <= low < high <= {limits[1]:g} for a {measure}"
     if (

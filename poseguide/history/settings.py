@@ -17,7 +17,7 @@ from poseguide.core.templates import Template
 from poseguide.history.store import History
 
 STRETCH_HOLD_S = (15.0, 60.0)  # the guides' range for a held stretch
-REST_S = (5.0, 120.0)
+REST_RANGE_S = (5.0, 120.0)
 DEFAULT_REST_S = 10.0
 
 
@@ -94,7 +94,7 @@ class Preferences:
     last_exercise: str = ""
 
     def validated(self) -> Preferences:
-        lo, hi = REST_S
+        lo, hi = REST_RANGE_S
         if (
             isinstance(self.rest_s, bool)
             or not isinstance(self.rest_s, (int, float))

@@ -9,6 +9,7 @@ from collections import deque
 from dataclasses import dataclass, replace
 from typing import Any
 
+from poseguide.core.textenum import TextEnum
 from poseguide.live.routine import Phase
 
 # Sound/voice events kept until the page says it played them; a page that never answers (a
@@ -34,6 +35,15 @@ class SoundEvent:
     seq: int
     kind: str
     text: str = ""
+
+
+class TimerShown(TextEnum):
+    """What the page says of the timer: running while a hold is timed, paused once a hold
+    has stopped or the user paused, else waiting for the pose."""
+
+    RUNNING = "running"
+    PAUSED = "paused"
+    WAITING = "waiting"
 
 
 @dataclass(frozen=True)
@@ -72,14 +82,12 @@ class Snapshot:
     error: str | None = None
 
     @property
-    def timer(self) -> str:
-        """'running' while a hold is timed, 'paused' once a hold has stopped or the user
-        paused, else 'waiting'."""
+    def timer(self) -> TimerShown:
         if self.paused:
-            return "paused"
+            return TimerShown.PAUSED
         if self.holding:
-            return "running"
-        return "paused" if self.held > 0 else "waiting"
+            return TimerShown.RUNNING
+        return TimerShown.PAUSED if self.held > 0 else TimerShown.WAITING
 
 
 class LiveState:

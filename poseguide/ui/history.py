@@ -16,7 +16,7 @@ from poseguide.history import (
     SessionSummary,
     summarize_session,
 )
-from poseguide.live import safety
+from poseguide.live import safety_rules
 from poseguide.ui.history_db import open_history
 
 _RANGES = {"Last 7 days": 7, "Last 30 days": 30, "Last 90 days": 90, "Everything": None}
@@ -69,13 +69,13 @@ def _render(history: History, names: dict[str, str]) -> None:
         return
 
     streak = history.streak()
-    sharp = history.sharp_pain_stops(safety.warn_since(datetime.now(timezone.utc)))
+    sharp = history.sharp_pain_stops(safety_rules.warn_since(datetime.now(timezone.utc)))
     summaries = [summarize_session(s) for s in sessions]
     cols = st.columns(4)
     cols[0].metric("Streak", f"{streak} day{'' if streak == 1 else 's'}")
     cols[1].metric("Sessions", len(sessions))
     cols[2].metric("Time in form", _minutes(sum(s.held_s for s in summaries)))
-    cols[3].metric(f"Sharp-pain stops ({safety.WARN_WINDOW.days} days)", sharp)
+    cols[3].metric(f"Sharp-pain stops ({safety_rules.WARN_WINDOW.days} days)", sharp)
 
     st.subheader("Recent sessions")
     st.dataframe(_sessions_frame(summaries, names), hide_index=True, width="stretch")

@@ -9,16 +9,16 @@ from __future__ import annotations
 import streamlit as st
 
 from poseguide.core.checker import region
+from poseguide.core.measures import MEASURES
 from poseguide.core.templates import (
-    UNITLESS_MEASURES,
     Check,
     Library,
     Template,
     Tier,
     target_words,
 )
-from poseguide.paths import data_dir
-from poseguide.vision.figure import drawn, picture_png
+from poseguide.paths import figure_cache_dir
+from poseguide.vision.figure_drawing import drawn, picture_png
 
 _VIEW = {
     "side": "Set the camera to your side, about 2-3 m away, so it sees your whole body.",
@@ -47,7 +47,7 @@ def render(library: Library) -> None:
 
 def picture(template: Template, library: Library, width: int = 480) -> bytes:
     """The pose's figure (a flow's phases side by side), cached on disk between runs."""
-    return picture_png(drawn(template, library), width, width * 3 // 4, data_dir() / "figures")
+    return picture_png(drawn(template, library), width, width * 3 // 4, figure_cache_dir())
 
 
 def _pose(template: Template, library: Library) -> None:
@@ -90,7 +90,7 @@ def _pose(template: Template, library: Library) -> None:
 
 
 def _range(check: Check) -> str:
-    unit = "" if check.measure in UNITLESS_MEASURES else "°"
+    unit = "" if MEASURES[check.measure].unitless else "°"
     return f"{check.low:g}{unit} to {check.high:g}{unit}"
 
 

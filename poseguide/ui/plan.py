@@ -14,7 +14,7 @@ import streamlit as st
 from poseguide.core.templates import Library, Template
 from poseguide.history import History, HistoryError
 from poseguide.history.settings import (
-    REST_S,
+    REST_RANGE_S,
     ExerciseTarget,
     Plan,
     PlanStore,
@@ -81,8 +81,8 @@ def render(library: Library, history: History | None, plan: Plan, locked: bool) 
     a, b, c = st.columns(3)
     a.slider(
         "Rest between sets (s)",
-        int(REST_S[0]),
-        int(REST_S[1]),
+        int(REST_RANGE_S[0]),
+        int(REST_RANGE_S[1]),
         int(prefs.rest_s),
         step=5,
         key="plan_rest",

@@ -16,7 +16,7 @@ import numpy as np
 from poseguide.core.landmarks import PoseFrame
 from poseguide.vision.detector import BODY, PoseDetector
 
-MIN_VISIBILITY = 0.8  # mean body visibility of the second detection to believe it
+SECOND_PERSON_VISIBILITY = 0.8  # mean body visibility of the second detection to believe it
 MARGIN = 0.15  # of the first person's box, added on each side before covering it
 
 
@@ -28,7 +28,7 @@ def cover(rgb: np.ndarray, frame: PoseFrame) -> np.ndarray:
     mx, my = MARGIN * (x1 - x0) + 0.05 * w, MARGIN * (y1 - y0) + 0.05 * h
     a0, b0 = int(max(0, x0 - mx)), int(max(0, y0 - my))
     a1, b1 = int(min(w, x1 + mx)), int(min(h, y1 + my))
-    out = rgb.copy()
+    out: np.ndarray = rgb.copy()
     out[b0:b1, a0:a1] = rgb[::8, ::8].reshape(-1, 3).mean(axis=0).astype(np.uint8)
     return out
 
@@ -51,7 +51,9 @@ class CrowdWatch:
             self._detector = PoseDetector("photo")
         rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB) if bgr else image
         other = self._detector.detect_rgb(cover(rgb, frame), t)
-        seen = other is not None and float(other.visibility[BODY].mean()) >= MIN_VISIBILITY
+        seen = other is not None and (
+            float(other.visibility[BODY].mean()) >= SECOND_PERSON_VISIBILITY
+        )
         self.people = 2 if seen else 1
         return self.people
 

@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from poseguide.core.landmarks import N_LANDMARKS, PoseFrame
+from poseguide.vision.media import fit
 from poseguide.vision.pose_model import verified_bundle
 
 Mode = Literal["video", "photo"]
@@ -35,7 +36,7 @@ class _Landmarker:
         self._model, self._video, self._segmentation = model, video, segmentation
         self._confidence = confidence
         self._task: Any = None
-        self._closer: weakref.finalize | None = None
+        self._closer: weakref.finalize[[Any], _Landmarker] | None = None
         self._last_ms = -1
         self._build()
 
@@ -351,11 +352,7 @@ MODEL_LONG_SIDE = 640
 
 def scaled_for_model(rgb: np.ndarray) -> np.ndarray:
     """The frame shrunk to ``MODEL_LONG_SIDE`` on its long side (smaller frames as they are)."""
-    h, w = rgb.shape[:2]
-    scale = MODEL_LONG_SIDE / max(h, w)
-    if scale >= 1.0:
-        return rgb
-    return cv2.resize(rgb, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    return fit(rgb, MODEL_LONG_SIDE)
 
 
 LYING_ASPECT = 1.2  # silhouette width / height above which the body lies along the picture
@@ -403,7 +400,7 @@ def _lying(mask: np.ndarray) -> bool:
     ys, xs = np.nonzero(mask > 0.5)
     if len(xs) == 0:
         return False
-    return (xs.max() - xs.min() + 1) > LYING_ASPECT * (ys.max() - ys.min() + 1)
+    return bool((xs.max() - xs.min() + 1) > LYING_ASPECT * (ys.max() - ys.min() + 1))
 
 
 def _inside_silhouette(frame: PoseFrame) -> float:

@@ -21,7 +21,10 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 MAX_PIXELS = 40_000_000  # a 40 MP photo is far beyond what the pose model needs
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
 VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mjpeg"}
-MAX_SIDE = 1280  # frames are downscaled to this before the model; it resizes to 256 anyway
+# Photos and video frames are read at most this large (an annotated video keeps this size);
+# the model works at 256 px, and a video-mode detector shrinks frames further
+# (detector.MODEL_LONG_SIDE).
+READ_MAX_SIDE = 1280
 # A video is said to end early when it stops this far short of the frames its container
 # announces: more than a second and more than a tenth (a container's count can be an estimate).
 SHORT_S, SHORT_FRACTION = 1.0, 0.1
@@ -96,7 +99,7 @@ def _to_rgb8(im: Image.Image) -> np.ndarray:
     return np.ascontiguousarray(np.asarray(im.convert("RGB")))
 
 
-def fit(rgb: np.ndarray, max_side: int = MAX_SIDE) -> np.ndarray:
+def fit(rgb: np.ndarray, max_side: int = READ_MAX_SIDE) -> np.ndarray:
     """Downscale so the longer side is at most ``max_side`` (the model works at 256 px)."""
     h, w = rgb.shape[:2]
     scale = max_side / max(h, w)

@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 
 from poseguide.core import angles
-from poseguide.core.landmarks import BONES, INDEX
+from poseguide.core.landmarks import BONES, INDEX, PoseFrame
 from poseguide.core.session import FrameResult
 from poseguide.core.silhouette import FRACTIONS, contour_heights
 
@@ -56,7 +56,9 @@ def draw(
     return frame
 
 
-def _draw_back(frame: np.ndarray, pose, names: list[str], ok: bool, scale: float) -> None:
+def _draw_back(
+    frame: np.ndarray, pose: PoseFrame, names: list[str], ok: bool, scale: float
+) -> None:
     """The measured upper contour of the back, so the user sees what 'rounded' means."""
     if pose.mask is None:
         return

@@ -17,7 +17,7 @@ from poseguide.core import toml_text
 
 
 def page_script() -> Path:
-    return Path(str(resources.files("poseguide.ui") / "app.py"))
+    return Path(str(resources.files("poseguide.ui") / "pages.py"))
 
 
 def streamlit_flags() -> list[str]:

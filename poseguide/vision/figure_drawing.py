@@ -1,4 +1,4 @@
-"""Drawing a pose's figure (see ``core.figure``) as a PNG or an SVG.
+"""Drawing a pose's figure (see ``core.stick_figure``) as a PNG or an SVG.
 
 Both formats are drawn from one list of shapes so they show the same thing: the floor (and a
 bed when a leg hangs off one), the far limbs pale behind the body, the back as a thick curve,
@@ -15,7 +15,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from poseguide.core.figure import (
+from poseguide.core.stick_figure import (
     BODY_RADIUS,
     FIGURE_VERSION,
     HEAD_RADIUS,

@@ -21,9 +21,10 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import NDArray
 
-from poseguide.core import checker
+from poseguide.core import angles, checker
 from poseguide.core.landmarks import INDEX, N_LANDMARKS, Floats, PoseFrame
-from poseguide.core.templates import WORLD_MEASURES, Check, Template
+from poseguide.core.measures import MEASURES
+from poseguide.core.templates import Check, Template
 
 FIGURE_VERSION = 3  # bump when a change to the solver or the drawing alters the pictures
 # Bone lengths in torso lengths (adult proportions: torso ~50 cm, thigh ~43 cm...).
@@ -36,21 +37,10 @@ HEAD_RADIUS = 0.13
 # The curve measure of a back drawn as a parabola with sagitta b is about 0.3 b
 # (see silhouette.FRACTIONS), used while solving; the mask is measured afterwards.
 CURVE_PER_BULGE = 0.3
-# Middles are taken of the range clipped to what a body can show, so "[-0.5, -0.02]" of back
-# sag does not ask for a back folded in two.
-PLAUSIBLE = {
-    "joint": (10.0, 180.0),
-    "elevation": (-90.0, 90.0),
-    "tilt": (-60.0, 60.0),
-    "ratio": (0.0, 1.5),
-    "curve": (-0.08, 0.08),
-    "slope": (-90.0, 90.0),
-    "relative": (-90.0, 90.0),
-}
 LIMBS = ("uarm", "farm", "hand", "thigh", "shin", "foot")
-SIDES = ("near", "far")
+CHAINS = ("near", "far")
 PARAMS = ("x", "y", "torso", "bulge", "neck", "face") + tuple(
-    f"{s}_{limb}" for s in SIDES for limb in LIMBS
+    f"{s}_{limb}" for s in CHAINS for limb in LIMBS
 )
 _P = {name: i for i, name in enumerate(PARAMS)}
 _ANGLES = [i for i, n in enumerate(PARAMS) if n not in ("x", "y", "bulge")]
@@ -76,10 +66,10 @@ class Posture:
 
 
 def _both(**angles: float) -> dict[str, float]:
-    return {f"{s}_{k}": v for s in SIDES for k, v in angles.items()}
+    return {f"{s}_{k}": v for s in CHAINS for k, v in angles.items()}
 
 
-POSTURES: tuple[Posture, ...] = (
+BASE_POSTURES: tuple[Posture, ...] = (
     Posture("standing", "standing", "side",
             {"torso": 90, "neck": 90, "face": 0,
              **_both(uarm=-90, farm=-90, hand=-90, thigh=-90, shin=-90, foot=0)},
@@ -191,7 +181,7 @@ class Figure:
 
     def segments(self) -> list[tuple[str, str, str]]:
         """Bones to draw as (from, to, 'near'|'far'), far side first so the near one covers it."""
-        far = "right" if self.near == "left" else "left"
+        far = angles.other_side(self.near)
         out = []
         for side, layer in ((far, "far"), (self.near, "near")):
             for a, b in (
@@ -212,7 +202,7 @@ class Figure:
 
 def _points(p: Floats, posture: Posture, near: str) -> tuple[dict[str, Floats], Floats]:
     """Every landmark of parameters ``p`` and the back's polyline."""
-    far = "right" if near == "left" else "left"
+    far = angles.other_side(near)
     mid_hip = p[[_P["x"], _P["y"]]]
     torso_dir = _dir(p[_P["torso"]])
     mid_shoulder = mid_hip + torso_dir
@@ -289,7 +279,7 @@ def to_frame(
     timestamp: float = 0.0,
 ) -> PoseFrame:
     """The PoseFrame a perfect detector would report for the figure, with its silhouette."""
-    far = "right" if figure.near == "left" else "left"
+    far = angles.other_side(figure.near)
     image = np.zeros((N_LANDMARKS, 2))
     world = np.zeros((N_LANDMARKS, 3))
     visibility = np.full(N_LANDMARKS, 0.98)
@@ -357,7 +347,7 @@ def drawable(template: Template) -> Template:
     MediaPipe's world landmarks, which a drawing does not have; the picture leaves them out
     (the how-to text says them)."""
     return replace(
-        template, checks=tuple(c for c in template.checks if c.measure not in WORLD_MEASURES)
+        template, checks=tuple(c for c in template.checks if not MEASURES[c.measure].world)
     )
 
 
@@ -367,7 +357,10 @@ def aim(check: Check) -> float:
     the hand off the floor), else the middle of the range a body can show."""
     if check.draw is not None:
         return check.draw
-    low, high = PLAUSIBLE[check.measure]
+    plausible = MEASURES[check.measure].plausible
+    if plausible is None:
+        raise ValueError(f"a {check.measure} check is not drawn (3D: the figure is flat)")
+    low, high = plausible
     return (max(check.low, low) + min(check.high, high)) / 2.0
 
 
@@ -390,7 +383,7 @@ def _frame_of(points: dict[str, Floats]) -> PoseFrame:
 
 def _sided(names: tuple[str, ...], side: str) -> tuple[str, ...]:
     """ "near_knee" -> "left_knee" when the near chain is the left side."""
-    far = "right" if side == "left" else "left"
+    far = angles.other_side(side)
     return tuple(n.replace("near", side, 1).replace("far", far, 1) for n in names)
 
 
@@ -473,7 +466,7 @@ def solve(template: Template, side: str = "left") -> Figure:
         )
     view = "front" if template.view == "front" else "side"
     best: tuple[float, Posture, Floats] | None = None
-    for posture in POSTURES:
+    for posture in BASE_POSTURES:
         # A named posture is drawn as named (a template that accepts any view names one).
         wanted = posture.key == template.posture if template.posture else posture.view == view
         if not wanted:

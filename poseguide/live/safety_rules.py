@@ -17,7 +17,7 @@ import os
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from poseguide.paths import data_dir
+from poseguide.paths import home_dir
 
 WARNING_SIGNS: tuple[str, ...] = (
     "Severe back pain that does not get better with rest",
@@ -69,14 +69,6 @@ def repeated_pain_advice(count: int) -> str:
 def warn_since(now: datetime) -> datetime:
     """The start of the window in which sharp-pain stops are counted."""
     return now - WARN_WINDOW
-
-
-def home_dir() -> Path:
-    """Where poseguide keeps small per-user files: $POSEGUIDE_HOME, else the XDG data dir."""
-    override = os.environ.get("POSEGUIDE_HOME")
-    if override:
-        return Path(override).expanduser()
-    return data_dir()
 
 
 def fingerprint() -> str:
