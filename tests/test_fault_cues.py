@@ -16,7 +16,7 @@ from poseguide.core.angles import front_normal
 from poseguide.core.landmarks import INDEX, PoseFrame
 from poseguide.core.session import ExerciseSet
 from poseguide.core.templates import load_library
-from poseguide.core.timer import CUE, TOO_FAST, TOO_FAST_WORDS
+from poseguide.core.timer import TOO_FAST_WORDS, EventKind
 from poseguide.vision.media import load_photo
 
 pytestmark = pytest.mark.realdata
@@ -174,7 +174,7 @@ def test_first_cue_names_the_mistake(good, tid, fault, cue, keeps_counting):
     n_good, n_bad = round(2 / DT), round(8 / DT)
     results, s = run(tid, [frame] * n_good + [fault(frame)] * n_bad)
     assert results[n_good - 1].holding, results[n_good - 1].verdict
-    spoken = [e.text for r in results for e in r.events if e.kind == CUE]
+    spoken = [e.text for r in results for e in r.events if e.kind == EventKind.CUE]
     assert spoken[:1] == [cue]
     assert results[-1].holding is keeps_counting
     if keeps_counting:
@@ -185,6 +185,6 @@ def test_rushing_the_cat_cow_is_told_to_slow_down(good):
     """Switching between cat and cow every 0.6 s (the guides: slowly, with the breath)."""
     frames = [good["cat"] if (i // 9) % 2 == 0 else good["cow"] for i in range(9 * 8)]
     results, _ = run("cat_cow", frames)
-    said = [e for r in results for e in r.events if e.kind in (CUE, TOO_FAST)]
-    assert said and said[0].kind == TOO_FAST
+    said = [e for r in results for e in r.events if e.kind in (EventKind.CUE, EventKind.TOO_FAST)]
+    assert said and said[0].kind == EventKind.TOO_FAST
     assert said[0].text == TOO_FAST_WORDS

@@ -17,7 +17,7 @@ from realdata import skip_or_fail
 
 from poseguide.core.session import SetSummary
 from poseguide.core.templates import Library
-from poseguide.core.timer import CUE, TOO_FAST_WORDS, Event, Segment
+from poseguide.core.timer import TOO_FAST_WORDS, Event, EventKind, Segment
 from poseguide.history import History
 from poseguide.live import clock as lv_clock
 from poseguide.live import recorder as lv_recorder
@@ -366,7 +366,7 @@ def test_record_summary_stores_an_analysed_video(library: Library, tmp_path: Pat
         0.0,
         12.0,
         segments=[Segment(1.0, 4.0), Segment(6.0, 11.0)],
-        events=[Event(CUE, 5.0, "Lift your chest a little")],
+        events=[Event(EventKind.CUE, 5.0, "Lift your chest a little")],
     )
     now = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
     with History(db) as history:
@@ -408,7 +408,7 @@ def test_a_session_that_could_not_be_saved_can_be_downloaded(library: Library) -
 
     from poseguide.core.session import SetSummary
     from poseguide.core.timer import Segment
-    from poseguide.ui.exercise import session_json
+    from poseguide.ui.set_summary import session_json
 
     recorder = HistoryRecorder(FailingHistory("database or disk is full"))  # type: ignore[arg-type]
     planned = lv_routine.plan_routine(lv_routine.single("sphinx"), library)[0][0]

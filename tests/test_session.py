@@ -7,7 +7,7 @@ from posefixtures import POSES, make_frame
 
 from poseguide.core.session import ExerciseSet
 from poseguide.core.templates import load_library
-from poseguide.core.timer import BOUNCING, CUE, REP, TARGET, TOO_FAST
+from poseguide.core.timer import EventKind
 
 LIB = load_library()
 DT = 1 / 30
@@ -46,7 +46,7 @@ def test_nobody_in_view_pauses_and_asks_to_step_in():
     results = feed(s, [("sphinx", 3.0), (None, 4.0)])
     assert not results[-1].holding
     assert results[-1].verdict.correction == "Step into the camera's view"
-    cues = [e for r in results for e in r.events if e.kind == CUE]
+    cues = [e for r in results for e in r.events if e.kind == EventKind.CUE]
     assert [c.text for c in cues] == ["Step into the camera's view"]
     assert cues[0].t == pytest.approx(4.0, abs=0.1)  # after persisting 1 s
 
@@ -63,7 +63,7 @@ def test_cues_are_rate_limited_and_counted():
         },
     )
     results = feed(s, [(lambda t: low, 30.0)])
-    cues = [e for r in results for e in r.events if e.kind == CUE]
+    cues = [e for r in results for e in r.events if e.kind == EventKind.CUE]
     # first after 1 s, then the same cue at most every 12 s
     assert [round(c.t) for c in cues] == [1, 13, 25]
     assert s.finish().corrections == {cues[0].text: 3}
@@ -72,7 +72,7 @@ def test_cues_are_rate_limited_and_counted():
 def test_target_reached_event():
     s = ExerciseSet(LIB["sphinx"], LIB)
     results = feed(s, [("sphinx", 31.0)])
-    targets = [e for r in results for e in r.events if e.kind == TARGET]
+    targets = [e for r in results for e in r.events if e.kind == EventKind.TARGET]
     assert len(targets) == 1 and targets[0].t == pytest.approx(30.0 + DT, abs=0.1)
     assert results[-1].target_met
 
@@ -93,9 +93,11 @@ def test_bouncing_during_a_hold_is_flagged():
         )
 
     results = feed(s, [("sphinx", 2.0), (bouncing, 4.0)])
-    assert any(e.kind == BOUNCING for r in results for e in r.events)
+    assert any(e.kind == EventKind.BOUNCING for r in results for e in r.events)
     calm = ExerciseSet(LIB["sphinx"], LIB, smooth=False)
-    assert not any(e.kind == BOUNCING for r in feed(calm, [("sphinx", 6.0)]) for e in r.events)
+    assert not any(
+        e.kind == EventKind.BOUNCING for r in feed(calm, [("sphinx", 6.0)]) for e in r.events
+    )
 
 
 def test_cat_cow_flow_counts_reps_and_flags_hurry():
@@ -103,14 +105,14 @@ def test_cat_cow_flow_counts_reps_and_flags_hurry():
     spans = [("cat", 2.5), ("tabletop", 0.5), ("cow", 2.5), ("tabletop", 0.5)] * 3
     spans += [("cat", 0.8), ("cow", 0.8), ("cat", 2.5)]
     results = feed(s, spans)
-    reps = [e for r in results for e in r.events if e.kind == REP]
+    reps = [e for r in results for e in r.events if e.kind == EventKind.REP]
     assert len(reps) == 3, "the rushed cat-cow does not count"
-    assert sum(e.kind == TOO_FAST for r in results for e in r.events) == 2
+    assert sum(e.kind == EventKind.TOO_FAST for r in results for e in r.events) == 2
     assert results[-1].phase == "cat"
     summary = s.finish()
     assert summary.reps == 3 and len(summary.rep_times) == 3 and not summary.target_met
     # flows do not nag while moving between positions
-    assert not any(e.kind == CUE for r in results for e in r.events)
+    assert not any(e.kind == EventKind.CUE for r in results for e in r.events)
 
 
 def test_smoothing_keeps_the_verdict_from_flickering_on_noise():
@@ -149,3 +151,30 @@ def test_flow_picks_the_phase_with_the_smaller_misfit_in_comparable_units() -> N
     assert min([cat, cow], key=misfit).template_id == "cow"
     unseen = Verdict(Status.CANNOT_SEE, "cat")
     assert misfit(unseen) == float("inf")
+
+
+def test_the_side_vote_follows_seconds_not_frames(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A per-side set turns to "switch sides" the same fraction of a second after the body
+    does, at any frame rate. The vote took 0.15 a frame: 0.13 s at 30 frames/s, 1.3 s at 3."""
+    from poseguide.core import checker
+    from poseguide.core.checker import Status, Verdict
+    from poseguide.core.session import _Smoother
+
+    # The "frame" is the side MediaPipe's best-fitting leg is on, always in form.
+    monkeypatch.setattr(checker, "working_side", lambda frame, template: frame)
+    monkeypatch.setattr(checker, "measure_checks", lambda frame, template, side: None)
+    monkeypatch.setattr(
+        checker,
+        "check",
+        lambda frame, template, *_, side=None, **__: Verdict(Status.IN_RANGE, template.id, side),
+    )
+    template = LIB["knee_to_chest"]
+    for fps in (3, 10, 30, 60):
+        smoother = _Smoother(template, smooth=False, required="left")
+        noticed = None
+        for k in range(3 * fps):
+            t = k / fps
+            judged = smoother.verdict("left" if t < 1.0 else "right", t)
+            if noticed is None and judged.status == Status.OUT_OF_RANGE:
+                noticed = t
+        assert noticed is not None and 1.0 <= noticed <= 1.0 + 0.2 + 1 / fps, fps

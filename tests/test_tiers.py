@@ -8,7 +8,7 @@ from posefixtures import make_frame
 from poseguide.core.checker import Status, check
 from poseguide.core.session import ExerciseSet
 from poseguide.core.templates import TemplateError, Tier, load_library, parse_template
-from poseguide.core.timer import CUE
+from poseguide.core.timer import EventKind
 
 LIB = load_library()
 DT = 1 / 30
@@ -52,7 +52,7 @@ def test_failing_gate_stops_the_pose_and_its_cue_wins_over_a_refinement():
 def test_hold_keeps_counting_while_a_refinement_is_spoken():
     s = ExerciseSet(LIB["sphinx"], LIB)
     results = feed(s, timeline([("sphinx", {}, 2.0), ("sphinx", {"overrides": SHRUGGED}, 8.0)]))
-    cues = [e for r in results for e in r.events if e.kind == CUE]
+    cues = [e for r in results for e in r.events if e.kind == EventKind.CUE]
     assert [e.text for e in cues][:1] == [SHRUG]
     assert all(r.holding for r in results if r.t > 1.0)
     assert s.finish().held == pytest.approx(10.0 - DT, abs=0.05)
@@ -62,7 +62,7 @@ def test_gate_failure_stops_the_hold_and_speaks_the_gate_cue():
     s = ExerciseSet(LIB["sphinx"], LIB)
     lifted = {"overrides": {"hip": (0.62, 0.55)}}
     results = feed(s, timeline([("sphinx", {}, 3.0), ("sphinx", lifted, 5.0)]))
-    cues = [e.text for r in results for e in r.events if e.kind == CUE]
+    cues = [e.text for r in results for e in r.events if e.kind == EventKind.CUE]
     assert cues and cues[0] == results[-1].verdict.correction != SHRUG
     assert not results[-1].holding
     assert s.finish().held == pytest.approx(3.0 - DT, abs=0.05)
@@ -71,7 +71,7 @@ def test_gate_failure_stops_the_hold_and_speaks_the_gate_cue():
 def test_no_refinement_is_spoken_while_the_form_is_good():
     s = ExerciseSet(LIB["sphinx"], LIB)
     results = feed(s, timeline([("sphinx", {}, 10.0)]))
-    assert [e for r in results for e in r.events if e.kind == CUE] == []
+    assert [e for r in results for e in r.events if e.kind == EventKind.CUE] == []
     assert results[-1].verdict.refinement is None
 
 

@@ -22,6 +22,7 @@ from poseguide.cli.picture import add_picture_parser
 from poseguide.cli.serve import add_app_parser
 from poseguide.cli.text import shown
 from poseguide.core.templates import DEFAULT_DIR, Library, TemplateError, load_library, target_words
+from poseguide.core.timer import EventKind
 from poseguide.vision.media import MediaError
 from poseguide.vision.native_logs import hide_native_logs, native_logs_hidden
 
@@ -149,7 +150,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if template.is_flow or summary.target_reps > 1:
         print(f"repetitions: {summary.reps} (target {summary.target_reps})")
     print(f"target reached: {'yes' if summary.target_met else 'no'}")
-    said = [e for e in summary.events if e.kind in ("cue", "bouncing", "too_fast")]
+    said_kinds = (EventKind.CUE, EventKind.BOUNCING, EventKind.TOO_FAST, EventKind.PACE_UNKNOWN)
+    said = [e for e in summary.events if e.kind in said_kinds]
     if said:
         print("corrections:")
         for e in said:

@@ -7,6 +7,7 @@ and a SetSummary at the end.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
@@ -17,7 +18,7 @@ from poseguide.core.checker import Verdict
 from poseguide.core.landmarks import PoseFrame
 from poseguide.core.smoothing import OneEuro
 from poseguide.core.templates import Library, Template
-from poseguide.core.timer import CUE, BounceDetector, Event, HoldTimer, RepCounter, Segment
+from poseguide.core.timer import BounceDetector, Event, EventKind, HoldTimer, RepCounter, Segment
 
 CUE_AFTER_S = 1.0  # a correction must persist this long before it is spoken
 CUE_COOLDOWN_S = 6.0  # at most one spoken cue per this many seconds
@@ -81,7 +82,9 @@ class SetSummary:
         }
 
 
-SIDE_VOTE_ALPHA = 0.15  # per frame: how fast the judged side follows the landmarks
+# How fast the judged side follows the landmarks: the vote forgets with this time constant.
+# It was 0.15 a frame, tuned at 30 frames/s; counted per frame, it followed 10x slower at 3.
+SIDE_VOTE_TAU_S = 0.205
 
 
 class _Smoother:
@@ -94,8 +97,8 @@ class _Smoother:
     template judged on the side facing the camera restarts it when that side changes.
 
     ``required`` is the side a per-side set asks for: the form counts only while the
-    best-fitting side has mostly been that one (a vote over the last frames), otherwise the
-    cue says to switch sides.
+    best-fitting side has mostly been that one (a vote over the last fraction of a second),
+    otherwise the cue says to switch sides.
     """
 
     def __init__(self, template: Template, smooth: bool, required: str | None = None):
@@ -105,9 +108,12 @@ class _Smoother:
         self.previous: Verdict | None = None
         self.best = template.working_side == "best"
         self.required = required if self.best else None
-        self.vote: float | None = None  # share of recent frames on the required side
+        self.vote: float | None = None  # share of the recent time on the required side
+        self._last_t: float | None = None  # the previous frame's time
 
     def verdict(self, frame: PoseFrame | None, t: float) -> Verdict:
+        step = 0.0 if self._last_t is None else max(t - self._last_t, 0.0)
+        self._last_t = t
         if frame is None:
             v = checker.check(None, self.template)
         else:
@@ -120,17 +126,15 @@ class _Smoother:
             self.side = side
             v = checker.check(frame, self.template, self.previous, values=values, side=side)
             if self.required and v.seen:
-                v = self._on_required_side(v)
+                v = self._on_required_side(v, step)
         self.previous = v if v.seen else None
         return v
 
-    def _on_required_side(self, v: Verdict) -> Verdict:
+    def _on_required_side(self, v: Verdict, step: float) -> Verdict:
+        """The side seen this frame weighs as much as the ``step`` seconds since the last."""
         match = 1.0 if v.side == self.required else 0.0
-        self.vote = (
-            match
-            if self.vote is None
-            else ((1 - SIDE_VOTE_ALPHA) * self.vote + SIDE_VOTE_ALPHA * match)
-        )
+        keep = 0.0 if self.vote is None else math.exp(-step / SIDE_VOTE_TAU_S)
+        self.vote = keep * (self.vote or 0.0) + (1.0 - keep) * match
         if self.vote >= 0.5:
             return replace(v, side=self.required)
         return replace(
@@ -257,7 +261,7 @@ class ExerciseSet:
             return []
         self._last_spoken = self._spoken[cue] = t
         self.corrections[cue] += 1
-        return [Event(CUE, t, cue)]
+        return [Event(EventKind.CUE, t, cue)]
 
     def finish(self) -> SetSummary:
         """Close the set and sum it up (the hold in progress ends at its last in-range frame)."""

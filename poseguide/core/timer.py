@@ -15,22 +15,29 @@ import numpy as np
 
 from poseguide.core.textenum import TextEnum
 
-# Event kinds.
-HOLD_START = "hold_start"
-PAUSED = "paused"
-TARGET = "target_reached"
-REP = "rep"
-TOO_FAST = "too_fast"
-BOUNCING = "bouncing"
-CUE = "cue"
+
+class EventKind(TextEnum):
+    """What an event reports; the values are what ``analyze --json`` and History show."""
+
+    HOLD_START = "hold_start"
+    PAUSED = "paused"
+    TARGET = "target_reached"
+    REP = "rep"
+    TOO_FAST = "too_fast"
+    PACE_UNKNOWN = "pace_unknown"  # too few frames to judge a repetition's pace
+    BOUNCING = "bouncing"
+    CUE = "cue"
 
 
 TOO_FAST_WORDS = "Too fast: slow down, a rushed repetition does not count"
+PACE_UNKNOWN_WORDS = (
+    "Too few camera frames to judge your pace: a repetition that cannot be timed does not count"
+)
 
 
 @dataclass(frozen=True)
 class Event:
-    kind: str
+    kind: EventKind
     t: float
     text: str = ""
 
@@ -63,8 +70,10 @@ class HoldTimer:
       dated from when the form entered the range (it was held), so totals stay exact.
     * grace: a dip out of range shorter than ``grace_s`` does not break the hold; a longer one
       ends it at the last in-range frame, so the dip itself is never counted.
-    * gap: frames further apart than ``max_gap_s`` (stalled camera, dropped frames, a jump in
-      time) end the hold at the last frame before the gap.
+    * gap: frames further apart than ``max_gap_s`` (stalled camera, a jump in time) end the
+      hold at the last frame before the gap. By default that is the grace: an unseen stretch
+      shorter than it could only hide a dip the grace would bridge, and a slow laptop's
+      frames are often 0.8 s apart (0.75 s split a held child's pose at 3.6 frames/s).
     * target: with ``reps == 1`` the target is total held time this set; with ``reps > 1``
       each hold of at least ``target_s`` is one repetition and the target is ``reps`` of them.
     """
@@ -75,13 +84,13 @@ class HoldTimer:
         reps: int = 1,
         settle_s: float = 0.5,
         grace_s: float = 1.0,
-        max_gap_s: float = 0.75,
+        max_gap_s: float | None = None,
     ) -> None:
         self.target_s = target_s
         self.target_reps = reps
         self.settle_s = settle_s
         self.grace_s = grace_s
-        self.max_gap_s = max_gap_s
+        self.max_gap_s = grace_s if max_gap_s is None else max_gap_s
         self.state = HoldState.WAITING
         self.segments: list[Segment] = []
         self.reps = 0
@@ -130,7 +139,7 @@ class HoldTimer:
                 if t - self._enter_t >= self.settle_s:
                     self.state = HoldState.HOLDING
                     self._rep_counted = False
-                    events.append(Event(HOLD_START, t))
+                    events.append(Event(EventKind.HOLD_START, t))
         elif in_range:  # holding or grace
             self.state, self._last_ok_t = HoldState.HOLDING, t
         elif self.state == HoldState.HOLDING:
@@ -150,7 +159,7 @@ class HoldTimer:
     def _close(self, end: float) -> list[Event]:
         self.segments.append(Segment(self._enter_t, end))
         self.state = HoldState.WAITING
-        return [Event(PAUSED, end)]
+        return [Event(EventKind.PAUSED, end)]
 
     def _progress(self, t: float) -> list[Event]:
         events: list[Event] = []
@@ -158,13 +167,13 @@ class HoldTimer:
             if not self._rep_counted and self.current_hold >= self.target_s:
                 self._rep_counted = True
                 self.reps += 1
-                events.append(Event(REP, t, f"{self.reps}"))
+                events.append(Event(EventKind.REP, t, f"{self.reps}"))
             done = self.reps >= self.target_reps
         else:
             done = self.held >= self.target_s
         if done and not self.target_met:
             self.target_met = True
-            events.append(Event(TARGET, t))
+            events.append(Event(EventKind.TARGET, t))
         return events
 
 
@@ -180,6 +189,14 @@ class RepCounter:
     than ``gap_s`` away, having been held shorter than ``min_phase_s``, was left too soon.
     More than ``break_s`` in neither position (lying down, walking away) ends the repetition
     under way: a quick cow, a rest, then a cat is not one slow repetition.
+
+    Frames tell when a position began only to within a frame, so a repetition counts only if
+    it was slow enough by the shortest time the frames allow; "too fast" is said only when it
+    was too fast by the longest, and in between a ``PACE_UNKNOWN`` event says the pace could
+    not be judged (``unjudged`` counts those). So too when, while a position may still be rushed,
+    the other one shows too briefly to be entered but perhaps long enough (at 3.6 frames/s a
+    rushed 0.6 s cow shows on two frames 0.28 s apart; taking it for a flicker merged quick
+    cats into slow ones, which were counted).
     """
 
     def __init__(
@@ -189,69 +206,153 @@ class RepCounter:
         confirm_s: float = 0.3,
         gap_s: float = 1.0,
         break_s: float = 5.0,
+        notice_s: float = 8.0,
     ) -> None:
         self.target = target
         self.min_phase_s = min_phase_s
         self.confirm_s = confirm_s
         self.gap_s = gap_s
         self.break_s = break_s
+        self.notice_s = notice_s  # EventKind.PACE_UNKNOWN is said at most this often
         self.reps = 0
         self.entries = 0
         self.phase: str | None = None
         self.rep_times: list[float] = []
         self.target_met = False
         self.rushed = 0
+        self.unjudged = 0
         self._rushing = False  # a position of the repetition under way was rushed
+        self._unsure = False  # the repetition under way cannot be shown slow enough
         self._open = False  # a repetition is under way: its first position was entered
         self._phase_t = 0.0
+        self._phase_from = 0.0  # the frame before the phase's entry: it began after this
         self._seen_t = 0.0  # when the current phase was last seen
+        self._away_from: float | None = None  # the first frame since then not showing it
+        self._left_from: float | None = None  # the frame before the other phase first showed
+        self._glimpsed = False  # since then, the other phase showed perhaps long enough
         self._candidate: str | None = None
         self._candidate_t = 0.0
+        self._candidate_from = 0.0  # the frame before the candidate's first frame
         self._last_t: float | None = None
+        self._noticed = -np.inf
 
     def update(self, t: float, phase: str | None) -> list[Event]:
         if self._last_t is not None and t <= self._last_t:
             return []
+        previous = t if self._last_t is None else self._last_t
         self._last_t = t
+        events: list[Event] = []
         if phase is not None and phase == self.phase:
-            self._candidate = None
-            away, held = t - self._seen_t, self._seen_t - self._phase_t
+            events += self._glimpse_over(t, previous)
+            if self._glimpsed:  # the other position may have come and gone
+                events += self._doubt(t)
+            events += self._back(t, previous)
+            self._glimpsed, self._left_from, self._away_from = False, None, None
             self._seen_t = t
-            if away > self.gap_s and held < self.min_phase_s:
-                self._phase_t, self._rushing = t, True  # back again: count this visit anew
-                return [Event(TOO_FAST, t, TOO_FAST_WORDS)]
-            return []
-        if phase is None:
-            self._candidate = None
-            return []
+            return events
+        if self._away_from is None:
+            self._away_from = t
         if phase != self._candidate:
-            self._candidate, self._candidate_t = phase, t
+            events += self._glimpse_over(t, previous)
+        if phase is None:
+            return events
+        if phase != self._candidate:
+            self._candidate, self._candidate_t, self._candidate_from = phase, t, previous
+            if self._left_from is None:
+                self._left_from = previous
         if t - self._candidate_t < self.confirm_s:
+            return events
+        return events + self._enter(t)
+
+    def _back(self, t: float, previous: float) -> list[Event]:
+        """The phase shows again at ``t`` after more than ``gap_s`` unseen, having been held
+        under ``min_phase_s``: the other position may have been missed. It surely was left too
+        soon if frames showed it away that long and held that briefly; if the frames were
+        too few to tell, the pace is unknown."""
+        if not self._short or t - self._seen_t <= self.gap_s:
             return []
+        away_from = t if self._away_from is None else self._away_from
+        if previous - away_from > self.gap_s and away_from - self._phase_from < self.min_phase_s:
+            self._phase_t, self._phase_from, self._rushing = t, previous, True  # a new visit
+            return [Event(EventKind.TOO_FAST, t, TOO_FAST_WORDS)]
+        return self._doubt(t)
+
+    def _glimpse_over(self, t: float, previous: float) -> list[Event]:
+        """The other phase, shown from ``_candidate_t`` to ``previous``, is gone at ``t``
+        without being entered, having lasted under ``t - _candidate_from``. If that could
+        reach ``confirm_s`` it may have been a visit: a doubt while the position under way may
+        still be rushed, else a notice if it is the frames (``confirm_s`` unseen around it)
+        that cannot tell. If it could not, the position was not left then."""
+        if self._candidate is None:
+            return []
+        events: list[Event] = []
+        longest = t - self._candidate_from
+        if longest >= self.confirm_s:
+            if self._short:
+                self._glimpsed = True
+            elif longest - (previous - self._candidate_t) >= self.confirm_s:
+                events = self._notice(t)
+        elif not self._glimpsed:
+            self._left_from = None
+        self._candidate = None
+        return events
+
+    @property
+    def _short(self) -> bool:
+        """Whether the current phase may have been held shorter than ``min_phase_s`` so far.
+        Only then can a visit to the other position, unseen, change what is counted: after
+        a long enough hold, that visit would end a slow repetition and rush the next one."""
+        return self.phase is not None and self._seen_t - self._phase_t < self.min_phase_s
+
+    def _doubt(self, t: float) -> list[Event]:
+        """The repetition under way cannot be shown slow enough, so it will not count."""
+        self._unsure = True
+        return self._notice(t)
+
+    def _notice(self, t: float) -> list[Event]:
+        """Say the pace cannot be judged (at most every ``notice_s``)."""
+        if t - self._noticed < self.notice_s:
+            return []
+        self._noticed = t
+        return [Event(EventKind.PACE_UNKNOWN, t, PACE_UNKNOWN_WORDS)]
+
+    def _enter(self, t: float) -> list[Event]:
+        """The candidate has been seen for ``confirm_s``: it is entered, dated from its first
+        frame; the phase it ends lasted under ``entered - _phase_from`` and over
+        ``_left_from - _phase_t``."""
         events: list[Event] = []
         entered = self._candidate_t
         if self.phase is not None and entered - self._seen_t > self.break_s:
-            self._open = self._rushing = False  # a break: this position starts afresh
-        elif self.phase is not None and entered - self._phase_t < self.min_phase_s:
-            events.append(Event(TOO_FAST, t, TOO_FAST_WORDS))
-            self._rushing = True
-        self.phase, self._phase_t, self._candidate = phase, entered, None
-        self._seen_t = t
+            self._open = self._rushing = self._unsure = False  # a break: start afresh
+        elif self.phase is not None:
+            left = entered if self._left_from is None else self._left_from
+            if entered - self._phase_from < self.min_phase_s:
+                events.append(Event(EventKind.TOO_FAST, t, TOO_FAST_WORDS))
+                self._rushing = True
+            elif left - self._phase_t < self.min_phase_s:
+                events += self._doubt(t)
+        self.phase, self._phase_t, self._phase_from = self._candidate, entered, self._candidate_from
+        self._candidate, self._seen_t = None, t
+        self._left_from, self._glimpsed, self._away_from = None, False, None
         self.entries += 1
         if not self._open:
             self._open = True
             return events
         self._open = False
-        rushed, self._rushing = self._rushing, False
+        rushed, unsure = self._rushing, self._unsure
+        self._rushing = self._unsure = False
         if rushed:
             self.rushed += 1
             return events
+        if unsure:
+            self.unjudged += 1
+            return events
         self.reps += 1
         self.rep_times.append(entered)
-        events.append(Event(REP, t, f"{self.reps}"))
+        events.append(Event(EventKind.REP, t, f"{self.reps}"))
         if self.reps >= self.target and not self.target_met:
             self.target_met = True
-            events.append(Event(TARGET, t))
+            events.append(Event(EventKind.TARGET, t))
         return events
 
 
@@ -288,7 +389,7 @@ class BounceDetector:
         if t - self._last_flag < self.cooldown_s or self._count() < self.reversals:
             return []
         self._last_flag = t
-        return [Event(BOUNCING, t, "Hold still and breathe: do not bounce")]
+        return [Event(EventKind.BOUNCING, t, "Hold still and breathe: do not bounce")]
 
     def _count(self) -> int:
         """Reversals of direction whose swing exceeds the amplitude (a zig-zag count)."""

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from typing import TypeVar
 
 from poseguide.core.session import SetSummary
-from poseguide.core.timer import CUE
+from poseguide.core.timer import EventKind
 from poseguide.history import History, HistoryError
 from poseguide.history.records import StopReason
 from poseguide.live.routine import PlannedSet
@@ -158,7 +158,7 @@ def record_summary(
         recorder.rep(wall(at), at - previous)
         previous = at
     for e in summary.events:
-        if e.kind == CUE:
+        if e.kind == EventKind.CUE:
             recorder.correction(e.text, wall(e.t))
     ended = wall(max(summary.ended, summary.started))
     set_id = recorder.set_ended(ended, reason)

@@ -25,7 +25,7 @@ from poseguide.core.gesture import HandsUpGesture
 from poseguide.core.landmarks import PoseFrame
 from poseguide.core.session import FrameResult
 from poseguide.core.templates import Library, Template
-from poseguide.core.timer import BOUNCING, CUE, HOLD_START, REP, TARGET, TOO_FAST
+from poseguide.core.timer import EventKind, Segment
 from poseguide.history.records import StopReason
 from poseguide.live.clock import FrameClock
 from poseguide.live.coach import BreathPace, Countdown
@@ -384,20 +384,23 @@ class LiveSession:
         wall = self._clock.wall
         flow = self._processor.set.flow
         for e in result.events:
-            if e.kind == HOLD_START and not flow:  # a flow has no hold to start
+            if e.kind == EventKind.HOLD_START and not flow:  # a flow has no hold to start
                 self.state.push(TONE_START)
-            elif e.kind == TARGET:
+            elif e.kind == EventKind.TARGET:
                 self.state.push(TONE_TARGET)
                 self.state.push(SAY, TARGET_WORDS)
-            elif e.kind == CUE:
+            elif e.kind == EventKind.CUE:
                 self.state.push(SAY_CUE, e.text)
                 self.recorder.correction(e.text, wall(e.t))
-            elif e.kind in (TOO_FAST, BOUNCING):
+            elif e.kind in (EventKind.TOO_FAST, EventKind.BOUNCING, EventKind.PACE_UNKNOWN):
                 # Said in full (queued, not dropped behind a count) and shown for a while.
                 self.state.push(SAY, e.text)
                 self.state.update(alert=e.text, alert_until=t + ALERT_SHOW_S)
-                self.recorder.correction(e.text, wall(e.t))
-            elif e.kind == REP:
+                if (
+                    e.kind != EventKind.PACE_UNKNOWN
+                ):  # too few frames is not the user's form to correct
+                    self.recorder.correction(e.text, wall(e.t))
+            elif e.kind == EventKind.REP:
                 duration = e.t - self._last_rep if flow else result.current_hold
                 self._last_rep = e.t
                 self.recorder.rep(wall(e.t), duration)
@@ -473,7 +476,7 @@ class LiveSession:
         self.finished.append(done)
         return done
 
-    def _commit(self, segments: Sequence) -> None:
+    def _commit(self, segments: Sequence[Segment]) -> None:
         """Store each hold once it has ended."""
         for s in segments[self._committed :]:
             self.recorder.hold(self._clock.wall(s.start), self._clock.wall(s.end))
