@@ -24,7 +24,9 @@ def main() -> None:
     frames = [letterbox(posedata / SPHINX), letterbox(posedata / STANDING)]
     history = History(db)
     recorder = lv_recorder.HistoryRecorder(history)
-    session = lv_session.LiveSession(lv_routine.single("sphinx"), library, recorder, setup=False)
+    session = lv_session.LiveSession(
+        lv_routine.single("sphinx"), library, recorder=recorder, setup=False
+    )
     t = 0.0
     print("ready", flush=True)
     while True:

@@ -61,7 +61,7 @@ def test_settings_are_stored_and_survive_a_restart(app, tmp_path: Path) -> None:
     assert at.selectbox(key="pose").value == "sphinx"
     assert at.toggle(key="sound_on").value is False
     live = at.session_state["live"]
-    assert live.runner.rest_s == 30.0 and live.countdown.enabled is False
+    assert live.runner.rest_s == 30.0 and live.coach.countdown.enabled is False
 
 
 def test_a_saved_target_is_the_target_in_force(app, tmp_path: Path) -> None:
@@ -166,7 +166,9 @@ def _finished_page(db: str) -> None:
 
     if "live" not in st.session_state:
         library = load_library()
-        live = LiveSession(lv_routine.single("sphinx"), library, HistoryRecorder(History(db)))
+        live = LiveSession(
+            lv_routine.single("sphinx"), library, recorder=HistoryRecorder(History(db))
+        )
         planned = live.runner.current
         now = datetime.now(timezone.utc)
         done = lv_recorder.record_summary(

@@ -20,9 +20,9 @@ from poseguide.core.templates import Library
 from poseguide.core.timer import TOO_FAST_WORDS, Event, EventKind, Segment
 from poseguide.history import History
 from poseguide.live import clock as lv_clock
+from poseguide.live import frame_stats, snapshot
 from poseguide.live import recorder as lv_recorder
 from poseguide.live import routine as lv_routine
-from poseguide.live import session as lv_session
 from poseguide.live import state as lv_state
 from poseguide.live.clock import FrameClock
 from poseguide.live.recorder import HistoryRecorder
@@ -191,7 +191,10 @@ def test_callback_times_in_form_frames_and_pauses_out_of_form(
     db = tmp_path / "history.sqlite3"
     with History(db) as history:
         session = LiveSession(
-            lv_routine.single("sphinx"), library, HistoryRecorder(history, 3), setup_ok_s=0.5
+            lv_routine.single("sphinx"),
+            library,
+            recorder=HistoryRecorder(history, 3),
+            setup_ok_s=0.5,
         )
         session.mark_connecting(-0.25)
         first = session.process(in_form.copy(), 0.0, now=0.0)
@@ -245,7 +248,9 @@ def test_target_reached_moves_to_the_next_set_after_a_rest(
     db = tmp_path / "history.sqlite3"
     routine = Routine("two", (Step("sphinx", hold_s=2), Step("sphinx", hold_s=1)))
     with History(db) as history:
-        session = LiveSession(routine, library, HistoryRecorder(history), rest_s=1.0, setup=False)
+        session = LiveSession(
+            routine, library, recorder=HistoryRecorder(history), rest_s=1.0, setup=False
+        )
         _, snaps = _feed(session, in_form, 0.0, 7.0)
         phases = [s.phase for s in snaps]
         assert phases[0] == Phase.EXERCISE and Phase.REST in phases and phases[-1] == Phase.DONE
@@ -288,7 +293,10 @@ def test_skip_ends_the_set_and_repeat_replaces_the_attempt(
     db = tmp_path / "history.sqlite3"
     with History(db) as history:
         session = LiveSession(
-            lv_routine.custom(["sphinx", "cobra"]), library, HistoryRecorder(history), setup=False
+            lv_routine.custom(["sphinx", "cobra"]),
+            library,
+            recorder=HistoryRecorder(history),
+            setup=False,
         )
         t, _ = _feed(session, in_form, 0.0, 1.0)
         session.skip()
@@ -471,7 +479,7 @@ def test_a_live_set_writes_no_frame_to_disk(
     in_form, out_of_form = photos
     with History(work / "history.sqlite3") as history:
         session = LiveSession(
-            lv_routine.single("sphinx"), library, HistoryRecorder(history), setup=False
+            lv_routine.single("sphinx"), library, recorder=HistoryRecorder(history), setup=False
         )
         t = 0.0
         for frame in [in_form] * 30 + [out_of_form] * 30:
@@ -490,15 +498,15 @@ def test_camera_lost_mid_set_ends_it_and_keeps_what_was_held(
     db = tmp_path / "history.sqlite3"
     with History(db) as history:
         session = LiveSession(
-            lv_routine.single("sphinx"), library, HistoryRecorder(history), setup=False
+            lv_routine.single("sphinx"), library, recorder=HistoryRecorder(history), setup=False
         )
         t = 0.0
         for _ in range(45):  # 3 s in form, then the camera goes away
             session.process(in_form.copy(), t, now=t)
             t += 1 / FPS
         snap = session.state.read()
-        assert not lv_session.camera_lost(snap, t + 1.0)
-        assert lv_session.camera_lost(snap, t + lv_session.CAMERA_LOST_S + 0.1)
+        assert not frame_stats.camera_lost(snap, t + 1.0)
+        assert frame_stats.camera_lost(snap, t + frame_stats.CAMERA_LOST_S + 0.1)
         done = session.stop("camera_lost")
     assert done is not None and done.summary.held == pytest.approx(2.9, abs=0.2)
     assert _rows(db, "SELECT stop_reason FROM sets") == [("camera_lost",)]
@@ -614,7 +622,7 @@ def test_live_hold_and_flow_targets_reach_the_csv_as_met(
         session = LiveSession(
             Routine("one", (Step("sphinx", hold_s=2),)),
             library,
-            HistoryRecorder(history),
+            recorder=HistoryRecorder(history),
             setup=False,
         )
         _feed(session, in_form, 0.0, 4.0)
@@ -686,7 +694,7 @@ def test_a_flow_counts_repetitions_without_hold_tones(
         session = LiveSession(
             Routine("f", (Step("cat_cow", reps=3),)),
             library,
-            HistoryRecorder(history),
+            recorder=HistoryRecorder(history),
             setup=False,
         )
         _, snaps = _flow(session, cat_cow_frames, 3.0, 20.0)
@@ -706,7 +714,7 @@ def test_rushing_a_flow_is_shown_and_said_and_never_counted(
     """Triple speed: a second in each position instead of three."""
     with History(tmp_path / "h.sqlite3") as history:
         session = LiveSession(
-            lv_routine.single("cat_cow"), library, HistoryRecorder(history), setup=False
+            lv_routine.single("cat_cow"), library, recorder=HistoryRecorder(history), setup=False
         )
         # Two repetitions at triple speed: cat, cow, cat, cow, a second each.
         _, snaps = _flow(session, cat_cow_frames, 1.0, 4.0)
@@ -729,12 +737,14 @@ def test_one_detector_serves_every_set_and_is_ready_before_the_first_frame(
     the stream for 0.3-0.5 s at every set change."""
     built = []
 
-    class Counting(lv_session.PoseDetector):
+    from poseguide.live import pose_readers
+
+    class Counting(pose_readers.PoseDetector):
         def __init__(self, *args, **kwargs) -> None:
             built.append(kwargs)
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(lv_session, "PoseDetector", Counting)
+    monkeypatch.setattr(pose_readers, "PoseDetector", Counting)
     routine = Routine("r", (Step("sphinx", hold_s=1), Step("cat_cow", reps=1), Step("sphinx")))
     session = LiveSession(routine, library, rest_s=0.5, setup=False)
     session.prepare()
@@ -803,8 +813,8 @@ def test_the_video_says_complete_only_when_every_set_was_done(library: Library) 
     skipped.begin(0)
     skipped.skip(1)
     skipped.skip(2)
-    assert skipped.phase == Phase.DONE and lv_session.video_label(skipped) == "Routine over"
+    assert skipped.phase == Phase.DONE and snapshot.video_label(skipped) == "Routine over"
     done = RoutineRunner(lv_routine.custom(["sphinx"]), library, setup=False)
     done.begin(0)
     done.set_done(10)
-    assert done.phase == Phase.DONE and lv_session.video_label(done) == "Routine complete"
+    assert done.phase == Phase.DONE and snapshot.video_label(done) == "Routine complete"

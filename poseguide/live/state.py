@@ -37,6 +37,14 @@ class SoundEvent:
     text: str = ""
 
 
+@dataclass(frozen=True)
+class Breath:
+    """A flow's breathing pace on screen: which half, and how much of it is done (0..1)."""
+
+    inhaling: bool
+    done: float
+
+
 class TimerShown(TextEnum):
     """What the page says of the timer: running while a hold is timed, paused once a hold
     has stopped or the user paused, else waiting for the pose."""
@@ -73,7 +81,7 @@ class Snapshot:
     outcome: str = ""  # at the end: how many sets were done, skipped and stopped
     rest_left: float = 0.0
     upcoming: str = ""
-    breath: str = ""  # a flow's breathing pace: "in 0.25" (half, fraction done) or ""
+    breath: Breath | None = None  # a flow's breathing pace, while it plays
     frames: int = 0  # frames the pose model looked at, and their rate
     fps: float = 0.0
     first_frame_s: float | None = None

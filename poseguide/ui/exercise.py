@@ -232,7 +232,7 @@ def _live_session(
         live = LiveSession(
             routine,
             library,
-            HistoryRecorder(history),
+            recorder=HistoryRecorder(history),
             rest_s=prefs.rest_s,
             armed=False,
             countdown=prefs.countdown,

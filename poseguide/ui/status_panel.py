@@ -12,7 +12,7 @@ import streamlit as st
 from poseguide.core.templates import Library
 from poseguide.history.records import StopReason
 from poseguide.live import coach
-from poseguide.live import session as lv_session
+from poseguide.live.frame_stats import camera_lost
 from poseguide.live.routine import Phase, PlannedSet
 from poseguide.live.session import LiveSession
 from poseguide.live.state import Snapshot, TimerShown
@@ -47,7 +47,7 @@ def status(live: LiveSession) -> None:
     else:
         _draw_status(snap, live.runner.current, live.library)
     st.caption(f"{live.state.sent} sound events")
-    if live.active and lv_session.camera_lost(snap, time.monotonic()):
+    if live.active and camera_lost(snap, time.monotonic()):
         stop(live, StopReason.CAMERA_LOST)
         st.rerun()
     if snap.phase != st.session_state.get("shown_phase"):
@@ -107,11 +107,10 @@ def _draw_status(snap: Snapshot, current: PlannedSet | None, library: Library) -
             _big(f"Timer running. To refine: {snap.refinement}", "pg-cue pg-refine")
         elif snap.status == "in_range" and not snap.alert:
             _big("Good form", "pg-cue pg-ok")
-        if snap.breath:
-            half, done = snap.breath.split()
+        if snap.breath is not None:
             st.progress(
-                float(done) if half == "in" else 1 - float(done),
-                text="Breathe in (cow)" if half == "in" else "Breathe out (cat)",
+                snap.breath.done if snap.breath.inhaling else 1 - snap.breath.done,
+                text="Breathe in (cow)" if snap.breath.inhaling else "Breathe out (cat)",
             )
         if current is not None:
             _picture(

@@ -127,3 +127,21 @@ def _text(
 ) -> None:
     cv2.putText(frame, text, org, _FONT, size, DARK, 4, cv2.LINE_AA)
     cv2.putText(frame, text, org, _FONT, size, colour, 1 if size < 0.7 else 2, cv2.LINE_AA)
+
+
+def top_banner(frame: np.ndarray, text: str) -> None:
+    """A plain banner at the top of a frame the pose model does not look at (waiting,
+    resting, paused, done)."""
+    h, w = frame.shape[:2]
+    scale = max(h, w) / 640.0
+    cv2.rectangle(frame, (0, 0), (w, int(40 * scale)), (30, 30, 30), -1)
+    cv2.putText(
+        frame,
+        text,
+        (int(10 * scale), int(27 * scale)),
+        cv2.FONT_HERSHEY_SIMPLEX,
+        0.7 * scale,
+        (255, 255, 255),
+        2,
+        cv2.LINE_AA,
+    )

@@ -1,0 +1,83 @@
+"""What the page shows, worked out from the routine and the last frame: the snapshot's fields,
+the outcome of a routine in words, and the banner on a video frame no set judges."""
+
+from __future__ import annotations
+
+from poseguide.core.session import FrameResult
+from poseguide.live.recorder import FinishedSet
+from poseguide.live.routine import Phase, RoutineRunner
+from poseguide.live.state import Breath
+
+PHASE_LABELS = {
+    Phase.IDLE: "Waiting to begin",
+    Phase.DONE: "Routine complete",
+    Phase.STOPPED: "Stopped",
+}  # drawn on the video when no set runs
+
+
+def video_label(runner: RoutineRunner) -> str:
+    """What the video says when no set runs: "Routine complete" only if every set was done."""
+    if runner.phase == Phase.DONE and not runner.all_done:
+        return "Routine over"
+    return PHASE_LABELS.get(runner.phase, "Paused")
+
+
+def achieved(done: FinishedSet) -> str:
+    """What a finished set achieved, in words: '12 repetitions' or '30.1 s held'."""
+    summary = done.summary
+    if done.planned.flow or summary.target_reps > 1:
+        return f"{summary.reps} repetitions"
+    return f"{summary.held:.1f} s held"
+
+
+def routine_fields(
+    runner: RoutineRunner,
+    t: float,
+    result: FrameResult | None,
+    *,
+    looks: str | None,
+    breath: Breath | None,
+) -> dict[str, object]:
+    """The snapshot's fields for the routine at frame time ``t`` and this frame's result
+    (None when no set judged it); ``looks`` replaces a correction when the person seems to
+    be doing another pose."""
+    planned = runner.current
+    fields: dict[str, object] = {
+        "phase": runner.phase,
+        "paused": runner.paused,
+        "pose": planned.template.name if planned else "",
+        "side": planned.side if planned else None,
+        "position": f"{planned.number} of {planned.total}" if planned else "",
+        "target": planned.target_text if planned else "",
+        "flow": planned.flow if planned else False,
+        "target_reps": planned.template.target.reps if planned else 1,
+        "rest_left": runner.rest_left(t),
+        "upcoming": planned.label if planned and runner.phase == Phase.REST else "",
+        "breath": breath,
+    }
+    if result is not None:
+        verdict = result.verdict
+        if runner.phase == Phase.SETUP:
+            fields["setup_message"] = looks or (None if verdict.seen else verdict.correction)
+        else:
+            fields.update(
+                held=result.held,
+                current_hold=result.current_hold,
+                reps=result.reps,
+                holding=result.holding,
+                target_met=result.target_met,
+                status=verdict.status,
+                correction=None if verdict.in_range else looks or verdict.correction,
+                refinement=verdict.refinement if verdict.in_range else None,
+            )
+    if runner.phase == Phase.STOPPED:
+        fields["outcome"] = f"Stopped: {runner.tally()}."
+    elif runner.phase == Phase.DONE:
+        fields["outcome"] = (
+            f"Routine complete: {runner.tally()}. Well done."
+            if runner.all_done
+            else f"Routine over: {runner.tally()}."
+        )
+    if runner.paused:  # one state on screen: nothing is timed or judged while paused
+        fields.update(holding=False, status="", correction=None)
+    return fields

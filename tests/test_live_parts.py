@@ -1,0 +1,100 @@
+"""The live session's parts, each alone (pure tier): the camera check, the sounds of events,
+the set's history, the frame figures and the coach of the set under way."""
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from poseguide.core.checker import Status, Verdict
+from poseguide.core.session import FrameResult
+from poseguide.core.templates import load_library
+from poseguide.core.timer import Event, EventKind, Segment
+from poseguide.live.camera_check import SETUP_SAY_EVERY_S, CameraCheck
+from poseguide.live.event_sounds import ALERTS, sounds
+from poseguide.live.frame_stats import FrameStats
+from poseguide.live.routine import PlannedSet
+from poseguide.live.set_coach import SetCoach
+from poseguide.live.set_history import SetHistory
+from poseguide.live.state import SAY, SAY_CUE, TONE_START, TONE_TARGET
+
+T0 = datetime(2026, 12, 6, 9, tzinfo=timezone.utc)
+
+
+def verdict(status: Status, correction: str | None = None) -> Verdict:
+    return Verdict(status, "sphinx", "left", (), correction)
+
+
+def result(held: float = 0.0, holding: bool = False, met: bool = False) -> FrameResult:
+    return FrameResult(0.0, verdict(Status.IN_RANGE), (), held, held, holding, 0, met)
+
+
+def test_camera_check_passes_after_the_body_is_judged_long_enough_and_says_what_to_change():
+    check = CameraCheck(ok_s=1.0)
+    unseen = verdict(Status.CANNOT_SEE, "Move back so your feet are in view")
+    assert check.update(unseen, 0.0) == (False, "Move back so your feet are in view")
+    assert check.update(unseen, 1.0) == (False, None)  # not again at once
+    assert check.update(unseen, SETUP_SAY_EVERY_S) == (False, "Move back so your feet are in view")
+    seen = verdict(Status.OUT_OF_RANGE, "Lift your chest")  # out of form still passes
+    assert check.update(seen, 10.0) == (False, None)
+    assert check.update(seen, 10.5) == (False, None)
+    assert check.update(seen, 11.0) == (True, None)
+
+
+def test_event_sounds():
+    assert sounds(Event(EventKind.HOLD_START, 1.0), flow=False) == [(TONE_START, "")]
+    assert sounds(Event(EventKind.HOLD_START, 1.0), flow=True) == []  # a flow has no hold
+    assert sounds(Event(EventKind.TARGET, 1.0), flow=False)[0] == (TONE_TARGET, "")
+    assert sounds(Event(EventKind.CUE, 1.0, "Relax"), flow=False) == [(SAY_CUE, "Relax")]
+    assert sounds(Event(EventKind.PACE_UNKNOWN, 1.0, "few"), flow=True) == [(SAY, "few")]
+    assert EventKind.PACE_UNKNOWN in ALERTS and EventKind.CUE not in ALERTS
+
+
+class FakeRecorder:
+    def __init__(self) -> None:
+        self.calls: list[tuple] = []
+
+    def __getattr__(self, name):
+        return lambda *args: self.calls.append((name, *args)) or 7
+
+
+@pytest.fixture
+def planned() -> PlannedSet:
+    return PlannedSet(load_library()["cat_cow"], None, 1, 1)
+
+
+def test_set_history_stores_corrections_reps_and_each_hold_once(planned):
+    recorder = FakeRecorder()
+    history = SetHistory(recorder, lambda t: T0 + timedelta(seconds=t))  # type: ignore[arg-type]
+    history.started(planned, 10.0)
+    history.event(Event(EventKind.CUE, 11.0, "Round your back"), flow=True, current_hold=0.0)
+    history.event(Event(EventKind.PACE_UNKNOWN, 12.0, "few frames"), flow=True, current_hold=0)
+    history.event(Event(EventKind.REP, 14.0, "1"), flow=True, current_hold=0.0)
+    history.holds([Segment(10.0, 12.0)])
+    history.holds([Segment(10.0, 12.0)])  # the same hold again: stored once
+    names = [c[0] for c in recorder.calls]
+    assert names == ["set_started", "correction", "rep", "hold"]
+    assert recorder.calls[2] == ("rep", T0 + timedelta(seconds=14), 4.0)  # since the set began
+
+
+def test_frame_stats_rate_and_first_frame():
+    stats = FrameStats()
+    stats.connecting(100.0)
+    for i in range(11):
+        stats.analysed(101.0 + i * 0.1, 0.02)
+    fields = stats.fields(frames_before=10, analysed=True)
+    assert fields["frames"] == 11
+    assert fields["fps"] == pytest.approx(10.0)
+    assert fields["first_frame_s"] == pytest.approx(1.0)
+    assert "fps" not in stats.fields(frames_before=11, analysed=False)
+
+
+def test_set_coach_counts_down_the_end_of_a_hold():
+    library = load_library()
+    coach = SetCoach(library, countdown=True, breathing=False)
+    sphinx = library["sphinx"]
+    coach.new_set(PlannedSet(sphinx, None, 1, 1))
+    hold = sphinx.target.hold_s
+    assert coach.update(result(hold - 20, holding=True), 0.0) == []
+    assert coach.update(result(hold - 10, holding=True), 1.0) == [(SAY, "10 seconds left")]
+    assert coach.update(result(hold, holding=True, met=True), 2.0) == []
+    assert coach.breath(2.0) is None  # a hold has no breathing pace
