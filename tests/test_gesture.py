@@ -69,6 +69,18 @@ def test_a_short_dropout_keeps_the_hold_and_a_long_one_restarts_it():
     assert fired == [pytest.approx(4.0)]
 
 
+@pytest.mark.parametrize("fps", [3, 5, 10, 30])
+def test_the_gesture_is_timed_in_seconds_at_any_frame_rate(fps):
+    """At 3 frames/s the frames are 0.33 s apart: more than a dropout, yet no break (a gap
+    of 0.3 s between frames restarted the hold at every frame, so it never fired)."""
+    g = HandsUpGesture()
+    fired = [t for i in range(4 * fps) if g.update(up(), t := i / fps)]
+    assert len(fired) == 1 and HOLD_S <= fired[0] < HOLD_S + 1 / fps + 1e-9
+    g = HandsUpGesture()  # a frozen camera (no frame for 1.5 s) restarts it
+    frames = [(i / fps, up()) for i in range(fps)] + [(2.5 + i / fps, up()) for i in range(fps)]
+    assert not any(g.update(f, t) for t, f in frames)
+
+
 def _manifest() -> list[dict[str, str]]:
     with open(POSEDATA / "manifest.csv", newline="") as f:
         return list(csv.DictReader(f))

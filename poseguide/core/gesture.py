@@ -7,7 +7,9 @@ The gesture asks for all of these at once, each with a margin:
 
 * standing: the back upright and both legs straight below the hips, feet in view;
 * both elbows above the shoulders and both wrists well above the nose;
-* held for ``HOLD_S`` seconds without a break longer than ``GAP_S``.
+* held for ``HOLD_S`` seconds without a break: frames showing the hands down for longer than
+  ``GAP_S``, or no frame at all for longer than ``FRAME_GAP_S`` (judged in seconds, so a slow
+  camera at 3 frames/s, its frames 0.33 s apart, holds the gesture as a fast one does).
 
 After it fires, it re-arms only once the hands have been down for ``REARM_S``, so keeping the
 arms up does not toggle pause and resume. Pure: frames and their times in, a bool out.
@@ -26,6 +28,7 @@ from poseguide.core.templates import parse_template
 
 HOLD_S = 2.0
 GAP_S = 0.3  # a missed detection or two does not restart the hold
+FRAME_GAP_S = 1.0  # frames further apart than the timer's grace end the hold (core.timer)
 REARM_S = 0.5
 GESTURE_VISIBILITY = 0.5
 UPRIGHT_MIN = 70.0  # degrees of the hip->shoulder line above the horizontal
@@ -88,7 +91,7 @@ class HandsUpGesture:
         """Feed one frame at time ``t`` (seconds); True exactly when the gesture completes."""
         if hands_up(frame):
             self.down_since = None
-            if self.since is None or self.last_up is None or t - self.last_up > GAP_S:
+            if self.since is None or self.last_up is None or t - self.last_up > FRAME_GAP_S:
                 self.since = t
             self.last_up = t
             if self.armed and t - self.since >= self.hold_s:
