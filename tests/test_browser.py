@@ -502,7 +502,8 @@ class Watch:
             text = self.text()
             if re.search(pattern, text):
                 return text
-            assert time.monotonic() < deadline, f"page never showed {pattern!r}:\n{text}"
+            if time.monotonic() >= deadline:
+                raise PageWait(f"page never showed {pattern!r}:\n{text}")
             self.page.wait_for_timeout(150)
 
     def rates_after_set_changes(self) -> list[tuple[str, float, float, float, float, bool]]:
