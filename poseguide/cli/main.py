@@ -222,6 +222,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     held_out = (
         tally_held_out(results, library, sources, args.test_source) if args.test_source else {}
     )
+    if args.gates:
+        return _print_gates(args, results, library, sources)
     if args.json:
         extra = (
             ({"misses": missed} if args.misses else {})
@@ -271,6 +273,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(f"\nunreadable files, left out of the figures ({len(unreadable)})")
         for u in unreadable:
             print(f"  {shown(u['photo'])}: {shown(u['why'])}")
+    return 0
+
+
+def _print_gates(
+    args: argparse.Namespace, results: list, library: Library, sources: dict[str, str]
+) -> int:
+    """``eval --gates``: each gate's range against its photos' 5th and 95th percentiles."""
+    from poseguide.offline.gate_spread import as_json, gate_spreads, markdown
+
+    spreads = gate_spreads(results, library, sources, args.test_source)
+    print(json.dumps(as_json(spreads), indent=2) if args.json else markdown(spreads, library))
     return 0
 
 
@@ -511,6 +524,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--misses",
         action="store_true",
         help="also list each photo scored as a miss and why its template refused it",
+    )
+    p.add_argument(
+        "--gates",
+        action="store_true",
+        help="instead of the scores, each gate's range against the 5th and 95th percentile "
+        "of its own pose's photos, per collection (tables in Markdown, or --json)",
     )
     p.add_argument(
         "--augment",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import TypeVar
 
 from poseguide.core.checker import Verdict, check, visibility_problem, working_side
 from poseguide.core.landmarks import PoseFrame
-from poseguide.core.templates import Library
+from poseguide.core.templates import Library, Tier
 from poseguide.offline.camera_changes import ALL_CHANGES, moved
 from poseguide.vision.media import PHOTO_SUFFIXES, MediaError, letterbox, load_photo
 
@@ -41,6 +42,9 @@ class PhotoResult:
     seen: bool  # ... and the joints the label's template needs were visible
     accepted: tuple[str, ...]
     why: str = ""  # the label's own verdict in words, for the photos it did not accept
+    # the label's own template's gate measures on this photo (check id -> value), for
+    # ``eval --gates``: where each range's edges sit against real people
+    gates: tuple[tuple[str, float], ...] = ()
 
     @property
     def right(self) -> bool:
@@ -100,17 +104,26 @@ def judge_photo(label: str, path: Path, frame: PoseFrame | None, library: Librar
     """Which templates accept this photo, and whether its label's needs were visible."""
     accepted = tuple(t.id for t in library.poses() if check(frame, t).in_range)
     why = ""
+    gates: tuple[tuple[str, float], ...] = ()
     if frame is None:
         seen = False
         why = "no person found"
     elif label in library.templates:
         t = library[label]
         seen = visibility_problem(frame, t, working_side(frame, t)) is None
+        verdict = check(frame, t)
+        gates = tuple(
+            (r.check.id, r.value)
+            for r in verdict.results
+            if r.check.tier == Tier.GATE and math.isfinite(r.value)
+        )
         if label not in accepted:
-            why = explain(check(frame, t))
+            why = explain(verdict)
     else:
         seen = True
-    return PhotoResult(label, path, part_of(path.name), frame is not None, seen, accepted, why)
+    return PhotoResult(
+        label, path, part_of(path.name), frame is not None, seen, accepted, why, gates
+    )
 
 
 def explain(verdict: Verdict) -> str:
