@@ -67,3 +67,20 @@ def test_judge_photo_keeps_the_gate_values_of_the_labels_own_template():
     gates = {c.id for c in LIB["sphinx"].checks if c.tier == Tier.GATE}
     assert {gate for gate, _ in result.gates} == gates
     assert judge_photo("negative", Path("negative/a.png"), frame, LIB).gates == ()
+
+
+def test_the_accuracy_table_has_a_row_per_label_with_both_collections():
+    from poseguide.offline.accuracy_table import markdown as accuracy_markdown
+
+    figures = {"photos": 4, "found": 1.0, "seen": 0.75, "right": 0.5, "wrong": 0.25}
+    held_out = {
+        "sphinx": {"tuned": figures, "held_out": figures | {"photos": 2}},
+        "tabletop": {"tuned": figures},
+        "negative": {"tuned": figures | {"right": 1.0, "wrong": 0.0}},
+    }
+    lines = accuracy_markdown(held_out, LIB).splitlines()
+    assert lines[2] == "| sphinx | 4 | 100% | 75% | 50% | 25% | 2 | 75% | 50% | 25% |"
+    assert lines[3].startswith("| tabletop (all fours) | 4 |") and lines[3].endswith("| – | | | |")
+    assert lines[4] == (
+        "| negative (other poses) | 4 | 100% | 75% | 100% (none accepted) | 0% | – | | | |"
+    )

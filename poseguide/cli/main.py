@@ -177,6 +177,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
         video_detector,
     )
 
+    if args.markdown and not args.test_source:
+        print("poseguide: error: eval --markdown needs --test-source SOURCE", file=sys.stderr)
+        return 2
     library = _library(args)
     root = Path(args.folder)
     if not labelled_photos(root):
@@ -224,6 +227,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     )
     if args.gates:
         return _print_gates(args, results, library, sources)
+    if args.markdown:
+        from poseguide.offline.accuracy_table import markdown
+
+        print(markdown(held_out, library))
+        return 0
     if args.json:
         extra = (
             ({"misses": missed} if args.misses else {})
@@ -524,6 +532,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--misses",
         action="store_true",
         help="also list each photo scored as a miss and why its template refused it",
+    )
+    p.add_argument(
+        "--markdown",
+        action="store_true",
+        help="instead of the report, docs/accuracy.md's table: each label on the collections "
+        "tuned on and on the held-out one (needs --test-source)",
     )
     p.add_argument(
         "--gates",
