@@ -14,6 +14,7 @@ import pytest
 from realdata import POSEDATA
 
 from poseguide.core.templates import load_library
+from poseguide.offline.accuracy_table import markdown as accuracy_markdown
 from poseguide.offline.camera_changes import SLIGHT_CHANGES
 from poseguide.offline.evaluation import (
     evaluate,
@@ -92,14 +93,9 @@ def held_out_report(results, library):
     return tally_held_out(results, library, read_sources(POSEDATA), HELD_OUT)
 
 
-def print_report(title, report):
-    print(f"\n{title}: label part photos found seen right wrong")
-    for label, parts in report.items():
-        for part, s in parts.items():
-            print(
-                f"  {label:22s} {part:9s} {s['photos']:3d} {s['found']:6.0%} {s['seen']:6.0%} "
-                f"{s['right']:6.0%} {s['wrong']:6.0%}"
-            )
+def print_report(title, report, library):
+    """The figures as docs/accuracy.md shows them (``eval --markdown``)."""
+    print(f"\n{title}\n{accuracy_markdown(report, library)}")
 
 
 def count(s, key):
@@ -116,7 +112,7 @@ def results():
 def test_eval_floors_per_collection(results):
     library, res = results
     report = held_out_report(res, library)
-    print_report("photos", report)
+    print_report("photos", report, library)
     failures = []
     for (label, part), (photos, found, seen, right, wrong) in FLOORS.items():
         s = report[label][part]
@@ -147,7 +143,7 @@ def test_eval_json_shape(results):
 def test_live_path_floors_per_collection():
     library = load_library()
     report = held_out_report(evaluate(POSEDATA, library, video_detector()), library)
-    print_report("as video", report)
+    print_report("as video", report, library)
     failures = [
         f"{label} {part}: {report[label][part]} (floors right>={right} wrong<={wrong} photos)"
         for (label, part), (right, wrong) in VIDEO_FLOORS.items()
