@@ -19,6 +19,7 @@ import fakecam
 import pytest
 from realdata import skip_or_fail
 from test_browser import (
+    ARTIFACTS,
     PageWait,
     _app,
     _browser,
@@ -112,6 +113,27 @@ def _big_text(page) -> str:
     return ""
 
 
+def _docs_shot(page) -> None:
+    """The README's picture of the sound check (``docs/sound-check.png`` is a copy of it): the
+    camera's column and the panel, from the sound check's heading to its voice settings. The
+    camera has not started, so no photo is in it."""
+    top = page.get_by_text("Sound check", exact=True).bounding_box()
+    bottom = page.locator(
+        '[data-testid="stExpander"]', has_text="Voice, speed and volume"
+    ).first.bounding_box()
+    left = page.locator('iframe[title*="streamlit_webrtc"]').bounding_box()
+    assert top and bottom and left, "the sound check is not on the page"
+    x, y = left["x"] - 16, top["y"] - 16
+    clip = {
+        "x": x,
+        "y": y,
+        "width": bottom["x"] + bottom["width"] + 16 - x,
+        "height": bottom["y"] + bottom["height"] + 24 - y,
+    }
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "sound_check.png"), clip=clip)
+
+
 def test_no_voice_says_so_and_plays_tone_patterns(still_clip: Path, tmp_path: Path) -> None:
     def scenario(run: Path) -> None:
         _plan(run)
@@ -127,6 +149,7 @@ def test_no_voice_says_so_and_plays_tone_patterns(still_clip: Path, tmp_path: Pa
             checks = [s for s in _sound(page) if s["pattern"] == "check"]
             assert [s["oscillators"] for s in checks] == [1], checks
             _shot(page, "browser_sound_check_no_voice")
+            _docs_shot(page)
 
             _button(page, "Hear the tones").click()
             page.wait_for_function(
@@ -147,7 +170,10 @@ def test_no_voice_says_so_and_plays_tone_patterns(still_clip: Path, tmp_path: Pa
             big = set()
             deadline_text = r"Target reached"
             for _ in range(200):  # read the large type while the hold runs (about 20 s)
-                big.add(_big_text(page))
+                shown = _big_text(page)
+                if shown == "10 seconds left" and shown not in big:
+                    _shot(page, "browser_no_voice_large_type")
+                big.add(shown)
                 if re.search(deadline_text, _text(page)):
                     break
                 page.wait_for_timeout(150)
@@ -208,8 +234,19 @@ def _button(page, name: str):
 
 
 def _pick_voice(page, label: str) -> None:
-    page.get_by_label("Voice", exact=True).click()  # the selectbox's input
-    page.get_by_role("option", name=re.compile(f"^{re.escape(label)}")).click()
+    """Choose in the Voice selectbox; its list is opened again if a redraw of the panel
+    (every second) caught the click."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    option = page.get_by_role("option", name=re.compile(f"^{re.escape(label)}"))
+    for _ in range(3):
+        page.get_by_label("Voice", exact=True).click()
+        try:
+            option.click(timeout=5_000)
+            return
+        except PlaywrightTimeout:  # the list did not open: try again
+            page.keyboard.press("Escape")
+    raise PageWait(f"the voice {label!r} could not be picked:\n{_text(page)}")
 
 
 def test_local_voice_is_chosen_and_results_reach_the_server(

@@ -65,14 +65,28 @@ ONLINE_WARNING = (
 
 
 def render(live: LiveSession, history: History | None, plan: Plan) -> None:
-    """Hand the voice settings and the user's answer to the player; before the first set
-    (idle, and during the camera check) show the sound check and the voice settings."""
+    """Hand the voice settings and the user's answer to the player; before the first set show
+    the sound check and the voice settings, and during the camera check what it found."""
     if sound.VOICE_KEY not in st.session_state:
         prefs = plan.preferences
         sound.use_voice(VoiceSettings(prefs.speech_voice, prefs.speech_rate, prefs.speech_volume))
     sound.use_fallback(st.session_state.get(HEARD_KEY) == Heard.NO)
-    if live.state.read().phase in (Phase.IDLE, Phase.SETUP):
+    phase = live.state.read().phase
+    if phase == Phase.IDLE:
         _section(history)
+    elif phase == Phase.SETUP:  # one line: the camera check's words stay at the top
+        st.caption(f"Sound check: {_state_line(sound.answer())}")
+
+
+def _state_line(got: Answer) -> str:
+    if got.speech in NO_VOICE:
+        return "no voice in this browser, so tones and large text."
+    heard = st.session_state.get(HEARD_KEY, Heard.NOT_ASKED)
+    if heard == Heard.NO:
+        return "no sound heard, so tones and large text."
+    if heard == Heard.YES:
+        return f"passed, the coach speaks with {got.voice or 'your voice'}."
+    return "not done."
 
 
 @st.fragment(run_every=1.0)
