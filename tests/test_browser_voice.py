@@ -35,6 +35,8 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 HOLD_S = 15.0  # the shortest stretch target the plan allows: "10 seconds left" is said in it
+# A 15 s hold takes about 20 s; on a loaded machine frames come late and break it.
+TARGET_WAIT_S = 60.0
 PATTERN_OSCILLATORS = {"correction": 3, "hold_start": 2, "ten_left": 2, "target": 4}
 
 
@@ -168,16 +170,15 @@ def test_no_voice_says_so_and_plays_tone_patterns(still_clip: Path, tmp_path: Pa
             _camera(page, "start").click()
             _wait_for(page, r"Timer: running", 40)
             big = set()
-            deadline_text = r"Target reached"
-            for _ in range(200):  # read the large type while the hold runs (about 20 s)
+            deadline = time.monotonic() + TARGET_WAIT_S
+            while not re.search(r"Target reached", _text(page)):  # read the large type meanwhile
                 shown = _big_text(page)
                 if shown == "10 seconds left" and shown not in big:
                     _shot(page, "browser_no_voice_large_type")
                 big.add(shown)
-                if re.search(deadline_text, _text(page)):
-                    break
+                if time.monotonic() > deadline:
+                    raise PageWait(f"the target was never reached:\n{_text(page)}")
                 page.wait_for_timeout(150)
-            _wait_for(page, deadline_text, 10)
             page.wait_for_function(
                 "() => (window.__poseguideSound || []).some(s => s.pattern === 'target' "
                 "&& typeof s.seq === 'number')",
@@ -283,7 +284,7 @@ def test_local_voice_is_chosen_and_results_reach_the_server(
 
             _camera(page, "start").click()
             _wait_for(page, r"Timer: running", 40)
-            _wait_for(page, r"Target reached", 30)
+            _wait_for(page, r"Target reached", TARGET_WAIT_S)
             page.wait_for_timeout(1500)  # the last utterances' events, then the page's answer
             said = page.evaluate("() => window.__spoken")[3:]
             assert {s["voice"] for s in said} == {"Local Voice"}, said

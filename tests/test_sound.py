@@ -190,6 +190,19 @@ def test_no_voice_notice_and_what_reaches_the_counts(app) -> None:
     assert "3 sound events: 0 spoken · 0 failed · 2 no voice · 0 muted · 1 tones" in captions
     assert live.state.pending() == [], "the acknowledged events are not handed out again"
     assert not [b for b in at.button if b.label in ("I heard it", "No sound")]
+    # The tone patterns asked for next: their result does not hide the check's.
+    at.button(key="sound_tones").click().run(timeout=60)
+    assert at.session_state[sound.PROBE_KEY] == {"id": 2, "kind": "tones", "text": ""}
+    at.session_state[sound.KEY] = {
+        "token": live.state.token,
+        "seq": 3,
+        "speech": "none",
+        "probe": {"id": 2, "outcome": "tone", "reason": ""},
+    }
+    at.run(timeout=60)
+    assert "The browser reported: the tone played; there is no voice to speak with." in [
+        c.value for c in at.caption
+    ]
 
 
 def test_no_sound_switches_to_the_fallback_and_says_what_to_do(app) -> None:

@@ -32,6 +32,7 @@ LOG_KEY = "sound_log"  # token -> seq -> Played: what became of each event, as t
 VOICE_KEY = "sound_voice"  # the VoiceSettings in force
 FALLBACK_KEY = "sound_fallback"  # the user heard nothing: tones and large text instead
 PROBE_KEY = "sound_probe"  # the last sound check or voice test asked for
+PROBE_RESULTS_KEY = "sound_probe_results"  # id -> ProbeResult, as the page reported them
 
 
 class Outcome(TextEnum):
@@ -227,14 +228,21 @@ def request_probe(kind: ProbeKind, text: str = "") -> int:
     return pid
 
 
-def probe_id() -> int:
-    last = st.session_state.get(PROBE_KEY)
-    return last["id"] if isinstance(last, dict) else 0
+def probe_result(pid: int) -> ProbeResult | None:
+    """What the page reported for the sound check or test ``pid`` (None: still playing)."""
+    return st.session_state.get(PROBE_RESULTS_KEY, {}).get(pid)
 
 
 def answer() -> Answer:
     """The player's latest answer (an empty one before it first answered)."""
-    return parse_answer(st.session_state.get(KEY)) or Answer()
+    got = parse_answer(st.session_state.get(KEY)) or Answer()
+    _remember(got.probe)
+    return got
+
+
+def _remember(probe: ProbeResult | None) -> None:
+    if probe is not None:
+        st.session_state.setdefault(PROBE_RESULTS_KEY, {})[probe.id] = probe
 
 
 def play(state: LiveState, enabled: bool) -> str:
@@ -261,7 +269,10 @@ def play(state: LiveState, enabled: bool) -> str:
 
 
 def _take(state: LiveState, got: Answer | None) -> None:
-    if got is None or not got.token:
+    if got is None:
+        return
+    _remember(got.probe)
+    if not got.token:
         return
     state.ack(got.token, got.seq)
     log: dict[str, dict[int, Played]] = st.session_state.setdefault(LOG_KEY, {})

@@ -113,7 +113,7 @@ def _section(history: History | None) -> None:
         yes.button("I heard it", key="sound_heard_yes", on_click=_answer, args=(Heard.YES,))
         no.button("No sound", key="sound_heard_no", on_click=_answer, args=(Heard.NO,))
     if checked is not None:
-        _reported(got, checked)
+        _reported(checked)
     if got.speech in NO_VOICE or heard == Heard.NO:
         st.button("Hear the tones", key="sound_tones", on_click=_hear_tones)
     _voice_settings(history, got)
@@ -132,9 +132,8 @@ def _answer(heard: Heard) -> None:
     sound.use_fallback(heard == Heard.NO)
 
 
-def _reported(got: Answer, pid: int) -> None:
-    result = got.probe if got.probe is not None and got.probe.id == pid else None
-    st.caption(f"The browser reported: {words(result)}")
+def _reported(pid: int) -> None:
+    st.caption(f"The browser reported: {words(sound.probe_result(pid))}")
 
 
 def words(result: ProbeResult | None) -> str:
@@ -205,7 +204,7 @@ def _voice_settings(history: History | None, got: Answer) -> None:
         st.button("Test", key="voice_test", on_click=_test)
         tested = st.session_state.get(TEST_PROBE_KEY)
         if tested is not None:
-            _reported(got, tested)
+            _reported(tested)
 
 
 def _test() -> None:
