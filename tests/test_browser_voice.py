@@ -15,9 +15,8 @@ import re
 import time
 from pathlib import Path
 
-import fakecam
 import pytest
-from realdata import skip_or_fail
+import test_browser
 from test_browser import (
     ARTIFACTS,
     PageWait,
@@ -26,7 +25,6 @@ from test_browser import (
     _camera,
     _retry_once,
     _shot,
-    _skip_reason,
     _text,
     _wait_for,
 )
@@ -40,14 +38,8 @@ TARGET_WAIT_S = 60.0
 PATTERN_OSCILLATORS = {"correction": 3, "hold_start": 2, "ten_left": 2, "target": 4}
 
 
-@pytest.fixture(scope="module")
-def still_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An in-form sphinx only (Chromium loops it): a hold that is never broken."""
-    reason = _skip_reason()
-    if reason:
-        skip_or_fail(reason)
-    parts = [(fakecam.webcam_frame(fakecam.IN_FORM), 4.0)]
-    return fakecam.write_mjpeg(tmp_path_factory.mktemp("cam") / "still.mjpeg", parts)
+# test_browser's still in-form sphinx (Chromium loops it): a hold that is never broken.
+still_clip = test_browser.still_clip
 
 
 def _plan(run: Path) -> None:
