@@ -367,12 +367,14 @@ def test_stop_for_sharp_pain_is_recorded_and_advised(clip: Path, tmp_path: Path)
     _retry_once("sharp pain", scenario, tmp_path)
 
 
-# Records what the page's player says instead of speaking it (headless Chromium has no voice).
+# Records what the page's player says instead of speaking it (headless Chromium has no voice):
+# one voice on this machine, so the player speaks (test_browser_voice.py checks the outcomes).
 _VOICE = """
 window.__said = [];
 window.SpeechSynthesisUtterance = function (text) { this.text = text; };
 Object.defineProperty(window, "speechSynthesis", {configurable: true, value: {
-  speaking: false, pending: false, speak: (u) => window.__said.push(u.text)}});
+  speaking: false, pending: false, speak: (u) => window.__said.push(u.text),
+  getVoices: () => [{name: "Stub", lang: "en-US", localService: true, default: true}]}});
 """
 
 

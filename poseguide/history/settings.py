@@ -19,6 +19,8 @@ from poseguide.history.store import History
 STRETCH_HOLD_S = (15.0, 60.0)  # the guides' range for a held stretch
 REST_RANGE_S = (5.0, 120.0)
 DEFAULT_REST_S = 10.0
+SPEECH_RATE_RANGE = (0.5, 1.5)  # the Web Speech rate: 1 is the voice's normal pace
+SPEECH_VOLUME_RANGE = (0.1, 1.0)  # 0 would be silence: the sound toggle turns sound off
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,9 @@ class Preferences:
     countdown: bool = True
     breathing_pace: bool = False
     last_exercise: str = ""
+    speech_voice: str = ""  # a voice's name; empty: the first voice running on this machine
+    speech_rate: float = 0.95
+    speech_volume: float = 1.0
 
     def validated(self) -> Preferences:
         lo, hi = REST_RANGE_S
@@ -106,6 +111,16 @@ class Preferences:
                 raise ValueError(f"{name}: expected true or false, got {getattr(self, name)!r}")
         if not isinstance(self.last_exercise, str):
             raise ValueError(f"last_exercise: expected a template id, got {self.last_exercise!r}")
+        if not isinstance(self.speech_voice, str):
+            raise ValueError(f"speech_voice: expected a voice's name, got {self.speech_voice!r}")
+        for name, (lo, hi) in (
+            ("speech_rate", SPEECH_RATE_RANGE),
+            ("speech_volume", SPEECH_VOLUME_RANGE),
+        ):
+            value = getattr(self, name)
+            number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if not number or not lo <= value <= hi:
+                raise ValueError(f"{name}: expected {lo:g} to {hi:g}, got {value!r}")
         return self
 
 

@@ -27,7 +27,7 @@ from poseguide.live.recorder import HistoryRecorder
 from poseguide.live.routine import Phase, Routine
 from poseguide.live.session import LiveSession
 from poseguide.ui import plan as page_plan
-from poseguide.ui import safety_screen
+from poseguide.ui import safety_screen, sound_check
 from poseguide.ui.controls import control_buttons, hands_free_help, keys_html
 from poseguide.ui.history_db import open_history
 from poseguide.ui.set_summary import session_json, summary_view
@@ -137,6 +137,7 @@ def render(library: Library) -> None:
             hands_free_help(library)
     with panel:
         st.session_state["shown_phase"] = live.state.read().phase
+        sound_check.render(live, history, plan)
         status(live)
 
     ask_if_sharp_pain(live)

@@ -46,7 +46,7 @@ def status(live: LiveSession) -> None:
         )
     else:
         _draw_status(snap, live.runner.current, live.library)
-    st.caption(f"{live.state.sent} sound events")
+    st.caption(sound.summary(live.state))
     if live.active and camera_lost(snap, time.monotonic()):
         stop(live, StopReason.CAMERA_LOST)
         st.rerun()
