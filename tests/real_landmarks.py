@@ -259,8 +259,8 @@ def turned_chest(frame: PoseFrame, turn: float) -> PoseFrame:
 
 
 def neck_stretch(side: str = "left") -> PoseFrame:
-    """The seated photo with its head turned 45 degrees to ``side`` and nodded 35."""
-    frame = turned_head(real_frame("SEATED"), 45.0, 35.0)
+    """The seated photo with its head turned 50 degrees to ``side`` and nodded 35."""
+    frame = turned_head(real_frame("SEATED"), 50.0, 35.0)
     return frame if side == "left" else frame.flipped()
 
 
