@@ -483,8 +483,10 @@ def solve(template: Template, side: str = "left") -> Figure:
     view = "front" if template.view == "front" else "side"
     best: tuple[float, Posture, Floats] | None = None
     for posture in BASE_POSTURES:
-        # A named posture is drawn as named (a template that accepts any view names one).
-        wanted = posture.key == template.posture if template.posture else posture.view == view
+        # A named posture is drawn as named (a template that accepts any view names one), in
+        # the template's view: "standing" is drawn side-on, lunging or from the front.
+        seen_so = template.view == "any" or posture.view == view
+        wanted = posture.key == template.posture and seen_so if template.posture else seen_so
         if not wanted:
             continue
         cost, p = _solve(template, posture, side)
