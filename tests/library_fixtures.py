@@ -13,6 +13,7 @@ from dataclasses import replace
 
 import numpy as np
 from posefixtures import HEAD, POSES, make_frame, world_from_image
+from real_landmarks import neck_stretch, real_frame, trunk_rotation
 
 from poseguide.core.angles import other_side
 from poseguide.core.landmarks import INDEX, N_LANDMARKS, PoseFrame
@@ -98,6 +99,12 @@ FRONT_DEPTHS: dict[str, dict[str, float]] = {
 }  # fmt: skip
 
 
+# Poses made of real photos' landmarks turned in 3D (real_landmarks.py), and those photos as
+# they are: the neighbours these poses must refuse.
+REAL_POSES = {"neck_rotation": neck_stretch, "trunk_rotation": trunk_rotation}
+REAL_AS_IS = {"seated": "SEATED", "lunge": "LUNGE"}
+
+
 def front_frame(points: Points, depths: dict[str, float] | None = None) -> PoseFrame:
     """A front-view PoseFrame from literal landmark names; both sides equally near unless
     ``depths`` says otherwise."""
@@ -133,6 +140,13 @@ def with_far_parts(frame: PoseFrame, near: str, parts: Points, front: str | None
 
 def pose_frame(template_id: str, side: str = "left", mirror: bool = False) -> PoseFrame:
     """A fixture of the pose with ``side`` working (and, for side views, nearer the camera)."""
+    if template_id in REAL_POSES or template_id in REAL_AS_IS:
+        frame = (
+            REAL_POSES[template_id](side)
+            if template_id in REAL_POSES
+            else real_frame(REAL_AS_IS[template_id])
+        )
+        return frame.flipped() if mirror else frame
     if template_id in FRONT_POSES:
         frame = front_frame(FRONT_POSES[template_id], FRONT_DEPTHS.get(template_id))
         flips = (side == "right") + mirror

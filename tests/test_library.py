@@ -19,7 +19,7 @@ REFUSE = {
     "piriformis": "knee_to_chest", "supine_hip_flexor": "knee_to_chest",
     "thread_the_needle": "tabletop", "seated_twist": "side_stretch",
     "side_stretch": "seated_twist", "standing_back_extension": "standing",
-    "prone_back_lift": "sphinx",
+    "prone_back_lift": "sphinx", "neck_rotation": "seated", "trunk_rotation": "lunge",
 }  # fmt: skip
 
 

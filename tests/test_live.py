@@ -75,6 +75,27 @@ def test_basic_routine_skips_missing_templates_with_a_note(library: Library) -> 
     assert "Knee to chest" in notes[0]
 
 
+def test_desk_break_does_each_side_left_then_right(library: Library) -> None:
+    plan, notes = lv_routine.plan_routine(lv_routine.DESK_BREAK, library)
+    assert notes == []
+    assert [(p.template.id, p.side) for p in plan] == [
+        ("neck_rotation", "left"),
+        ("neck_rotation", "right"),
+        ("standing_back_extension", None),
+        ("trunk_rotation", "left"),
+        ("trunk_rotation", "right"),
+        ("side_stretch", "left"),
+        ("side_stretch", "right"),
+    ]
+    assert [p.target_text for p in plan[:4]] == [
+        "hold 10 s",
+        "hold 10 s",
+        "5 holds of 5 s",
+        "hold 5 s",
+    ]
+    assert plan[0].label == "Rotational neck stretch, left side"
+
+
 def test_two_per_side_alternates_left_and_right(library: Library) -> None:
     lib = _with_fake(_without(library, "knee_to_chest"), "knee_to_chest", per_side=False)
     plan, _ = lv_routine.plan_routine(lv_routine.BASIC_ROUTINE, lib)

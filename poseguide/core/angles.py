@@ -45,6 +45,19 @@ not change when the camera moves round the person, which image-plane angles do:
   from the middle of P-Q to S, 0..180. With S the ankles: about 0-80 sitting (the legs lie
   ahead), 90 standing or lying flat, above 90 lying on the front with the chest lifted (the
   legs lie behind). It tells sitting up from a lifted cobra, which 2D angles cannot.
+* **turn3d** of the line P->Q against the line R->S, with F a point in front of both (the
+  nose): as ``rotation3d``, seen along the axis from the middle of R-S to the middle of P-Q,
+  but signed, -180..180: positive when P-Q has turned towards its P end (that end moved back,
+  away from F), negative towards Q; P and R are given on the same side of the body. F only
+  tells front from back, which the lines alone cannot: a left/right pair read the other way
+  round is the same line. With the ears against the shoulders it is the head's turn on the
+  neck (``ear`` first: positive is towards the working side); with the shoulders against
+  the hips it is the chest's turn, signed.
+* **pitch3d** of P->Q against the body's axis R->S: the angle of P->Q above the plane square
+  to R->S, -90..90. With the middle of the ears to the nose against the spine (hips to
+  shoulders) it is how far the head nods: about 0 to -15 looking ahead, below that the chin
+  drops towards the chest, positive the chin lifts. Against the spine, not the camera's
+  horizontal, so a leaning body or a tilted camera does not move it.
 
 The image plane is the default because the templates describe what a camera sees and the
 world depth estimate is the noisiest axis; the 3D kinds are used where the image cannot see
@@ -146,6 +159,39 @@ def rotation3d(p: Floats, q: Floats, r: Floats, s: Floats) -> Floats:
     u = u - (u * axis).sum(axis=-1, keepdims=True) * axis
     v = v - (v * axis).sum(axis=-1, keepdims=True) * axis
     return joint_angle3d(u, np.zeros_like(u), v)
+
+
+def _flat(v: Floats, axis: Floats) -> Floats:
+    """``v`` with its component along the unit ``axis`` removed."""
+    flat: Floats = v - (v * axis).sum(axis=-1, keepdims=True) * axis
+    return flat
+
+
+def _unit(v: Floats) -> Floats:
+    unit: Floats = v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-9)
+    return unit
+
+
+def turn3d(f: Floats, p: Floats, q: Floats, r: Floats, s: Floats) -> Floats:
+    """Signed angle of p->q against r->s seen along the axis mid(r, s) -> mid(p, q), -180..180:
+    positive when the front of the line p-q has turned towards p's side. ``f`` lies in front
+    of both lines and only says which of each line's two normals is its front."""
+    axis = _unit((p + q - r - s) / 2.0)
+    front_pq = np.cross(axis, _flat(q - p, axis))
+    front_rs = np.cross(axis, _flat(s - r, axis))
+    # Each front is the normal on f's side of its line.
+    front_pq *= np.where((front_pq * (f - (p + q) / 2.0)).sum(axis=-1) < 0, -1.0, 1.0)[..., None]
+    front_rs *= np.where((front_rs * (f - (r + s) / 2.0)).sum(axis=-1) < 0, -1.0, 1.0)[..., None]
+    towards_r = _unit(_flat(r - s, axis))
+    angle: Floats = np.degrees(
+        np.arctan2((front_pq * towards_r).sum(axis=-1), (front_pq * _unit(front_rs)).sum(axis=-1))
+    )
+    return angle
+
+
+def pitch3d(p: Floats, q: Floats, r: Floats, s: Floats) -> Floats:
+    """Angle of p->q above the plane square to r->s in degrees, -90..90."""
+    return 90.0 - joint_angle3d(q - p, np.zeros_like(p), s - r)
 
 
 def facing3d(p: Floats, q: Floats, r: Floats) -> Floats:

@@ -44,6 +44,8 @@ HYSTERESIS = {
     "facing3d": 3.0,
     "front3d": 3.0,
     "ratio3d": 0.05,
+    "turn3d": 3.0,
+    "pitch3d": 3.0,
 }
 MIN_VISIBILITY = 0.4  # with the geometric checks below; lying legs often score 0.4-0.5
 EDGE = 0.01  # landmarks this far outside the picture are guesses

@@ -93,5 +93,14 @@ ALL = (
         "front3d", 4, ((0, 1), (0, 2), (1, 2)), _DEGREES_180, _cols(angles.front3d), world=True
     ),
     Measure("ratio3d", 4, _TWO_PAIRS, (0, 20), _cols(angles.ratio), world=True, unitless=True),
+    Measure(
+        "turn3d",
+        5,
+        ((1, 2), (3, 4), (0, 1), (0, 2)),
+        (-180.0, 180.0),
+        _cols(angles.turn3d),
+        world=True,
+    ),
+    Measure("pitch3d", 4, _TWO_PAIRS, _DEGREES_90, _cols(angles.pitch3d), world=True),
 )
 MEASURES: dict[str, Measure] = {m.kind: m for m in ALL}

@@ -115,6 +115,22 @@ BASE_POSTURES: tuple[Posture, ...] = (
              "near_farm": -85, "far_farm": -95, "near_hand": -90, "far_hand": -90,
              "near_thigh": -88, "far_thigh": -92, **_both(shin=-90, foot=-90)},
             ("near_heel", "far_heel"), (("foot", 0.3),)),
+    # A lunge side-on, facing right: the near (working) leg stepped back with its knee
+    # lowered, the far leg forward with its knee over the ankle, the near arm reaching up.
+    Posture("lunging", "standing", "side",
+            {"torso": 90, "neck": 90, "face": 0, "near_uarm": 95, "near_farm": 95,
+             "near_hand": 95, "far_uarm": -90, "far_farm": -90, "far_hand": -90,
+             "near_thigh": -115, "near_shin": -160, "near_foot": 0,
+             "far_thigh": -25, "far_shin": -95, "far_foot": 0},
+            ("near_foot_index", "far_heel", "far_foot_index")),
+    # Sitting cross-legged on the floor facing the camera, upright, the hands resting behind
+    # the back: each knee out to its side, the shins crossed in front of the hips.
+    Posture("sitting cross-legged", "cross_legged", "front",
+            {"torso": 90, "neck": 90, "face": -90, "near_uarm": -75, "far_uarm": -105,
+             "near_farm": -120, "far_farm": -60, "near_hand": -120, "far_hand": -60,
+             "near_thigh": 25, "near_shin": -150, "far_thigh": 155, "far_shin": -30,
+             **_both(foot=-90)},
+            ("near_hip", "far_hip"), (("thigh", 0.75), ("shin", 0.75), ("foot", 0.3))),
     Posture("sitting", "sitting", "front",
             {"torso": 90, "neck": 90, "face": -90, "near_uarm": -80, "far_uarm": -100,
              "near_farm": -90, "far_farm": -90, "near_hand": -90, "far_hand": -90,
@@ -467,8 +483,10 @@ def solve(template: Template, side: str = "left") -> Figure:
     view = "front" if template.view == "front" else "side"
     best: tuple[float, Posture, Floats] | None = None
     for posture in BASE_POSTURES:
-        # A named posture is drawn as named (a template that accepts any view names one).
-        wanted = posture.key == template.posture if template.posture else posture.view == view
+        # A named posture is drawn as named (a template that accepts any view names one), in
+        # the template's view: "standing" is drawn side-on, lunging or from the front.
+        seen_so = template.view == "any" or posture.view == view
+        wanted = posture.key == template.posture and seen_so if template.posture else seen_so
         if not wanted:
             continue
         cost, p = _solve(template, posture, side)

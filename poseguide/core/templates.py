@@ -78,6 +78,7 @@ _SHOWN.maxstring, _SHOWN.maxother, _SHOWN.maxlevel = 60, 60, 2
 POSTURES = (
     "standing",
     "sitting",
+    "cross_legged",
     "kneeling",
     "all_fours",
     "lying_front",

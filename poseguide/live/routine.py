@@ -69,6 +69,19 @@ BASIC_ROUTINE = Routine(
     ),
 )
 
+# A short break at the desk from the guides' stretches: the neck both sides, the back arched,
+# the trunk turned both sides, the side stretched once each side. Sitting and standing only, no
+# mat.
+DESK_BREAK = Routine(
+    "Desk break",
+    (
+        Step("neck_rotation", per_side=True, sets_per_side=1),
+        Step("standing_back_extension"),
+        Step("trunk_rotation", per_side=True, sets_per_side=1),
+        Step("side_stretch", per_side=True, sets_per_side=1),
+    ),
+)
+
 
 def single(template_id: str) -> Routine:
     """A routine of one exercise with the template's own target."""

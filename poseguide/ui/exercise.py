@@ -38,7 +38,7 @@ from poseguide.ui.upload import upload_section
 # Camera and server run on the same machine: no outside STUN/TURN server is asked.
 RTC_CONFIGURATION: dict[str, list[str]] = {"iceServers": []}
 CAMERA_KEY = "camera"
-MODES = ("One exercise", "Basic daily routine", "Custom routine")
+MODES = ("One exercise", "Basic daily routine", "Desk break", "Custom routine")
 TRANSLATIONS: Translations = {
     "stop": "Camera off",  # not "Stop": the red Stop button ends the set
     "device_not_available": "No webcam was found. You can analyse a recorded video instead "
@@ -189,6 +189,12 @@ def _choose_routine(
             "twist 2 per side · pelvic tilts 10 times, with a short rest between."
         )
         return page_plan.with_targets(lv_routine.BASIC_ROUTINE, plan)
+    if mode == MODES[2]:
+        st.caption(
+            "Neck stretch each side · standing back extension · trunk rotation each side · "
+            "side stretch each side, with a short rest between. Sitting and standing, no mat."
+        )
+        return page_plan.with_targets(lv_routine.DESK_BREAK, plan)
     saved = page_plan.saved_routine(plan, library)
     saved_ids = [s.template_id for s in saved.steps] if saved else []
     picked = st.multiselect(
