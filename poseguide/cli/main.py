@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
+from poseguide.cli import analyze_save
 from poseguide.cli.history import add_history_parser
 from poseguide.cli.picture import add_picture_parser
 from poseguide.cli.serve import add_app_parser
@@ -120,6 +121,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_analyze(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    from poseguide.core.range_of_motion import MotionRecorder
     from poseguide.offline.analysis import analyze_video
 
     library = _library(args)
@@ -134,12 +136,20 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         warnings.append(message)
         print(f"warning: {shown(message)}", file=sys.stderr)
 
+    motion = MotionRecorder(template, library)
     summary = analyze_video(
-        args.video, template, library, out=args.out, fps=args.fps, progress=progress, warn=warn
+        args.video,
+        template,
+        library,
+        out=args.out,
+        fps=args.fps,
+        progress=progress,
+        warn=warn,
+        motion=motion,
     )
     if args.json:
         print(json.dumps(summary.as_dict() | {"warnings": warnings}, indent=2))
-        return 0
+        return analyze_save.save(args, template, library, summary, motion) if args.save else 0
     print(f"{template.name}: {shown(args.video)}")
     for i, s in enumerate(summary.segments, 1):
         print(f"  hold {i}: {s.start:7.2f} s -> {s.end:7.2f} s  ({s.seconds:.1f} s)")
@@ -158,7 +168,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             print(f"  {e.t:7.2f} s  {e.text}")
     if args.out:
         print(f"annotated video: {shown(args.out)}")
-    return 0
+    return analyze_save.save(args, template, library, summary, motion) if args.save else 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -485,6 +495,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="frames per second to analyse (default 15; 0 = every frame)",
     )
     p.add_argument("--json", action="store_true")
+    analyze_save.add_save_arguments(p)
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("eval", help="accuracy of the templates on a folder of labelled photos")
