@@ -1,0 +1,257 @@
+"""Range of motion: each template's key measure, what a hold or a flow repetition records of
+it, how it is stored (and an older database migrated), and a real clip's figure against the
+same frames measured offline."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import numpy as np
+import pytest
+from realdata import POSEDATA
+
+from poseguide.core import checker
+from poseguide.core.checker import CheckResult, Status, Verdict
+from poseguide.core.range_of_motion import NO_READING, MotionRecorder, Reading, key_check
+from poseguide.core.session import FrameResult
+from poseguide.core.templates import TemplateError, load_library, load_template
+from poseguide.history import History
+from poseguide.history import schema as history_schema
+from poseguide.live.recorder import HistoryRecorder, analysed_set, record_analysed
+
+REPO_POSES = Path(__file__).resolve().parents[1] / "reference_poses"
+T0 = datetime(2026, 11, 2, 8, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def library():
+    """This checkout's templates (an editable install may point DEFAULT_DIR elsewhere)."""
+    return load_library(REPO_POSES)
+
+
+# --------------------------------------------------------------------------- templates
+
+
+def test_every_shipped_key_measure_is_a_check_in_degrees(library):
+    assert library.errors == ()
+    named = {t.id: t.key_measure for t in library.templates.values() if t.key_measure}
+    # tabletop is a neutral position and pelvic tilt's movement too small to see: no depth
+    assert set(library.templates) - set(named) == {"tabletop", "pelvic_tilt"}
+    for tid, key in named.items():
+        check = key_check(library[tid], library)
+        assert check is not None, tid
+        assert key.deeper in ("higher", "lower") and key.why.endswith("."), tid
+    assert named["cobra"].check == "chest_lift" and named["seated_twist"].check == "twist"
+    assert named["cat_cow"].check == "cat.head_down"
+
+
+def _with_key(tmp_path: Path, name: str, table: str) -> Path:
+    text = (REPO_POSES / f"{name}.toml").read_text(encoding="utf-8")
+    text = text[: text.index("[key_measure]")]
+    text = table + text if table.startswith("key_measure =") else text + table  # top level
+    path = tmp_path / f"{name}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("table", "field", "expected"),
+    [
+        ('[key_measure]\ncheck = "chest_lfit"\ndeeper = "higher"\nwhy = "w"\n', "check", "ids"),
+        ('[key_measure]\ncheck = "shoulders_down"\ndeeper = "higher"\nwhy = "w"\n', "check",
+         "degrees"),
+        ('[key_measure]\ncheck = "chest_lift"\ndeeper = "up"\nwhy = "w"\n', "deeper", "higher"),
+        ('[key_measure]\ncheck = "chest_lift"\ndeeper = "higher"\n', "why", "non-empty"),
+        ('[key_measure]\ncheck = "chest_lift"\ndeeper = "higher"\nwhy = "w"\nunit = "deg"\n',
+         "unit", "fields"),
+        ('key_measure = "chest_lift"\n', "key_measure", "table"),
+    ],
+)  # fmt: skip
+def test_a_bad_key_measure_names_the_file_and_field(tmp_path, table, field, expected):
+    path = _with_key(tmp_path, "cobra", table)
+    with pytest.raises(TemplateError) as err:
+        load_template(path)
+    message = str(err.value)
+    assert message.startswith(str(path)) and field in message and expected in message
+
+
+def test_a_flow_key_measure_must_name_a_phase_and_a_check_in_degrees(tmp_path):
+    bad_phase = '[key_measure]\ncheck = "tabletop.head_neutral"\ndeeper = "higher"\nwhy = "w"\n'
+    with pytest.raises(TemplateError, match=r"cat_cow.toml: key_measure.check: .*\['cat', 'cow'\]"):
+        load_template(_with_key(tmp_path, "cat_cow", bad_phase))
+    for name in ("cat", "cow"):
+        (tmp_path / f"{name}.toml").write_bytes((REPO_POSES / f"{name}.toml").read_bytes())
+    _with_key(tmp_path, "cat_cow", bad_phase.replace("tabletop.head_neutral", "cat.back_rounded"))
+    folder = load_library(tmp_path)
+    assert "cat_cow" not in folder.templates
+    assert any("cat_cow.toml: key_measure.check" in e and "degrees" in e for e in folder.errors)
+
+
+# --------------------------------------------------------------------------- recording
+
+
+def _result(t: float, template_id: str, value: float, key, in_range: bool = True) -> FrameResult:
+    status = Status.IN_RANGE if in_range else Status.OUT_OF_RANGE
+    results = tuple(CheckResult(c, value if c is key else 0.0, True) for c in _checks[template_id])
+    verdict = Verdict(status, template_id, "left", results)
+    return FrameResult(t, verdict, (), 0.0, 0.0, in_range, 0, False)
+
+
+_checks: dict[str, tuple] = {}
+
+
+def test_a_hold_records_the_median_and_the_deepest_value_in_whole_degrees(library):
+    cobra, child = library["cobra"], library["childs_pose"]
+    _checks.update(cobra=cobra.checks, childs_pose=child.checks)
+    lift = key_check(cobra, library)
+    motion = MotionRecorder(cobra, library)
+    for i, value in enumerate([20.4, 22.6, 30.2, 24.0, 23.1]):
+        motion.update(_result(1.0 + i, "cobra", value, lift))
+    motion.update(_result(6.0, "cobra", 50.0, lift, in_range=False))  # out of form: not kept
+    motion.update(_result(7.0, "cobra", 45.0, lift))  # after the hold
+    assert motion.hold(1.0, 5.0) == Reading(median=23, best=30)
+    assert motion.hold(8.0, 9.0) == NO_READING  # nothing seen in it
+    fold = key_check(child, library)
+    folded = MotionRecorder(child, library)  # child's pose folds deeper as the angle closes
+    for i, value in enumerate([40.0, 31.4, 35.0]):
+        folded.update(_result(float(i), "childs_pose", value, fold))
+    assert folded.hold(0.0, 2.0) == Reading(median=35, best=31)
+    assert MotionRecorder(library["tabletop"], library).hold(0.0, 9.0) == NO_READING
+
+
+def test_a_flow_repetition_records_the_range_between_its_positions(library):
+    """The range is the distance between the measure's median in each position, read from the
+    frame by the phase's own check (so it is seen in the other position too)."""
+    flow = MotionRecorder(library["cat_cow"], library)
+    seen: dict[str, list[float]] = {"cat": [], "cow": []}
+    cat = library["cat"]
+    frames = _cat_cow_frames()
+    for i, (phase, frame) in enumerate(frames):
+        side = checker.working_side(frame, cat)
+        idx = [c.id for c in cat.checks].index("head_down")
+        seen[phase].append(float(checker.measure_checks(frame, cat, side)[idx]))
+        verdict = Verdict(Status.IN_RANGE, phase, side)
+        flow.update(FrameResult(i * 0.1, verdict, (), 0, 0, True, 0, False, frame=frame))
+    expected = round(abs(np.median(seen["cow"]) - np.median(seen["cat"])))
+    assert flow.rep(len(frames) * 0.1) == Reading(range=expected)
+    assert expected > 20
+    assert flow.rep(len(frames) * 0.1 + 5) == NO_READING  # nothing since
+
+
+def _cat_cow_frames():
+    """Synthetic landmark frames: head dropped (cat) then lifted (cow), side-on."""
+    from poseguide.core.landmarks import INDEX, PoseFrame
+
+    frames = []
+    for phase, nose_x, nose_y in (("cat", 0.55, 0.30), ("cow", 0.70, -0.15)):
+        for k in range(5):
+            world = np.zeros((33, 3))
+            for side, z in (("left", -0.1), ("right", 0.1)):
+                world[INDEX[f"{side}_hip"]] = (0.0, 0.0, z)
+                world[INDEX[f"{side}_shoulder"]] = (0.5, 0.0, z)
+            world[INDEX["nose"]] = (nose_x, nose_y + 0.01 * k, 0.0)
+            image = 0.5 + world[:, :2] * 0.5
+            ones = np.ones(33)
+            frames.append((phase, PoseFrame(0.1 * k, image, world, ones, ones)))
+    return frames
+
+
+# --------------------------------------------------------------------------- storage
+
+
+def _schema_2_database(path: Path) -> None:
+    """A history file as the previous version wrote it: schema 2, one session, a set, a hold
+    and a repetition."""
+    raw = sqlite3.connect(path)
+    for migration in history_schema.MIGRATIONS[:2]:
+        migration(raw)
+    raw.execute("PRAGMA user_version = 2")
+    raw.execute("INSERT INTO sessions (id, started_at) VALUES (1, ?)", (T0.isoformat(),))
+    raw.execute(
+        "INSERT INTO sets (id, session_id, exercise, target_s, started_at) "
+        "VALUES (1, 1, 'cobra', 20, ?)",
+        (T0.isoformat(),),
+    )
+    end = (T0 + timedelta(seconds=21)).isoformat()
+    raw.execute(
+        "INSERT INTO holds (set_id, start_at, end_at, seconds) VALUES (1, ?, ?, 21)",
+        (T0.isoformat(), end),
+    )
+    raw.execute("INSERT INTO reps (set_id, at, duration_s) VALUES (1, ?, 4)", (end,))
+    raw.commit()
+    raw.close()
+
+
+def test_an_old_database_is_migrated_and_its_rows_read_as_not_measured(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    _schema_2_database(path)
+    with History(path) as history:
+        (old,) = history.sessions()
+        (st,) = old.sets
+        assert st.key_measure is None and st.holds[0].seconds == 21
+        assert (st.holds[0].measure_median, st.holds[0].measure_best) == (None, None)
+        assert st.reps[0].measure_range is None
+        session = history.start_session(T0 + timedelta(days=1))
+        new = history.start_set(
+            session, "cobra", None, 20, None, T0 + timedelta(days=1), "chest_lift"
+        )
+        history.add_hold(new, T0 + timedelta(days=1), T0 + timedelta(days=1, seconds=20), 24, 31)
+        history.add_rep(new, T0 + timedelta(days=1, seconds=20), 3.0, 40)
+        with pytest.raises(ValueError, match="measure_best"):
+            history.add_hold(new, T0 + timedelta(days=1), T0 + timedelta(days=1), 1, 24.5)  # type: ignore[arg-type]
+        with pytest.raises(ValueError, match="measure_range"):
+            history.add_rep(new, T0 + timedelta(days=1), 1.0, -3)
+    raw = sqlite3.connect(path)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == history_schema.SCHEMA_VERSION == 3
+    with History(path) as history:
+        newest = history.sessions()[0].sets[0]
+        assert newest.key_measure == "chest_lift"
+        assert (newest.holds[0].measure_median, newest.holds[0].measure_best) == (24, 31)
+        assert newest.reps[0].measure_range == 40
+
+
+# --------------------------------------------------------------------------- real clip
+
+
+@pytest.mark.realdata
+def test_the_measure_recorded_from_a_real_clip_matches_the_same_frames_measured_offline(
+    library, tmp_path
+):
+    """``analyze --save``'s path on a real child's pose clip: the stored hold's median hip
+    fold equals, within a degree, the median of the raw (unsmoothed) hip angle measured
+    offline on the same frames the hold covers; its best, within 3 (smoothing trims the
+    single-frame extreme)."""
+    from poseguide.offline.analysis import analyze_video
+    from poseguide.vision.detector import PoseDetector
+    from poseguide.vision.media import iter_video
+
+    clip = POSEDATA / "childs_pose" / "projectyogagym__child_pose.mp4"
+    template = library["childs_pose"]
+    motion = MotionRecorder(template, library)
+    summary = analyze_video(clip, template, library, motion=motion)
+    assert summary.segments, "the clip holds child's pose"
+    with History(tmp_path / "h.sqlite3") as history:
+        recorder = HistoryRecorder(history)
+        record_analysed(recorder, analysed_set("childs_pose", library), summary, T0, motion)
+        (stored,) = history.sessions()[0].sets
+    hold = stored.holds[0]
+    assert stored.key_measure == "hips_folded" and hold.measure_median is not None
+    segment = summary.segments[0]
+    check = key_check(template, library)
+    idx = template.checks.index(check)
+    offline = []
+    with PoseDetector("video") as detector:
+        for t, bgr in iter_video(clip, every=1 / 15):
+            frame = detector.detect_bgr(bgr, t)
+            if frame is None or not segment.start <= t <= segment.end:
+                continue
+            side = checker.working_side(frame, template)
+            value = float(checker.measure_checks(frame, template, side)[idx])
+            if np.isfinite(value):
+                offline.append(value)
+    assert len(offline) > 100
+    assert abs(hold.measure_median - np.median(offline)) <= 1.0
+    assert hold.measure_best is not None and abs(hold.measure_best - min(offline)) <= 3.0
+    assert hold.measure_best <= hold.measure_median
