@@ -811,7 +811,7 @@ def test_page_shows_history_and_deletes_with_confirmation(db):
         "Pain (0-10)",  # beside ...
         "Seconds in form",  # ... held time per session
     ]
-    assert len(at.get("download_button")) == 1
+    assert len(at.get("download_button")) == 2  # CSV and the report
 
     delete = at.button(key="history_delete")
     assert delete.disabled

@@ -255,3 +255,48 @@ def test_the_measure_recorded_from_a_real_clip_matches_the_same_frames_measured_
     assert abs(hold.measure_median - np.median(offline)) <= 1.0
     assert hold.measure_best is not None and abs(hold.measure_best - min(offline)) <= 3.0
     assert hold.measure_best <= hold.measure_median
+
+
+# --------------------------------------------------------------------------- History page
+
+
+def _history_page(db_path: str, poses: str) -> None:
+    from poseguide.core.templates import load_library
+    from poseguide.ui.history import render
+
+    render(db_path, load_library(poses))
+
+
+def test_history_page_shows_the_range_of_motion_over_days(tmp_path):
+    """Cobra practised on three days: a chart of the chest lift per session (median and
+    best), the change in words, the best in degrees beside the held-time bests, the camera
+    note, and the report to download."""
+    import json
+
+    from streamlit.testing.v1 import AppTest
+
+    db = tmp_path / "h.sqlite3"
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    with History(db) as history:
+        for ago, median, best in ((20, 18, 21), (10, 21, 25), (1, 24, 27)):
+            start = now - timedelta(days=ago)
+            sid = history.start_session(start)
+            set_id = history.start_set(sid, "cobra", None, 20, None, start, "chest_lift")
+            history.add_hold(set_id, start, start + timedelta(seconds=20), median, best)
+            history.end_set(set_id, start + timedelta(seconds=21), "completed")
+    at = AppTest.from_function(
+        _history_page, kwargs={"db_path": str(db), "poses": str(REPO_POSES)}
+    ).run(timeout=30)
+    assert not at.exception
+    texts = [m.value for m in at.markdown]
+    assert "**Cobra: chest lifted 18° → 24° over 3 weeks**" in texts
+    assert any("camera" in c.value for c in at.caption)
+    charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    rom = [c for c in charts if c["encoding"]["y"]["title"] == "chest lifted (°)"]
+    assert len(rom) == 1
+    assert sorted(rom[0]["encoding"]["color"]["sort"]) == ["best", "median"]
+    bests = at.dataframe[1].value
+    assert list(bests["Best range of motion"]) == ["27° chest lifted"]
+    assert list(bests["Best hold (s)"]) == ["20.0"]  # one type per column: text
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Download CSV", "Download report"]

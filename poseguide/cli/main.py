@@ -20,6 +20,7 @@ from typing import NoReturn
 from poseguide.cli import analyze_save
 from poseguide.cli.history import add_history_parser
 from poseguide.cli.picture import add_picture_parser
+from poseguide.cli.report import add_report_parser
 from poseguide.cli.serve import add_app_parser
 from poseguide.cli.text import shown
 from poseguide.core.templates import DEFAULT_DIR, Library, TemplateError, load_library, target_words
@@ -576,6 +577,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_history_parser(sub)
     add_app_parser(sub)
     add_picture_parser(sub)
+    add_report_parser(sub)
     return parser
 
 
