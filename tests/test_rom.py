@@ -300,3 +300,63 @@ def test_history_page_shows_the_range_of_motion_over_days(tmp_path):
     assert list(bests["Best hold (s)"]) == ["20.0"]  # one type per column: text
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Download CSV", "Download report"]
+
+
+# --------------------------------------------------------------------------- live page
+
+
+@pytest.mark.realdata
+def test_the_live_page_stores_each_hold_s_chest_lift_and_each_flow_repetition_s_range(
+    library, tmp_path
+):
+    """LiveSession fed webcam frames of real photos: a sphinx hold is stored with its chest
+    lift (the same frames measured offline, raw, give the same median within a degree), and
+    each cat-cow repetition with the range between cat and cow."""
+    import fakecam
+
+    from poseguide.live.routine import Routine, Step
+    from poseguide.live.session import LiveSession
+    from poseguide.vision.detector import PoseDetector
+
+    if fakecam.missing_photos():
+        pytest.skip(fakecam.missing_photos() or "")
+    sphinx, plank = (fakecam.webcam_frame(p) for p in (fakecam.IN_FORM, fakecam.OUT_OF_FORM))
+    cat, cow = (fakecam.webcam_frame(p) for p in (fakecam.CAT, fakecam.COW))
+    fps = 15.0
+    with History(tmp_path / "h.sqlite3") as history:
+        session = LiveSession(
+            Routine("r", (Step("sphinx"), Step("cat_cow", reps=2))),
+            library,
+            recorder=HistoryRecorder(history),
+            setup=False,
+            rest_s=1.0,
+            countdown=False,
+        )
+        t = 0.0
+        for frame, seconds in ((sphinx, 5.0), (plank, 2.0)):
+            for _ in range(int(seconds * fps)):
+                session.process(frame.copy(), t, now=t)
+                t += 1 / fps
+        session.skip()
+        start = t
+        while t < start + 16.0:
+            frame = (cat, cow)[int((t - start) / 3.0) % 2]
+            session.process(frame.copy(), t, now=t)
+            t += 1 / fps
+        sets = {s.exercise: s for s in history.sessions()[0].sets}
+    hold = sets["sphinx"].holds[0]
+    assert sets["sphinx"].key_measure == "chest_lift"
+    template = library["sphinx"]
+    idx = template.checks.index(key_check(template, library))
+    offline = []
+    with PoseDetector("video") as detector:
+        for i in range(int(5.0 * fps)):
+            frame = detector.detect_bgr(sphinx.copy(), i / fps)
+            assert frame is not None
+            side = checker.working_side(frame, template)
+            offline.append(float(checker.measure_checks(frame, template, side)[idx]))
+    assert hold.measure_median is not None
+    assert abs(hold.measure_median - np.median(offline)) <= 1.0, (hold, np.median(offline))
+    ranges = [r.measure_range for r in sets["cat_cow"].reps]
+    assert sets["cat_cow"].key_measure == "cat.head_down" and len(ranges) >= 1
+    assert all(r is not None and r > 10 for r in ranges), ranges
