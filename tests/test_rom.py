@@ -19,7 +19,7 @@ from poseguide.core.session import FrameResult
 from poseguide.core.templates import TemplateError, load_library, load_template
 from poseguide.history import History
 from poseguide.history import schema as history_schema
-from poseguide.live.recorder import HistoryRecorder, analysed_set, record_analysed
+from poseguide.live.recorder import HistoryRecorder
 
 REPO_POSES = Path(__file__).resolve().parents[1] / "reference_poses"
 T0 = datetime(2026, 11, 2, 8, tzinfo=timezone.utc)
@@ -217,35 +217,38 @@ def test_an_old_database_is_migrated_and_its_rows_read_as_not_measured(tmp_path)
 
 @pytest.mark.realdata
 def test_the_measure_recorded_from_a_real_clip_matches_the_same_frames_measured_offline(
-    library, tmp_path
+    library, tmp_path, capsys
 ):
-    """``analyze --save``'s path on a real child's pose clip: the stored hold's median hip
-    fold equals, within a degree, the median of the raw (unsmoothed) hip angle measured
-    offline on the same frames the hold covers; its best, within 3 (smoothing trims the
-    single-frame extreme)."""
-    from poseguide.offline.analysis import analyze_video
+    """``poseguide analyze CLIP --pose childs_pose --save --json`` on a real clip: the
+    stored hold's median hip fold equals, within a degree, the median of the raw
+    (unsmoothed) hip angle measured offline on the same frames the hold covers; its best,
+    within 3 (smoothing trims the single-frame extreme). Stdout stays JSON."""
+    import json
+
+    from poseguide.cli.main import main
     from poseguide.vision.detector import PoseDetector
     from poseguide.vision.media import iter_video
 
     clip = POSEDATA / "childs_pose" / "projectyogagym__child_pose.mp4"
     template = library["childs_pose"]
-    motion = MotionRecorder(template, library)
-    summary = analyze_video(clip, template, library, motion=motion)
-    assert summary.segments, "the clip holds child's pose"
-    with History(tmp_path / "h.sqlite3") as history:
-        recorder = HistoryRecorder(history)
-        record_analysed(recorder, analysed_set("childs_pose", library), summary, T0, motion)
+    db = tmp_path / "h.sqlite3"
+    argv = ["--poses-dir", str(REPO_POSES), "analyze", str(clip), "--pose", "childs_pose"]
+    assert main([*argv, "--save", "--db", str(db), "--json"]) == 0
+    out = capsys.readouterr()
+    summary = json.loads(out.out)
+    assert "saved to History" in out.err and summary["segments"], "the clip holds child's pose"
+    with History(db) as history:
         (stored,) = history.sessions()[0].sets
     hold = stored.holds[0]
     assert stored.key_measure == "hips_folded" and hold.measure_median is not None
-    segment = summary.segments[0]
+    start, end = summary["segments"][0]
     check = key_check(template, library)
     idx = template.checks.index(check)
     offline = []
     with PoseDetector("video") as detector:
         for t, bgr in iter_video(clip, every=1 / 15):
             frame = detector.detect_bgr(bgr, t)
-            if frame is None or not segment.start <= t <= segment.end:
+            if frame is None or not start - 0.01 <= t <= end + 0.01:
                 continue
             side = checker.working_side(frame, template)
             value = float(checker.measure_checks(frame, template, side)[idx])
