@@ -140,8 +140,9 @@ def _motion(
                 alt.X("day:O", title="Day", axis=alt.Axis(labelAngle=-45)),
                 alt.Y("mean(value):Q", title=degrees, scale=alt.Scale(zero=False)),
                 alt.Color("kind:N", title="Per session", sort=["median", "best"]),
-                alt.StrokeDash("kind:N", sort=["median", "best"], legend=None),
-            ),
+                alt.StrokeDash("kind:N", title="Per session", sort=["median", "best"]),
+            )
+            .properties(height=220),
             width="stretch",
         )
 
