@@ -154,6 +154,17 @@ def test_names_needing_escaping_stay_text(tmp_path, library):
     assert "m&lt;b&gt;" in page  # the stored measure id, as words
 
 
+def test_without_templates_the_stored_figures_still_read(tmp_path):
+    """A history read with no template naming its measures (a retired pose): a flow's ranges
+    are still recognised as ranges, and the measure id reads as words."""
+    with History(tmp_path / "h.sqlite3") as history:
+        fill(history, 5)
+        sessions = history.sessions(30, now=NOW)
+    trends = motion_trends(sessions, {})
+    assert trends["cat_cow"].label.flow and trends["cat_cow"].points[0].median > 20
+    assert trends["cobra"].label.words == "chest lift"
+
+
 def test_the_command_writes_atomically_and_refuses_to_overwrite_other_files(tmp_path):
     db = tmp_path / "h.sqlite3"
     with History(db) as history:

@@ -85,7 +85,9 @@ def motion_trends(
     trends = {}
     for exercise, sets in sorted(by_exercise.items()):
         measure = sets[-1].key_measure or ""
-        label = labels.get(exercise) or MeasureLabel(measure.replace("_", " "))
+        # No template names it any more: the stored figures say whether it was a flow.
+        ranges = any(r.measure_range is not None for st in sets for r in st.reps)
+        label = labels.get(exercise) or MeasureLabel(measure.replace("_", " "), flow=ranges)
         points = _points([st for st in sets if st.key_measure == measure], label, tz)
         if points:
             trends[exercise] = MotionTrend(exercise, measure, label, tuple(points))
