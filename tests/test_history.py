@@ -488,14 +488,22 @@ def test_json_contains_pain_and_stop_reasons(h):
     hold_set, rep_set = first["sets"]
     assert hold_set["stop_reason"] == "completed" and hold_set["sharp_pain"] is False
     assert hold_set["holds"] == [
-        {"start": "2024-02-01T07:30:00+00:00", "end": "2024-02-01T07:30:31+00:00", "seconds": 31.0}
+        {
+            "start": "2024-02-01T07:30:00+00:00",
+            "end": "2024-02-01T07:30:31+00:00",
+            "seconds": 31.0,
+            "measure_median": None,  # no key measure recorded: null, never a guess
+            "measure_best": None,
+        }
     ]
     assert hold_set["corrections"] == [
         {"cue": "hips back", "count": 2, "first_at": "2024-02-01T07:30:03+00:00"}
     ]
     assert hold_set["target_met"] is True
     assert rep_set["stop_reason"] == "sharp_pain" and rep_set["sharp_pain"] is True
-    assert rep_set["reps"] == [{"at": "2024-02-01T07:31:05+00:00", "duration_s": 4.25}]
+    assert rep_set["reps"] == [
+        {"at": "2024-02-01T07:31:05+00:00", "duration_s": 4.25, "measure_range": None}
+    ]
     assert second["ended_at"] is None and second["sets"] == []
     recent = json.loads(h.to_json(days=1, now=t(2024, 2, 2, 12)))
     assert [s["id"] for s in recent["sessions"]] == [empty]
@@ -811,7 +819,7 @@ def test_page_shows_history_and_deletes_with_confirmation(db):
         "Pain (0-10)",  # beside ...
         "Seconds in form",  # ... held time per session
     ]
-    assert len(at.get("download_button")) == 1
+    assert len(at.get("download_button")) == 2  # CSV and the report
 
     delete = at.button(key="history_delete")
     assert delete.disabled

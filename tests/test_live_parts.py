@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from poseguide.core.checker import Status, Verdict
+from poseguide.core.range_of_motion import NO_READING
 from poseguide.core.session import FrameResult
 from poseguide.core.templates import load_library
 from poseguide.core.timer import Event, EventKind, Segment
@@ -64,7 +65,8 @@ def planned() -> PlannedSet:
 
 def test_set_history_stores_corrections_reps_and_each_hold_once(planned):
     recorder = FakeRecorder()
-    history = SetHistory(recorder, lambda t: T0 + timedelta(seconds=t))  # type: ignore[arg-type]
+    wall = lambda t: T0 + timedelta(seconds=t)  # noqa: E731
+    history = SetHistory(recorder, wall, load_library())  # type: ignore[arg-type]
     history.started(planned, 10.0)
     history.event(Event(EventKind.CUE, 11.0, "Round your back"), flow=True, current_hold=0.0)
     history.event(Event(EventKind.PACE_UNKNOWN, 12.0, "few frames"), flow=True, current_hold=0)
@@ -73,7 +75,8 @@ def test_set_history_stores_corrections_reps_and_each_hold_once(planned):
     history.holds([Segment(10.0, 12.0)])  # the same hold again: stored once
     names = [c[0] for c in recorder.calls]
     assert names == ["set_started", "correction", "rep", "hold"]
-    assert recorder.calls[2] == ("rep", T0 + timedelta(seconds=14), 4.0)  # since the set began
+    # since the set began; no frames were seen, so no range of motion
+    assert recorder.calls[2] == ("rep", T0 + timedelta(seconds=14), 4.0, NO_READING)
 
 
 def test_frame_stats_rate_and_first_frame():

@@ -17,8 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
+from poseguide.cli import analyze_save
 from poseguide.cli.history import add_history_parser
 from poseguide.cli.picture import add_picture_parser
+from poseguide.cli.report import add_report_parser
 from poseguide.cli.serve import add_app_parser
 from poseguide.cli.text import shown
 from poseguide.core.templates import DEFAULT_DIR, Library, TemplateError, load_library, target_words
@@ -120,6 +122,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_analyze(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    from poseguide.core.range_of_motion import MotionRecorder
     from poseguide.offline.analysis import analyze_video
 
     library = _library(args)
@@ -134,12 +137,20 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         warnings.append(message)
         print(f"warning: {shown(message)}", file=sys.stderr)
 
+    motion = MotionRecorder(template, library)
     summary = analyze_video(
-        args.video, template, library, out=args.out, fps=args.fps, progress=progress, warn=warn
+        args.video,
+        template,
+        library,
+        out=args.out,
+        fps=args.fps,
+        progress=progress,
+        warn=warn,
+        motion=motion,
     )
     if args.json:
         print(json.dumps(summary.as_dict() | {"warnings": warnings}, indent=2))
-        return 0
+        return analyze_save.save(args, template, library, summary, motion) if args.save else 0
     print(f"{template.name}: {shown(args.video)}")
     for i, s in enumerate(summary.segments, 1):
         print(f"  hold {i}: {s.start:7.2f} s -> {s.end:7.2f} s  ({s.seconds:.1f} s)")
@@ -158,7 +169,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             print(f"  {e.t:7.2f} s  {e.text}")
     if args.out:
         print(f"annotated video: {shown(args.out)}")
-    return 0
+    return analyze_save.save(args, template, library, summary, motion) if args.save else 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -506,6 +517,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="frames per second to analyse (default 15; 0 = every frame)",
     )
     p.add_argument("--json", action="store_true")
+    analyze_save.add_save_arguments(p)
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("eval", help="accuracy of the templates on a folder of labelled photos")
@@ -598,6 +610,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_history_parser(sub)
     add_app_parser(sub)
     add_picture_parser(sub)
+    add_report_parser(sub)
     return parser
 
 

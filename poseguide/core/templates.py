@@ -52,6 +52,7 @@ TEMPLATE_KEYS = frozenset(
         "measured",
         "working_side",
         "posture",
+        "key_measure",
     }
 )
 CHECK_KEYS = frozenset(
@@ -72,6 +73,8 @@ CHECK_KEYS = frozenset(
 )
 TARGET_KEYS = frozenset({"hold_s", "hold_max_s", "reps", "reps_max", "per_side", "sets_per_side"})
 FLOW_KEYS = frozenset({"phases", "min_phase_s"})
+KEY_MEASURE_KEYS = frozenset({"check", "deeper", "why"})
+DEEPER = ("higher", "lower")
 _SHOWN = reprlib.Repr()  # values in messages: short, one line, control characters escaped
 _SHOWN.maxstring, _SHOWN.maxother, _SHOWN.maxlevel = 60, 60, 2
 # How the body rests, for drawing the pose (see ``stick_figure``); "" lets the drawing choose.
@@ -132,6 +135,24 @@ class Check:
 
 
 @dataclass(frozen=True)
+class KeyMeasure:
+    """The measure that shows how deep the stretch goes, recorded over each hold (a flow's:
+    its range over each repetition) for the progress charts. ``check`` is one of the
+    template's check ids; a flow's is ``phase.check``, a check of one of its two positions.
+    ``deeper`` says which way is the deeper stretch, so the best value can be picked."""
+
+    check: str
+    deeper: str
+    why: str
+
+    @property
+    def phase_check(self) -> tuple[str | None, str]:
+        """(phase template id or None, check id)."""
+        phase, _, check = self.check.rpartition(".")
+        return (phase or None), check
+
+
+@dataclass(frozen=True)
 class Target:
     hold_s: float = 0.0
     hold_max_s: float = 0.0
@@ -157,6 +178,7 @@ class Template:
     measured: bool = True
     working_side: str = "facing"
     posture: str = ""
+    key_measure: KeyMeasure | None = None
     path: Path | None = field(default=None, compare=False)
 
     @property
@@ -341,6 +363,8 @@ def parse_template(data: dict[str, Any], path: Path) -> Template:
         if len(set(ids)) != len(ids):
             raise r.fail("checks", "unique check ids", ids)
     target = _parse_target(r, r.get(data, "target", "target", dict, "a [target] table"), kind)
+    raw_key = data.get("key_measure")
+    key_measure = None if raw_key is None else _parse_key_measure(r, raw_key, checks, phases)
     return Template(
         id=tid,
         name=r.text(data, "name", "name"),
@@ -356,6 +380,7 @@ def parse_template(data: dict[str, Any], path: Path) -> Template:
         measured=r.get(data, "measured", "measured", bool, "true or false", True),
         working_side=working_side,
         posture=posture,
+        key_measure=key_measure,
         path=path,
     )
 
@@ -410,6 +435,43 @@ def _parse_check(r: _Reader, raw: Any, i: int) -> Check:
         tier=_tier(r, raw, w),
         draw=draw,
     )
+
+
+def _parse_key_measure(
+    r: _Reader, raw: Any, checks: tuple[Check, ...], phases: tuple[str, ...]
+) -> KeyMeasure:
+    """The ``[key_measure]`` table: a check in degrees of this template (a flow: ``phase.check``
+    naming one of its phases; the check itself is looked up once the folder is loaded)."""
+    if not isinstance(raw, dict):
+        raise r.fail("key_measure", "a [key_measure] table with check, deeper and why", raw)
+    r.only(raw, KEY_MEASURE_KEYS, "key_measure.")
+    check = r.text(raw, "check", "key_measure.check")
+    if phases:
+        phase, _, check_id = check.rpartition(".")
+        if phase not in phases or not check_id:
+            raise r.fail(
+                "key_measure.check", f"'phase.check' with the phase one of {list(phases)}", check
+            )
+    else:
+        found = next((c for c in checks if c.id == check), None)
+        if found is None:
+            ids = [c.id for c in checks]
+            raise r.fail("key_measure.check", f"one of this template's check ids {ids}", check)
+        _in_degrees(r, found)
+    deeper = r.text(raw, "deeper", "key_measure.deeper")
+    if deeper not in DEEPER:
+        raise r.fail("key_measure.deeper", f"one of {list(DEEPER)}", deeper)
+    return KeyMeasure(check=check, deeper=deeper, why=r.text(raw, "why", "key_measure.why"))
+
+
+def _in_degrees(r: _Reader, check: Check) -> None:
+    """Progress is shown in degrees: a ratio or a curvature cannot be a key measure."""
+    if MEASURES[check.measure].unitless:
+        raise r.fail(
+            "key_measure.check",
+            f"a check measured in degrees ({check.id!r} is a unitless {check.measure})",
+            check.id,
+        )
 
 
 def _tier(r: _Reader, raw: dict[str, Any], where: str) -> Tier:
@@ -520,4 +582,23 @@ def load_library(folder: str | Path = DEFAULT_DIR) -> Library:
                 f"folder, got unknown {missing}"
             )
             del templates[t.id]
+    for t in list(templates.values()):
+        problem = _flow_key_problem(t, templates)
+        if problem:
+            errors.append(problem)
+            del templates[t.id]
     return Library(templates=templates, errors=tuple(errors))
+
+
+def _flow_key_problem(t: Template, templates: dict[str, Template]) -> str | None:
+    """A flow's key measure must name a check in degrees of one of its phase templates."""
+    if not t.is_flow or t.key_measure is None:
+        return None
+    phase, check_id = t.key_measure.phase_check
+    found = next((c for c in templates[phase or ""].checks if c.id == check_id), None)
+    if found is None or MEASURES[found.measure].unitless:
+        return (
+            f"{t.path}: key_measure.check: expected a check in degrees of {phase!r}, "
+            f"got {t.key_measure.check!r}"
+        )
+    return None

@@ -113,11 +113,21 @@ def _session_json(s: SessionRecord) -> dict[str, object]:
                 "held_s": round(st.held_s, 3),
                 "best_hold_s": round(st.best_hold_s, 3),
                 "target_met": st.target_met,
+                "key_measure": st.key_measure,
                 "holds": [
-                    {"start": _iso(h.start), "end": _iso(h.end), "seconds": h.seconds}
+                    {
+                        "start": _iso(h.start),
+                        "end": _iso(h.end),
+                        "seconds": h.seconds,
+                        "measure_median": h.measure_median,
+                        "measure_best": h.measure_best,
+                    }
                     for h in st.holds
                 ],
-                "reps": [{"at": _iso(r.at), "duration_s": r.duration_s} for r in st.reps],
+                "reps": [
+                    {"at": _iso(r.at), "duration_s": r.duration_s, "measure_range": r.measure_range}
+                    for r in st.reps
+                ],
                 "corrections": [
                     {"cue": c.cue, "count": c.count, "first_at": _iso(c.first_at)}
                     for c in st.corrections

@@ -58,19 +58,21 @@ class HistoryReads(HistoryFile):
         picked = f"SELECT id FROM sessions {where}"
         in_sets = f"SELECT id FROM sets WHERE session_id IN ({picked})"
         holds: dict[int, list[Hold]] = {}
-        for hid, set_id, start, end, seconds in conn.execute(
-            f"SELECT id, set_id, start_at, end_at, seconds FROM holds "
-            f"WHERE set_id IN ({in_sets}) ORDER BY start_at, id",
+        for hid, set_id, start, end, seconds, median, best in conn.execute(
+            f"SELECT id, set_id, start_at, end_at, seconds, measure_median, measure_best "
+            f"FROM holds WHERE set_id IN ({in_sets}) ORDER BY start_at, id",
             params,
         ):
-            holds.setdefault(set_id, []).append(Hold(hid, set_id, _dt(start), _dt(end), seconds))
+            holds.setdefault(set_id, []).append(
+                Hold(hid, set_id, _dt(start), _dt(end), seconds, median, best)
+            )
         reps: dict[int, list[Rep]] = {}
-        for rid, set_id, at, duration in conn.execute(
-            f"SELECT id, set_id, at, duration_s FROM reps "
+        for rid, set_id, at, duration, span in conn.execute(
+            f"SELECT id, set_id, at, duration_s, measure_range FROM reps "
             f"WHERE set_id IN ({in_sets}) ORDER BY at, id",
             params,
         ):
-            reps.setdefault(set_id, []).append(Rep(rid, set_id, _dt(at), duration))
+            reps.setdefault(set_id, []).append(Rep(rid, set_id, _dt(at), duration, span))
         corrections: dict[int, list[Correction]] = {}
         for set_id, cue, count, first_at in conn.execute(
             f"SELECT set_id, cue, count, first_at FROM corrections "
@@ -81,7 +83,7 @@ class HistoryReads(HistoryFile):
         sets: dict[int, list[SetRecord]] = {}
         for row in conn.execute(
             f"SELECT id, session_id, exercise, side, target_s, target_reps, started_at, "
-            f"ended_at, stop_reason, sharp_pain FROM sets "
+            f"ended_at, stop_reason, sharp_pain, key_measure FROM sets "
             f"WHERE session_id IN ({picked}) ORDER BY started_at, id",
             params,
         ):
@@ -101,6 +103,7 @@ class HistoryReads(HistoryFile):
                     holds=tuple(holds.get(sid, ())),
                     reps=tuple(reps.get(sid, ())),
                     corrections=tuple(corrections.get(sid, ())),
+                    key_measure=row[10],
                 )
             )
         return [

@@ -39,6 +39,8 @@ class Hold:
     start: datetime
     end: datetime
     seconds: float
+    measure_median: int | None = None  # the set's key measure over the hold, whole degrees
+    measure_best: int | None = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class Rep:
     set_id: int
     at: datetime
     duration_s: float
+    measure_range: int | None = None  # a flow's range between its positions, whole degrees
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ class SetRecord:
     holds: tuple[Hold, ...] = ()
     reps: tuple[Rep, ...] = ()
     corrections: tuple[Correction, ...] = ()
+    key_measure: str | None = None  # the template's key measure when recorded (a check id)
 
     @property
     def held_s(self) -> float:
@@ -226,6 +230,15 @@ def _text(value: str, name: str) -> str:
 def _note(value: str | None) -> None:
     if value is not None and not isinstance(value, str):
         raise ValueError(f"note must be a string or None, got {value!r}")
+
+
+def _degrees(value: int | None, name: str) -> int | None:
+    """A measure in whole degrees (the widest kind spans -180..180), or None: not seen."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not -360 <= value <= 360:
+        raise ValueError(f"{name} must be whole degrees from -360 to 360 or None, got {value!r}")
+    return value
 
 
 def _not_before(end: datetime, start: datetime, what: str) -> None:

@@ -86,6 +86,24 @@ def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
+    """Range of motion: the set's key measure (a check id of its template), each hold's
+    median and best of it, and each flow repetition's range, in whole degrees. Rows written
+    before have NULL there, shown as "–"."""
+    statements = [
+        "ALTER TABLE sets ADD COLUMN key_measure TEXT",
+        "ALTER TABLE holds ADD COLUMN measure_median INTEGER",
+        "ALTER TABLE holds ADD COLUMN measure_best INTEGER",
+        "ALTER TABLE reps ADD COLUMN measure_range INTEGER",
+    ]
+    for statement in statements:
+        conn.execute(statement)
+
+
 # MIGRATIONS[i] upgrades a database from user_version i to i + 1, inside one transaction.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1, _migrate_1_to_2]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _migrate_0_to_1,
+    _migrate_1_to_2,
+    _migrate_2_to_3,
+]
 SCHEMA_VERSION = len(MIGRATIONS)

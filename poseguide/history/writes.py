@@ -12,6 +12,7 @@ from poseguide.history.records import (
     STOP_REASONS,
     HistoryError,
     StopReason,
+    _degrees,
     _not_before,
     _note,
     _pain,
@@ -66,9 +67,13 @@ class HistoryWrites(HistoryFile):
         target_s: float | None,
         target_reps: int | None,
         started_at: datetime,
+        key_measure: str | None = None,
     ) -> int:
-        """Record the start of a set and return its id."""
+        """Record the start of a set and return its id; ``key_measure`` names the check
+        whose degrees its holds or repetitions carry."""
         _text(exercise, "exercise")
+        if key_measure is not None:
+            _text(key_measure, "key_measure")
         if side not in (None, *SIDES):
             raise ValueError(f"side must be 'left', 'right' or None, got {side!r}")
         target = None if target_s is None else _seconds(target_s, "target_s", positive=True)
@@ -80,33 +85,50 @@ class HistoryWrites(HistoryFile):
         with self._write() as conn:
             self._require(conn, "sessions", session_id)
             cur = conn.execute(
-                "INSERT INTO sets (session_id, exercise, side, target_s, target_reps, started_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (session_id, exercise, side, target, target_reps, started),
+                "INSERT INTO sets (session_id, exercise, side, target_s, target_reps, started_at,"
+                " key_measure) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (session_id, exercise, side, target, target_reps, started, key_measure),
             )
             return _inserted_id(cur)
 
-    def add_hold(self, set_id: int, start: datetime, end: datetime) -> int:
-        """Commit one finished hold at once, so a crash cannot lose it; returns its id."""
+    def add_hold(
+        self,
+        set_id: int,
+        start: datetime,
+        end: datetime,
+        measure_median: int | None = None,
+        measure_best: int | None = None,
+    ) -> int:
+        """Commit one finished hold at once, so a crash cannot lose it; returns its id.
+        The key measure's median and best over it are whole degrees (None: not seen)."""
         start_text, end_text = _ts(start, "start"), _ts(end, "end")
         _not_before(end, start, "hold")
+        median = _degrees(measure_median, "measure_median")
+        best = _degrees(measure_best, "measure_best")
         with self._write() as conn:
             self._require(conn, "sets", set_id)
             cur = conn.execute(
-                "INSERT INTO holds (set_id, start_at, end_at, seconds) VALUES (?, ?, ?, ?)",
-                (set_id, start_text, end_text, (end - start).total_seconds()),
+                "INSERT INTO holds (set_id, start_at, end_at, seconds, measure_median, "
+                "measure_best) VALUES (?, ?, ?, ?, ?, ?)",
+                (set_id, start_text, end_text, (end - start).total_seconds(), median, best),
             )
             return _inserted_id(cur)
 
-    def add_rep(self, set_id: int, at: datetime, duration_s: float) -> int:
-        """Commit one finished repetition at once; returns its id."""
+    def add_rep(
+        self, set_id: int, at: datetime, duration_s: float, measure_range: int | None = None
+    ) -> int:
+        """Commit one finished repetition at once; returns its id. A flow's carries the
+        range between its two positions in whole degrees (None: not seen)."""
         at_text = _ts(at, "at")
         duration = _seconds(duration_s, "duration_s")
+        span = _degrees(measure_range, "measure_range")
+        if span is not None and span < 0:
+            raise ValueError(f"measure_range must be >= 0, got {span!r}")
         with self._write() as conn:
             self._require(conn, "sets", set_id)
             cur = conn.execute(
-                "INSERT INTO reps (set_id, at, duration_s) VALUES (?, ?, ?)",
-                (set_id, at_text, duration),
+                "INSERT INTO reps (set_id, at, duration_s, measure_range) VALUES (?, ?, ?, ?)",
+                (set_id, at_text, duration, span),
             )
             return _inserted_id(cur)
 

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
 from typing import TypeVar
 
+from poseguide.core.range_of_motion import NO_READING, MotionRecorder, Reading
 from poseguide.core.session import SetSummary
+from poseguide.core.templates import Library
 from poseguide.core.timer import EventKind
 from poseguide.history import History, HistoryError
 from poseguide.history.records import StopReason
-from poseguide.live.routine import PlannedSet
+from poseguide.live.routine import PlannedSet, plan_routine, single
 
 log = logging.getLogger(__name__)
 
@@ -52,21 +54,28 @@ class HistoryRecorder:
         self._flow = planned.flow
         target_s, target_reps = stored_target(planned)
         session = self.session_id
+        key = planned.template.key_measure
         self.set_id = self._do(
             lambda h: h.start_set(
-                session, planned.template.id, planned.side, target_s, target_reps, at
+                session,
+                planned.template.id,
+                planned.side,
+                target_s,
+                target_reps,
+                at,
+                key.check if key is not None else None,
             )
         )
 
-    def hold(self, start: datetime, end: datetime) -> None:
+    def hold(self, start: datetime, end: datetime, reading: Reading = NO_READING) -> None:
         if self.set_id is not None and not self._flow:
             set_id = self.set_id
-            self._do(lambda h: h.add_hold(set_id, start, end))
+            self._do(lambda h: h.add_hold(set_id, start, end, reading.median, reading.best))
 
-    def rep(self, at: datetime, duration_s: float) -> None:
+    def rep(self, at: datetime, duration_s: float, reading: Reading = NO_READING) -> None:
         if self.set_id is not None:
             set_id = self.set_id
-            self._do(lambda h: h.add_rep(set_id, at, max(0.0, duration_s)))
+            self._do(lambda h: h.add_rep(set_id, at, max(0.0, duration_s), reading.range))
 
     def correction(self, cue: str, at: datetime) -> None:
         if self.set_id is not None:
@@ -148,14 +157,18 @@ def record_summary(
     summary: SetSummary,
     wall: Callable[[float], datetime],
     reason: StopReason,
+    motion: MotionRecorder | None = None,
 ) -> FinishedSet:
-    """Store a set known only after the fact (an analysed video file) the way a live one is."""
+    """Store a set known only after the fact (an analysed video file) the way a live one is;
+    ``motion``, fed the clip's frames, gives each hold's or repetition's key measure."""
     recorder.set_started(planned, wall(summary.started))
     for s in summary.segments:
-        recorder.hold(wall(s.start), wall(s.end))
+        recorder.hold(
+            wall(s.start), wall(s.end), motion.hold(s.start, s.end) if motion else NO_READING
+        )
     previous = summary.started
     for at in summary.rep_times:
-        recorder.rep(wall(at), at - previous)
+        recorder.rep(wall(at), at - previous, motion.rep(at) if motion else NO_READING)
         previous = at
     for e in summary.events:
         if e.kind == EventKind.CUE:
@@ -164,3 +177,29 @@ def record_summary(
     set_id = recorder.set_ended(ended, reason)
     recorder.end_session(ended)
     return FinishedSet(planned, summary, reason, set_id, ended)
+
+
+def analysed_set(template_id: str, library: Library) -> PlannedSet:
+    """The set a recorded clip of one exercise stands for (the template's own target; the
+    side is not known)."""
+    plan, _ = plan_routine(single(template_id), library)
+    return replace(plan[0], side=None)
+
+
+def record_analysed(
+    recorder: HistoryRecorder,
+    planned: PlannedSet,
+    summary: SetSummary,
+    now: datetime,
+    motion: MotionRecorder | None = None,
+) -> FinishedSet:
+    """An analysed clip stored in History as a set that ended ``now``: the page's upload and
+    ``poseguide analyze --save`` write it this one way."""
+    return record_summary(
+        recorder,
+        planned,
+        summary,
+        lambda t: now + timedelta(seconds=t - summary.ended),
+        StopReason.COMPLETED if summary.target_met else StopReason.USER_STOP,
+        motion,
+    )

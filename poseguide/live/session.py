@@ -85,7 +85,7 @@ class LiveSession:
         self._clock = FrameClock()
         silhouette = any(needs_mask(p.template, library) for p in self.runner.plan)
         self.readers = readers or PoseReaders(library, silhouette=silhouette)
-        self.set_history = SetHistory(self.recorder, self._clock.wall)
+        self.set_history = SetHistory(self.recorder, self._clock.wall, library)
         self._analysed = False  # whether the pose model looked at the current frame
         self.state.update(phase=self.runner.phase)
 
@@ -254,6 +254,7 @@ class LiveSession:
         processor = self.readers.processor
         assert processor is not None
         flow = processor.set.flow
+        self.set_history.frame(result)
         for e in result.events:
             self.set_history.event(e, flow, result.current_hold)
             for kind, text in sounds(e, flow):

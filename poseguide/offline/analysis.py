@@ -14,6 +14,7 @@ from pathlib import Path
 
 import cv2
 
+from poseguide.core.range_of_motion import MotionRecorder
 from poseguide.core.session import ExerciseSet, SetSummary
 from poseguide.core.templates import Library, Template
 from poseguide.vision.detector import PoseDetector
@@ -31,10 +32,11 @@ def analyze_video(
     fps: float = ANALYZE_FPS,
     progress: Callable[[Iterable, int], Iterable] | None = None,
     warn: Callable[[str], None] | None = None,
+    motion: MotionRecorder | None = None,
 ) -> SetSummary:
     """The set summary of a whole clip (holds, reps, corrections with their times);
     ``warn`` hears when the clip ends early (a truncated file), so no one takes the result
-    for the whole recording."""
+    for the whole recording; ``motion`` is fed every judged frame (the key measure)."""
     if not (math.isfinite(fps) and fps >= 0):
         raise ValueError(f"fps must be a finite number >= 0, got {fps!r}")
     info = probe_video(path)
@@ -49,7 +51,9 @@ def analyze_video(
         frames = progress(frames, expected)
     try:
         for t, bgr in frames:
-            annotated, _ = processor.process(bgr, t)
+            annotated, result = processor.process(bgr, t)
+            if motion is not None:
+                motion.update(result)
             if out is not None:
                 if writer is None:
                     writer = _writer(

@@ -16,6 +16,16 @@ from poseguide.history import (
     SessionSummary,
     summarize_session,
 )
+from poseguide.history.motion import (
+    CAMERA_NOTE,
+    MeasureLabel,
+    MotionTrend,
+    change_words,
+    measure_labels,
+    measure_words,
+    motion_trends,
+)
+from poseguide.history.report_html import history_report
 from poseguide.live import safety_rules
 from poseguide.ui.history_db import open_history
 
@@ -37,8 +47,9 @@ def render(db_path: str | None = None, library: Library | None = None) -> None:
         except TemplateError:
             library = None  # ids then read as words
     names = {} if library is None else {t.id: t.name for t in library.templates.values()}
+    labels = {} if library is None else measure_labels(library)
     try:
-        _render(history, names)
+        _render(history, names, labels)
     except HistoryError as exc:
         st.error(f"The practice history cannot be read: {exc}")
 
@@ -52,7 +63,7 @@ def _shown(value: object) -> object:
     return DASH if value is None else value
 
 
-def _render(history: History, names: dict[str, str]) -> None:
+def _render(history: History, names: dict[str, str], labels: dict[str, MeasureLabel]) -> None:
     deleted = st.session_state.pop("history_deleted", None)
     if deleted is not None:
         # Set before the checkbox exists in this run, so the next delete needs a new tick.
@@ -86,29 +97,102 @@ def _render(history: History, names: dict[str, str]) -> None:
         mime="text/csv",
         key="history_csv",
     )
+    _report_button(history, sessions, days, names, labels)
 
     _charts(history, sessions, days, names)
+    every = history.sessions()
+    _motion(motion_trends(sessions, labels), motion_trends(every, labels), names)
 
     st.subheader("Personal bests")
-    bests = history.personal_bests()
     st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "Exercise": pose_name(b.exercise, names),
-                    "Best hold (s)": round(b.best_hold_s, 1) if b.best_hold_s else DASH,
-                    "Best hold on": _day(b.best_hold_at),
-                    "Most reps in a set": b.most_reps or DASH,
-                    "Most reps on": _day(b.most_reps_at),
-                }
-                for b in bests.values()
-            ]
-        ),
-        hide_index=True,
-        width="stretch",
+        _bests_frame(history, motion_trends(every, labels), names), hide_index=True, width="stretch"
     )
 
     _delete(history, sessions)
+
+
+def _motion(
+    period: dict[str, MotionTrend], every: dict[str, MotionTrend], names: dict[str, str]
+) -> None:
+    """Per exercise: its key measure session by session (median, and the deepest value
+    reached) and the change over the last 30 days in words."""
+    if not period:
+        return
+    st.subheader("Range of motion")
+    st.caption(CAMERA_NOTE)
+    now = datetime.now(timezone.utc)
+    for exercise, trend in period.items():
+        name = pose_name(exercise, names)
+        words = change_words(every[exercise], name, now)
+        st.markdown(f"**{words}**" if words else f"**{name}**: {measure_words(trend.label)}")
+        data = pd.DataFrame(
+            [
+                {"day": p.day.isoformat(), "started": p.started.isoformat(), "value": v, "kind": k}
+                for p in trend.points
+                for k, v in (("median", p.median), ("best", p.best))
+            ]
+        )
+        degrees = f"{measure_words(trend.label)} (°)"
+        st.altair_chart(
+            alt.Chart(data)
+            .mark_line(point=True)
+            .encode(
+                alt.X("day:O", title="Day", axis=alt.Axis(labelAngle=-45)),
+                alt.Y("mean(value):Q", title=degrees, scale=alt.Scale(zero=False)),
+                alt.Color("kind:N", title="Per session", sort=["median", "best"]),
+                alt.StrokeDash("kind:N", title="Per session", sort=["median", "best"]),
+            )
+            .properties(height=220),
+            width="stretch",
+        )
+
+
+def _report_button(
+    history: History,
+    sessions: list[SessionRecord],
+    days: int | None,
+    names: dict[str, str],
+    labels: dict[str, MeasureLabel],
+) -> None:
+    """The printable report of the chosen period ("Everything": since the first session),
+    the same page ``poseguide report`` writes."""
+    now = datetime.now(timezone.utc)
+    span = days or max(1, (now - min(s.started_at for s in sessions)).days + 1)
+    st.download_button(
+        "Download report",
+        data=history_report(history, span, now, names, labels),
+        file_name=f"poseguide-report-{now.astimezone():%Y-%m-%d}.html",
+        mime="text/html",
+        key="history_report",
+        help="One page to print or send to your physiotherapist (open it in a browser).",
+    )
+
+
+def _bests_frame(
+    history: History, trends: dict[str, MotionTrend], names: dict[str, str]
+) -> pd.DataFrame:
+    """Held-time bests with the range-of-motion best beside them; each column one type
+    (text), so a missing value reads "–" without mixing strings and numbers."""
+    bests = history.personal_bests()
+    rows = []
+    for exercise in sorted(bests.keys() | trends.keys()):
+        b = bests.get(exercise)
+        trend = trends.get(exercise)
+        top = trend.personal_best if trend else None
+        rows.append(
+            {
+                "Exercise": pose_name(exercise, names),
+                "Best hold (s)": f"{b.best_hold_s:.1f}" if b and b.best_hold_s else DASH,
+                "Best hold on": _day(b.best_hold_at if b else None),
+                "Most reps in a set": str(b.most_reps) if b and b.most_reps else DASH,
+                "Most reps on": _day(b.most_reps_at if b else None),
+                "Best range of motion": f"{top.best}° {measure_words(trend.label)}"
+                if top and trend
+                else DASH,
+                "Range best on": _day(top.started if top else None),
+            }
+        )
+    return pd.DataFrame(rows, dtype=str)
 
 
 def _minutes(seconds: float) -> str:

@@ -6,19 +6,17 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
+from poseguide.core.range_of_motion import MotionRecorder
 from poseguide.core.templates import Library
 from poseguide.history import History
-from poseguide.history.records import StopReason
 from poseguide.live import recorder as lv_recorder
-from poseguide.live import routine as lv_routine
 from poseguide.live.recorder import FinishedSet, HistoryRecorder
 from poseguide.offline.analysis import analyze_video
 from poseguide.ui.set_summary import summary_view
@@ -56,16 +54,21 @@ def analyse(
     upload: UploadedFile, template_id: str, library: Library, history: History | None
 ) -> FinishedSet | None:
     """Analyse the upload from a temporary file that is deleted right after."""
-    plan, _ = lv_routine.plan_routine(lv_routine.single(template_id), library)
-    planned = replace(plan[0], side=None)
+    planned = lv_recorder.analysed_set(template_id, library)
     fd, name = tempfile.mkstemp(prefix="poseguide-", suffix=Path(upload.name).suffix.lower())
     bar = st.progress(0.0, text="Analysing the video...")
     warnings: list[str] = []
+    motion = MotionRecorder(planned.template, library)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(upload.getbuffer())
         summary = analyze_video(
-            name, planned.template, library, progress=_progress(bar), warn=warnings.append
+            name,
+            planned.template,
+            library,
+            progress=_progress(bar),
+            warn=warnings.append,
+            motion=motion,
         )
     except (MediaError, OSError) as exc:  # a photo, a broken file, a full temporary disk
         bar.empty()
@@ -77,14 +80,9 @@ def analyse(
     bar.progress(1.0, text="Done")
     for warning in warnings:
         st.warning(warning.replace(name, upload.name))
-    now = datetime.now(timezone.utc)
     recorder = HistoryRecorder(history)
-    result = lv_recorder.record_summary(
-        recorder,
-        planned,
-        summary,
-        lambda t: now + timedelta(seconds=t - summary.ended),
-        StopReason.COMPLETED if summary.target_met else StopReason.USER_STOP,
+    result = lv_recorder.record_analysed(
+        recorder, planned, summary, datetime.now(timezone.utc), motion
     )
     if recorder.error:
         st.error(f"The result could not be saved: {recorder.error}")
