@@ -94,6 +94,9 @@ def bad_files(folder: Path) -> dict[str, Path]:
     with open(raw, "wb") as f:
         f.write(good.read_bytes())
     files["non_utf8.jpg"] = Path(os.fsdecode(raw))
+    raw = os.fsencode(folder) + b"/dir\xff"
+    os.mkdir(raw)
+    files["non_utf8_dir"] = Path(os.fsdecode(raw))
     files["escape.jpg"] = folder / "\x1b[31mred\x1b[0m.jpg"
     files["escape.jpg"].write_text("not a photo")
     return files

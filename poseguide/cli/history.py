@@ -8,7 +8,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from poseguide.cli.text import shown
+from poseguide.cli.text import given, shown
 from poseguide.history import (
     History,
     HistoryError,
@@ -52,6 +52,7 @@ def add_history_parser(sub: argparse._SubParsersAction) -> None:
     fmt.add_argument("--csv", action="store_true", help="print CSV, one row per set")
     parser.add_argument(
         "--db",
+        type=given,
         metavar="PATH",
         default=None,
         help="history database (default: $POSEGUIDE_DB, else history.sqlite3 in $POSEGUIDE_HOME, "
@@ -64,8 +65,8 @@ def run_history(args: argparse.Namespace) -> int:
     """Print the history; a bad database is one clear line on stderr and exit code 2.
     Reading never creates a database: before the first session the default location (or
     $POSEGUIDE_DB) simply has none, while a --db that names no file is a typo."""
-    path = Path(args.db).expanduser() if args.db else default_db_path()
-    if not args.db and not os.path.lexists(path):
+    path = Path(args.db).expanduser() if args.db is not None else default_db_path()
+    if args.db is None and not os.path.lexists(path):
         text = (
             export.to_json([])
             if args.json

@@ -18,12 +18,19 @@ from pathlib import Path
 from typing import NoReturn
 
 from poseguide.cli.history import add_history_parser
+from poseguide.cli.output_files import (
+    OutputError,
+    OutputInterrupted,
+    checked_output,
+    replacing,
+    write_bytes,
+)
 from poseguide.cli.picture import add_picture_parser
 from poseguide.cli.serve import add_app_parser
-from poseguide.cli.text import shown
+from poseguide.cli.text import given, shown
 from poseguide.core.templates import DEFAULT_DIR, Library, TemplateError, load_library, target_words
 from poseguide.core.timer import EventKind
-from poseguide.vision.media import MediaError
+from poseguide.vision.media import MediaError, opencv_name
 from poseguide.vision.native_logs import hide_native_logs, native_logs_hidden
 
 
@@ -120,7 +127,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_analyze(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from poseguide.offline.analysis import analyze_video
+    from poseguide.offline.analysis import OUT_SUFFIXES, analyze_video
 
     library = _library(args)
     template = library[args.pose]
@@ -134,9 +141,18 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         warnings.append(message)
         print(f"warning: {shown(message)}", file=sys.stderr)
 
-    summary = analyze_video(
-        args.video, template, library, out=args.out, fps=args.fps, progress=progress, warn=warn
-    )
+    def run(out: Path | None):
+        return analyze_video(
+            args.video, template, library, out=out, fps=args.fps, progress=progress, warn=warn
+        )
+
+    if args.out is None:
+        summary = run(None)
+    else:
+        out = checked_output(args.out, OUT_SUFFIXES, [args.video])
+        opencv_name(out.parent)  # OpenCV crashes on a folder name that is not UTF-8
+        with replacing(out) as tmp:
+            summary = run(tmp)
     if args.json:
         print(json.dumps(summary.as_dict() | {"warnings": warnings}, indent=2))
         return 0
@@ -366,10 +382,10 @@ def cmd_template_from_photo(args: argparse.Namespace) -> int:
     library = _library(args)
     if not args.id.isidentifier():
         raise TemplateError(f"--id: expected a name of letters, digits and _, got {args.id!r}")
-    out = Path(args.out) if args.out else Path(args.poses_dir) / f"{args.id}.toml"
-    if out.stem != args.id:
-        raise TemplateError(f"{out}: a template's file name must be its id, {args.id}.toml")
-    _writable_folder(out)
+    given = Path(args.out) if args.out is not None else Path(args.poses_dir) / f"{args.id}.toml"
+    out = checked_output(given, {".toml"}, [args.photo])
+    if given.stem != args.id:
+        raise TemplateError(f"{given}: a template's file name must be its id, {args.id}.toml")
     if out.exists() and not args.force:
         raise TemplateError(f"{out}: already exists; choose another --id or pass --force")
     base = library[args.base] if args.base else None
@@ -387,41 +403,11 @@ def cmd_template_from_photo(args: argparse.Namespace) -> int:
     template = centred(frame, base, args.id, args.tolerance)
     text = to_toml(template)
     template_from_text(text, out)  # what we write must load like any template
-    _write_atomically(out, text)
+    write_bytes(out, text.encode("utf-8"))
     print(f"wrote {shown(out)} (based on {base.id}, +-{args.tolerance:g} deg)")
     for c in template.checks:
         print(f"  {c.name:28s} {c.low:8.2f} .. {c.high:8.2f}")
     return 0
-
-
-def _writable_folder(path: Path) -> None:
-    """Refuse before the work is done when ``path``'s folder is missing or read-only."""
-    folder = path.parent
-    if not folder.exists():
-        raise TemplateError(f"{folder}: no such folder; create it or choose another --out")
-    if not folder.is_dir():
-        raise TemplateError(f"{folder}: not a folder; choose another --out")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise TemplateError(f"{folder}: permission denied, cannot write here; choose another --out")
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path`` and rename it over: a failure (disk full,
-    interrupted) leaves no half-written template behind for later commands to trip on."""
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise TemplateError(
-            f"{path}: cannot write the template ({exc.strerror}); choose another --out"
-        ) from None
 
 
 class _Parser(argparse.ArgumentParser):
@@ -454,6 +440,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--poses-dir",
+        type=given,
         default=str(DEFAULT_DIR),
         help="folder of pose templates (default: the shipped reference_poses)",
     )
@@ -469,14 +456,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_poses)
 
     p = sub.add_parser("check", help="check the form in a photo")
-    p.add_argument("photo")
-    p.add_argument("--pose", help="template id; without it, list the templates that match")
+    p.add_argument("photo", type=given)
+    p.add_argument(
+        "--pose", type=given, help="template id; without it, list the templates that match"
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("analyze", help="time the holds in a video of one exercise")
-    p.add_argument("video")
-    p.add_argument("--pose", required=True, help="template id")
+    p.add_argument("video", type=given)
+    p.add_argument("--pose", type=given, required=True, help="template id")
     p.add_argument("--out", help="write an annotated video here (.mp4)")
     p.add_argument(
         "--fps",
@@ -488,7 +477,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("eval", help="accuracy of the templates on a folder of labelled photos")
-    p.add_argument("folder")
+    p.add_argument("folder", type=given)
     p.add_argument(
         "--part",
         choices=("all", "dev", "test"),
@@ -526,7 +515,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("template", help="make templates")
     tsub = p.add_subparsers(dest="template_command", required=True)
     p = tsub.add_parser("from-photo", help="a template centred on a photo of good form")
-    p.add_argument("photo")
+    p.add_argument("photo", type=given)
     p.add_argument("--id", required=True, help="id (and file name) of the new template")
     p.add_argument(
         "--tolerance",
@@ -534,14 +523,16 @@ def build_parser() -> argparse.ArgumentParser:
         default=15.0,
         help="half-width of each range in degrees, 0.5 to 45 (default 15)",
     )
-    p.add_argument("--base", help="template whose checks and cues to keep (default: best fit)")
+    p.add_argument(
+        "--base", type=given, help="template whose checks and cues to keep (default: best fit)"
+    )
     p.add_argument("--out", help="file to write (default: POSES_DIR/ID.toml)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.set_defaults(func=cmd_template_from_photo)
 
     p = sub.add_parser("bench", help="per-stage milliseconds and frames/s of the pipeline")
     p.add_argument("video", nargs="?", help="a video (default: a clip assembled from photos)")
-    p.add_argument("--pose", default="sphinx", help="template id (default sphinx)")
+    p.add_argument("--pose", type=given, default="sphinx", help="template id (default sphinx)")
     p.add_argument(
         "--frames",
         type=number(1, 1_000_000, whole=True),
@@ -589,14 +580,18 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     try:
         return args.func(args)
-    except (TemplateError, MediaError) as exc:
+    except (TemplateError, MediaError, OutputError) as exc:
         print(f"poseguide: error: {shown(exc)}", file=sys.stderr)
         return 2
     except OSError as exc:  # a file problem the checks above did not foresee: still one line
         where = f"{shown(exc.filename)}: " if exc.filename else ""
         print(f"poseguide: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
+    except OutputInterrupted as exc:
+        print(f"poseguide: {shown(exc)}", file=sys.stderr)
+        return 130
     except KeyboardInterrupt:
+        print("poseguide: interrupted", file=sys.stderr)
         return 130
 
 
