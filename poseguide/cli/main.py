@@ -68,6 +68,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     library = _library(args)
     templates = [library[args.pose]] if args.pose else library.poses()
+    if args.pose and templates[0].is_flow:
+        flow = templates[0]
+        raise TemplateError(
+            f"{flow.id} is a flow of positions; a single photo has no verdict for it; "
+            f"check {' or '.join(flow.phases)}"
+        )
     rgb = load_photo(args.photo)
     with PoseDetector("photo", segmentation=True) as detector:
         frame = detector.detect_photo(rgb)

@@ -19,6 +19,10 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_PIXELS = 40_000_000  # a 40 MP photo is far beyond what the pose model needs
+# A side longer than this, or one this many times the other, is a strip no person fits in
+# (a 65000x2 image would shrink to 0 px across); a phone panorama is about 4:1.
+MAX_SIDE = 20_000
+MAX_ASPECT = 10
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
 VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mjpeg"}
 # Photos and video frames are read at most this large (an annotated video keeps this size);
@@ -73,6 +77,7 @@ def load_photo(path: str | Path) -> np.ndarray:
                 raise MediaError(
                     f"{path}: {im.width}x{im.height} is too large (limit {MAX_PIXELS} pixels)"
                 )
+            _check_shape(path, im.width, im.height)
             upright = ImageOps.exif_transpose(im)
             rgb = _to_rgb8(upright)
     except Image.DecompressionBombError:
@@ -84,6 +89,19 @@ def load_photo(path: str | Path) -> np.ndarray:
     except (OSError, ValueError, SyntaxError) as exc:  # truncated or corrupt data
         raise MediaError(f"{path}: cannot decode the image ({exc})") from None
     return fit(rgb)
+
+
+def _check_shape(path: Path, width: int, height: int) -> None:
+    long, short = max(width, height), min(width, height)
+    if long > MAX_SIDE:
+        raise MediaError(
+            f"{path}: {width}x{height} has a side too long (limit {MAX_SIDE} pixels a side)"
+        )
+    if long > MAX_ASPECT * short:
+        raise MediaError(
+            f"{path}: {width}x{height} is too narrow a strip for a person (limit: the long "
+            f"side at most {MAX_ASPECT} times the short one)"
+        )
 
 
 def _to_rgb8(im: Image.Image) -> np.ndarray:
@@ -105,7 +123,7 @@ def fit(rgb: np.ndarray, max_side: int = READ_MAX_SIDE) -> np.ndarray:
     scale = max_side / max(h, w)
     if scale >= 1.0:
         return rgb
-    size = (round(w * scale), round(h * scale))
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
     return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
 
 
