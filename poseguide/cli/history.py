@@ -88,8 +88,11 @@ def run_history(args: argparse.Namespace) -> int:
             else:
                 text = _report(history, args.days)
     except HistoryError as exc:
-        print(f"poseguide history: error: {shown(exc)}", file=sys.stderr)
+        where = "" if str(path) in str(exc) else f"{path}: "
+        print(f"poseguide history: error: {shown(where)}{shown(exc)}", file=sys.stderr)
         return 2
+    if args.csv and sys.stdout.isatty():  # the data as stored, but no escape codes on screen
+        text = "\n".join(shown(line) for line in text.split("\n"))
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
 
@@ -115,6 +118,7 @@ def _pain(before: int | None, after: int | None) -> str:
 
 def _columns(rows: list[list[str]]) -> list[str]:
     """Left-aligned columns sized to their widest cell."""
+    rows = [[shown(cell) for cell in row] for row in rows]  # stored names: no escape codes
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return [
         "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()

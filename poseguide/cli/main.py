@@ -30,7 +30,7 @@ from poseguide.cli.serve import add_app_parser
 from poseguide.cli.text import given, shown
 from poseguide.core.templates import DEFAULT_DIR, Library, TemplateError, load_library, target_words
 from poseguide.core.timer import EventKind
-from poseguide.vision.media import MediaError, opencv_name
+from poseguide.vision.media import FPS_RANGE, MediaError, opencv_name
 from poseguide.vision.native_logs import hide_native_logs, native_logs_hidden
 
 
@@ -208,6 +208,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         )
     if args.augment:
         return _eval_augmented(args, library, root)
+    sources = read_sources(root)  # a broken manifest is refused before any work
     detect = video_detector() if args.as_video else photo_detector()
     unreadable: list[dict] = []
 
@@ -239,7 +240,6 @@ def cmd_eval(args: argparse.Namespace) -> int:
     part = None if args.part == "all" else args.part
     report = tally(results, library, part)
     missed = misses(results, library, part) if args.misses else []
-    sources = read_sources(root)
     by_source = tally_by_source(results, library, sources, part)
     held_out = (
         tally_held_out(results, library, sources, args.test_source) if args.test_source else {}
@@ -440,6 +440,21 @@ def number(low: float, high: float, whole: bool = False) -> Callable[[str], floa
     return parse
 
 
+def frame_rate(text: str) -> float:
+    """An argparse type for ``--fps``: 0 (every frame) or a rate in media.FPS_RANGE; 0.0001
+    would keep one frame in three hours and time nothing."""
+    low, high = FPS_RANGE
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if value == 0 or (math.isfinite(value) and low <= value <= high):
+        return value
+    raise argparse.ArgumentTypeError(
+        f"expected 0 (every frame) or frames per second from {low:g} to {high:g}, got {text!r}"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="poseguide", description="Check stretching form and time honest holds, headless."
@@ -475,7 +490,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="write an annotated video here (.mp4)")
     p.add_argument(
         "--fps",
-        type=number(0, 240),
+        type=frame_rate,
         default=15.0,
         help="frames per second to analyse (default 15; 0 = every frame)",
     )

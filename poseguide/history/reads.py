@@ -146,7 +146,7 @@ class HistoryReads(HistoryFile):
                 "  EXISTS (SELECT 1 FROM holds h WHERE h.set_id = t.id)"
                 "  OR EXISTS (SELECT 1 FROM reps r WHERE r.set_id = t.id)))"
             ).fetchall()
-        return {datetime.fromisoformat(r[0]).astimezone(tz).date() for r in rows}
+        return {_dt(r[0]).astimezone(tz).date() for r in rows}
 
     def streak(self, tz: tzinfo | None = None, today: date | None = None) -> int:
         """Consecutive practised local days up to today (see ``reports.streak``)."""

@@ -48,7 +48,7 @@ def analyze_video(
     written = 0
     frames: Iterable = iter_video(path, every=every, warn=warn)
     if progress is not None:
-        expected = int(info.duration * min(fps, info.fps or fps)) if info.duration else 0
+        expected = int(info.duration * min(fps or info.fps, info.fps))
         frames = progress(frames, expected)
     try:
         for t, bgr in frames:
@@ -56,7 +56,10 @@ def analyze_video(
             if out is not None:
                 if writer is None:
                     writer = _writer(
-                        Path(out), annotated.shape[1], annotated.shape[0], min(fps, info.fps or fps)
+                        Path(out),
+                        annotated.shape[1],
+                        annotated.shape[0],
+                        min(fps or info.fps, info.fps),
                     )
                 writer.write(annotated)
                 written += 1
