@@ -216,9 +216,10 @@ def probe_video(path: str | Path) -> VideoInfo:
             n = len(times)
             if count > n and not _sensible(stated):  # OpenCV stops at absurd frame times
                 _frame_rate(path, stated, times)
+            announced = f" of the {int(count)} it announces" if MIN_FRAMES <= count < 1e9 else ""
             raise MediaError(
-                f"{path}: only {n} frame{'s' if n > 1 else ''} could be read; a clip needs "
-                f"at least {MIN_FRAMES} frames (a moment of time) to time anything"
+                f"{path}: only {n} frame{'s' if n > 1 else ''}{announced} could be read; a clip "
+                f"needs at least {MIN_FRAMES} frames (a moment of time) to time anything"
             )
         fps, timestamps = _frame_rate(path, stated, times)
         return VideoInfo(
