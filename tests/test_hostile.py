@@ -886,3 +886,151 @@ def test_a_stored_date_that_is_not_a_date_is_one_line_naming_it(
     code, said = _said_by(capsys, ["history", "--db", db, *([form] if form != "table" else [])])
     assert code == 2 and f"{db}: a stored date is not a date: {value!r}" in said
     assert len(said.strip().splitlines()) == 1
+
+
+# Signals: Ctrl-C while a video is being written.
+
+
+def _long_clip(path: Path, frames: int = 900) -> Path:
+    """A clip long enough (30 s at 30 fps, 320x240) to be interrupted part way."""
+    import cv2
+    import numpy as np
+
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), 30, (320, 240))
+    for i in range(frames):
+        image = np.full((240, 320, 3), 40, np.uint8)
+        cv2.circle(image, (40 + (i % 240), 120), 20, (200, 200, 200), -1)
+        writer.write(image)
+    writer.release()
+    return path
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new file", "replacing a file"])
+def test_ctrl_c_while_writing_a_video_keeps_nothing_half_written(tmp_path, existing):
+    import signal
+    import time
+
+    clip = _long_clip(tmp_path / "long.mp4")
+    out = tmp_path / "out" / "annotated.mp4"
+    out.parent.mkdir()
+    if existing:
+        out.write_bytes(b"yesterday's annotated video")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    argv = [sys.executable, "-m", "poseguide", "analyze", str(clip), "--pose", "sphinx"]
+    proc = subprocess.Popen(
+        [*argv, "--fps", "0", "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + TIMEOUT_S
+        while not list(out.parent.glob(".poseguide-*")) and proc.poll() is None:
+            assert time.monotonic() < deadline, "the video was never started"
+            time.sleep(0.05)
+        time.sleep(0.5)  # some frames written
+        assert proc.poll() is None, "finished before it could be interrupted"
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=TIMEOUT_S)
+    finally:
+        proc.kill()
+    said = [line for line in _said(err.decode()) if line.startswith("poseguide")]
+    kept = f"{out} is left as it was" if existing else f"nothing was written to {out}"
+    assert proc.returncode == 130 and said == [f"poseguide: interrupted; {kept}"], err
+    assert [p.name for p in out.parent.iterdir()] == (["annotated.mp4"] if existing else [])
+    if existing:
+        assert out.read_bytes() == b"yesterday's annotated video"
+
+
+def test_ctrl_c_in_any_write_removes_the_temporary_file(tmp_path):
+    from poseguide.cli.output_files import OutputInterrupted, replacing
+
+    target = tmp_path / "t.png"
+    for before in (None, b"old"):
+        if before:
+            target.write_bytes(before)
+        with pytest.raises(OutputInterrupted, match="interrupted; "), replacing(target) as tmp:
+            tmp.write_bytes(b"half")
+            raise KeyboardInterrupt
+        assert [p.name for p in tmp_path.iterdir()] == (["t.png"] if before else [])
+        assert not before or target.read_bytes() == before
+
+
+# Disk: a full disk (or quota) part way through a write leaves no file and says so.
+
+DISK_ERRORS = [(28, "No space left on device"), (122, "Disk quota exceeded")]
+
+
+@pytest.mark.parametrize("errno_, strerror", DISK_ERRORS, ids=["ENOSPC", "EDQUOT"])
+@pytest.mark.parametrize("existing", [False, True], ids=["new file", "replacing a file"])
+def test_a_full_disk_while_drawing_a_picture_leaves_no_file(
+    tmp_path, capsys, monkeypatch, errno_, strerror, existing
+):
+    out = tmp_path / "s.png"
+    if existing:
+        out.write_bytes(b"old picture")
+    real = Path.write_bytes
+
+    def full(self, data):
+        real(self, data[: len(data) // 2])
+        raise OSError(errno_, strerror)
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    code, said = _said_by(capsys, ["picture", "sphinx", "--out", out])
+    assert code == 2 and f"{out}: cannot write it (the disk is full; free some space)" in said
+    assert [p.name for p in tmp_path.iterdir()] == (["s.png"] if existing else [])
+    assert not existing or out.read_bytes() == b"old picture"
+
+
+@pytest.mark.parametrize("stage", ["write", "fsync", "replace"])
+def test_a_full_disk_at_any_stage_of_a_template_write_leaves_no_file(tmp_path, monkeypatch, stage):
+    import io
+
+    from poseguide.cli import output_files
+    from poseguide.cli.output_files import OutputError, write_bytes
+
+    def full(*_):
+        raise OSError(28, "No space left on device")
+
+    class HalfWritten(io.FileIO):
+        def write(self, data):
+            super().write(bytes(data)[:3])
+            full()
+
+    if stage == "write":
+        monkeypatch.setattr(
+            output_files, "open", lambda path, _: HalfWritten(path, "w"), raising=False
+        )
+    else:
+        monkeypatch.setattr(os, stage, full)
+    with pytest.raises(OutputError, match=r"mine.toml: cannot write it \(the disk is full"):
+        write_bytes(tmp_path / "mine.toml", b"id = 'mine'\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_video_the_disk_could_not_hold_is_not_moved_into_place(tmp_path, capsys, monkeypatch):
+    """OpenCV's writer reports nothing when the disk fills: frames past the point are lost."""
+    from hostile_files import mp4v_clip
+
+    from poseguide.offline import analysis
+
+    opened = analysis._writer
+
+    class FullDisk:
+        def __init__(self, *args):
+            self.writer, self.frames = opened(*args), 0
+
+        def write(self, image):
+            self.frames += 1
+            if self.frames <= 5:
+                self.writer.write(image)
+
+        def release(self):
+            self.writer.release()
+
+    monkeypatch.setattr(analysis, "_writer", FullDisk)
+    clip = mp4v_clip(tmp_path / "clip.mp4", frames=30)
+    out = tmp_path / "out.mp4"
+    code, said = _said_by(capsys, ["analyze", clip, "--pose", "sphinx", "--out", out])
+    assert code == 2 and "came out incomplete (5 of 15 frames readable); is the disk full?" in said
+    assert [p.name for p in tmp_path.iterdir()] == ["clip.mp4"]
