@@ -1034,3 +1034,139 @@ def test_a_video_the_disk_could_not_hold_is_not_moved_into_place(tmp_path, capsy
     code, said = _said_by(capsys, ["analyze", clip, "--pose", "sphinx", "--out", out])
     assert code == 2 and "came out incomplete (5 of 15 frames readable); is the disk full?" in said
     assert [p.name for p in tmp_path.iterdir()] == ["clip.mp4"]
+
+
+# Encodings: names and files that are not UTF-8, control characters, spreadsheet formulas.
+
+NON_UTF8_NAMES = [b"a\xffb.jpg", b"\xe9t\xe9.jpg", b"\x80\x81.png", b"ok\xc3.jpg"]
+
+
+def test_eval_scores_photos_whose_names_are_not_utf8(tmp_path, capsys):
+    import json
+
+    from PIL import Image
+
+    for label in ("sphinx", "negative"):
+        (tmp_path / label).mkdir()
+    for raw in NON_UTF8_NAMES:
+        Image.new("RGB", (160, 120), (90, 90, 90)).save(
+            os.fsencode(tmp_path / "sphinx") + b"/" + raw
+        )
+    code, said = _said_by(capsys, ["eval", tmp_path, "--misses"])
+    assert code == 0 and "Traceback" not in said, said
+    for name in ("sphinx/a\\xffb.jpg", "sphinx/\\xe9t\\xe9.jpg", "sphinx/\\x80\\x81.png"):
+        assert name in said
+    code, said = _said_by(capsys, ["eval", tmp_path, "--json"])
+    assert code == 0 and json.loads(said[said.index("{") :])["labels"]["sphinx"]["photos"] == 4
+
+
+MANIFESTS = [
+    (
+        "latin-1",
+        "file,source_repo\nsphinx/a.jpg,caf\xe9\n".encode("latin-1"),
+        "not UTF-8 text (byte 33 is 0xe9)",
+    ),
+    ("UTF-16", "file,source_repo\n".encode("utf-16"), "not UTF-8 text (byte 0 is 0xff)"),
+    ("binary", bytes(range(128, 256)), "not UTF-8 text (byte 0 is 0x80)"),
+    (
+        "huge field",
+        b"file,source_repo\nsphinx/a.jpg," + b"x" * 200_000 + b"\n",
+        "not a CSV file this program can read (field larger than field limit",
+    ),
+    ("no columns", b"name,where\nsphinx/a.jpg,x\n", "expected the columns file and source_repo"),
+]
+
+
+@pytest.mark.parametrize("data, message", [m[1:] for m in MANIFESTS], ids=[m[0] for m in MANIFESTS])
+def test_a_manifest_that_cannot_be_read_is_refused_naming_it_before_work(
+    tmp_path, capsys, monkeypatch, data, message
+):
+    from PIL import Image
+
+    from poseguide.offline import evaluation
+
+    def started(*_):
+        raise AssertionError("photos were scored before the manifest was read")
+
+    monkeypatch.setattr(evaluation, "photo_detector", started)
+    (tmp_path / "sphinx").mkdir()
+    Image.new("RGB", (160, 120)).save(tmp_path / "sphinx" / "a.jpg")
+    (tmp_path / "manifest.csv").write_bytes(data)
+    code, said = _said_by(capsys, ["eval", tmp_path])
+    assert code == 2 and f"{tmp_path / 'manifest.csv'}: {message}" in said, said
+
+
+CONTROL = ["\x1b[2J", "\x07", "\r", "\x9b31m", "\x08\x08", "\u202e"]
+
+
+@pytest.mark.parametrize("control", CONTROL, ids=[repr(c) for c in CONTROL])
+def test_stored_names_reach_the_terminal_without_control_characters(tmp_path, capsys, control):
+    import sqlite3
+    import unicodedata
+
+    db = tmp_path / "h.sqlite3"
+    _history(db)
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE sets SET exercise = ?", (f"sphinx{control}x",))
+    conn.close()
+    code, said = _said_by(capsys, ["history", "--db", db])
+    assert code == 0 and "sphinx" in said
+    assert not [c for c in said if c != "\n" and unicodedata.category(c)[0] == "C"]
+
+
+FORMULAS = ["=1+2", "+1", "-2+3", "@SUM(A1:A2)", "\t=1", "\r=1", '=HYPERLINK("x")']
+
+
+@pytest.mark.parametrize("value", FORMULAS, ids=[repr(v) for v in FORMULAS])
+def test_csv_cells_a_spreadsheet_would_run_are_quoted(tmp_path, value):
+    import csv
+    import io
+    import sqlite3
+
+    db = tmp_path / "h.sqlite3"
+    _history(db)
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE sets SET exercise = ?, side = ?", (value, "left"))
+        conn.execute("UPDATE sessions SET note = ?", (value,))
+    conn.close()
+    with History(db, readonly=True) as h:
+        (row,) = list(csv.DictReader(io.StringIO(h.to_csv(), newline="")))
+    assert row["exercise"] == row["note"] == ("'" + value).replace("\r", "\n")
+    assert row["side"] == "left" and row["pain_before"] == "3" and row["held_s"] == "35.0"
+
+
+# Template meaning: validated for what it says, not just its types.
+
+
+@pytest.mark.parametrize("tid", ["sphinx", "cobra", "cat", "seated_twist"])
+def test_a_template_without_a_gate_is_refused_naming_the_file(tmp_path, tid):
+    import re
+
+    from poseguide.core.templates import TemplateError, load_template
+
+    text = re.sub(r'(?m)^tier = "\w+"\n', "", (DEFAULT_DIR / f"{tid}.toml").read_text())
+    path = tmp_path / f"{tid}.toml"
+    path.write_text(text.replace("[[checks]]\n", '[[checks]]\ntier = "refine"\n'))
+    with pytest.raises(
+        TemplateError,
+        match=rf"{tid}.toml: checks: expected at least one gate check .*with refinements only",
+    ):
+        load_template(path)
+    path.write_text(text.replace("[[checks]]\n", '[[checks]]\ntier = "refine"\n', 1))
+    assert load_template(path).id == tid  # one gate left: a pose again
+
+
+@pytest.mark.parametrize("flow", ["cat_cow"])
+def test_checking_a_photo_against_a_flow_names_its_positions(capsys, no_work, flow):
+    from poseguide.core.templates import load_library
+
+    phases = load_library()[flow].phases
+    code, said = _said_by(capsys, ["check", "any.jpg", "--pose", flow])
+    assert (
+        code == 2
+        and (
+            f"{flow} is a flow of positions; a single photo has no verdict for it; "
+            f"check {' or '.join(phases)}"
+        )
+        in said
+    )

@@ -42,10 +42,13 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def _cell(value: object) -> object:
     """A CSV cell a spreadsheet shows as text: a stored name or note such as '=1+2' (a
-    template id may begin with '=') gets a leading single quote; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    template id may begin with '=') gets a leading single quote; numbers stay numbers. A
+    carriage return becomes a newline: the csv module quotes only the line ending it writes
+    ("\n"), so a bare CR would end the row for a reader."""
+    if not isinstance(value, str):
+        return value
+    quoted = "'" + value if value.startswith(FORMULA_STARTS) else value
+    return quoted.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _iso(value: datetime | None) -> str | None:
