@@ -98,6 +98,12 @@ def bad_files(folder: Path) -> dict[str, Path]:
     raw = os.fsencode(folder) + b"/dir\xff"
     os.mkdir(raw)
     files["non_utf8_dir"] = Path(os.fsdecode(raw))
+    files["rate_4e9.mp4"] = retimed(mp4v_clip(folder / "rate_4e9.mp4", 60), 4_000_000_000, 1)
+    files["rate_1e6.mp4"] = retimed(mp4v_clip(folder / "rate_1e6.mp4", 60), 1_000_000, 1)
+    files["two_frames.mp4"] = mp4v_clip(folder / "two_frames.mp4", 2)
+    ms = [round(i * 1000 / 30) for i in range(90)] + [3000 + i * 200 for i in range(30)]
+    files["vfr.mkv"] = vfr_clip(folder / "vfr.mkv", ms)
+    files["vfr_cut.mkv"] = cut(vfr_clip(folder / "vfr_cut.mkv", ms), 0.5)
     files["escape.jpg"] = folder / "\x1b[31mred\x1b[0m.jpg"
     files["escape.jpg"].write_text("not a photo")
     return files

@@ -591,6 +591,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GLOG_minloglevel", "2")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
+    # FFmpeg's own lines ("Invalid mdhd time scale", "File ended prematurely"): read by
+    # OpenCV when it first opens a video, so setting it here, after import, is in time.
+    os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
     if argv is None:
         atexit.register(hide_native_logs(until_exit=True))
         return _run(args)
