@@ -1228,3 +1228,32 @@ def test_checking_a_photo_against_a_flow_names_its_positions(capsys, no_work, fl
         )
         in said
     )
+
+
+UNTIMEABLE = {
+    "two frames": ((2, None), "only 2 frames could be"),
+    "1e6 fps": ((40, 1_000_000), "give 1e+06 frames per second, outside 1 to 240"),
+    "0.5 fps": ((40, 0.5), "give 0.5 frames per second"),
+}
+
+
+@pytest.mark.parametrize("clip_kind, message", list(UNTIMEABLE.values()), ids=list(UNTIMEABLE))
+def test_an_upload_that_cannot_be_timed_stores_no_session(
+    tmp_path, monkeypatch, library, clip_kind, message
+):
+    from hostile_files import mp4v_clip, retimed
+
+    from poseguide.ui.upload import analyse
+
+    said = _page_messages(monkeypatch)
+    frames, rate = clip_kind
+    clip = mp4v_clip(tmp_path / "c.mp4", frames=frames)
+    if rate is not None:
+        retimed(clip, *((rate, 1) if rate >= 1 else (1, round(1 / rate))))
+    db = tmp_path / "h.sqlite3"
+    fingerprint = _history(db)
+    with History(db) as history:
+        assert analyse(_Upload("mine.mp4", clip.read_bytes()), "sphinx", library, history) is None
+    (error,) = said["error"]
+    assert "mine.mp4: " in error and message in error
+    assert _fingerprint(db) == fingerprint
