@@ -1257,3 +1257,17 @@ def test_an_upload_that_cannot_be_timed_stores_no_session(
     (error,) = said["error"]
     assert "mine.mp4: " in error and message in error
     assert _fingerprint(db) == fingerprint
+
+
+def test_eval_prints_folder_and_manifest_names_without_control_characters(tmp_path, capsys):
+    import unicodedata
+
+    from PIL import Image
+
+    for label in ("sphinx", "neg\x1b[2Jative"):
+        (tmp_path / label).mkdir()
+        Image.new("RGB", (160, 120), (90, 90, 90)).save(tmp_path / label / "a.jpg")
+    (tmp_path / "manifest.csv").write_text("file,source_repo\nsphinx/a.jpg,evil\x1b]0;x\x07\n")
+    code, said = _said_by(capsys, ["eval", tmp_path])
+    assert code == 0 and "evil\\x1b]0;x\\x07" in said, said
+    assert not [c for c in said if c not in "\n\r" and unicodedata.category(c)[0] == "C"]

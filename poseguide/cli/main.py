@@ -259,23 +259,23 @@ def cmd_eval(args: argparse.Namespace) -> int:
     print(f"{'label':16s} {'photos':>6s} {'found':>7s} {'seen':>7s} {'right':>7s} {'wrong':>7s}")
     for label, s in report["labels"].items():
         print(
-            f"{label:16s} {s['photos']:6d} {s['found']:7.0%} {s['seen']:7.0%} "
+            f"{shown(label):16s} {s['photos']:6d} {s['found']:7.0%} {s['seen']:7.0%} "
             f"{s['right']:7.0%} {s['wrong']:7.0%}"
         )
     print("\nconfusion (label: templates that accepted its photos)")
     for label, row in report["confusion"].items():
-        print(f"  {label:16s} " + ", ".join(f"{k} {v}" for k, v in row.items()))
+        print(f"  {shown(label):16s} " + ", ".join(f"{shown(k)} {v}" for k, v in row.items()))
     if sources:
         print("\nby source (manifest.csv: source_repo)")
         print(f"  {'label':16s} {'source':48s} {'photos':>6s} {'right':>7s} {'wrong':>7s}")
         for label, row in by_source.items():
             for source, s in row.items():
                 print(
-                    f"  {label:16s} {source:48s} {s['photos']:6d} {s['right']:7.0%} "
+                    f"  {shown(label):16s} {shown(source):48s} {s['photos']:6d} {s['right']:7.0%} "
                     f"{s['wrong']:7.0%}"
                 )
     if held_out:
-        print(f"\nheld out: {args.test_source} against the other collections (tuned on)")
+        print(f"\nheld out: {shown(args.test_source)} against the other collections (tuned on)")
         heading = ("tuned: photos right wrong", "held out: photos right wrong")
         print(f"  {'label':20s} {heading[0]:>26s}  {heading[1]:>29s}")
         for label, sides in held_out.items():
@@ -283,7 +283,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 f"{s['photos']:6d} {s['right']:7.0%} {s['wrong']:7.0%}" if s else f"{'–':>22s}"
                 for s in (sides.get("tuned"), sides.get("held_out"))
             ]
-            print(f"  {label:20s} {cells[0]:>26s}  {cells[1]:>29s}")
+            print(f"  {shown(label):20s} {cells[0]:>26s}  {cells[1]:>29s}")
     if args.misses:
         print(f"\nmisses ({len(missed)})")
         for m in missed:
@@ -360,7 +360,7 @@ def _print_changes(
             if n != "as is":
                 cell += f" ({c['right_change']:+.0f})"
             cells.append(f"{cell:>15s}")
-        print(f"{label:14s} " + " ".join(cells))
+        print(f"{shown(label):14s} " + " ".join(cells))
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
