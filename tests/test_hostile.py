@@ -914,6 +914,7 @@ EMPTY = [
     ["analyze", "c.mp4", "--pose", ""],
     ["analyze", "", "--pose", "sphinx"],
     ["bench", "--pose", ""],
+    ["bench", ""],
     ["eval", ""],
     ["template", "from-photo", "p.jpg", "--id", "x", "--base", ""],
 ]

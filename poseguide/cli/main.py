@@ -487,7 +487,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("analyze", help="time the holds in a video of one exercise")
     p.add_argument("video", type=given)
     p.add_argument("--pose", type=given, required=True, help="template id")
-    p.add_argument("--out", help="write an annotated video here (.mp4)")
+    p.add_argument("--out", help="write an annotated video here (.mp4, .mov, .m4v, .avi, .mkv)")
     p.add_argument(
         "--fps",
         type=frame_rate,
@@ -552,7 +552,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_template_from_photo)
 
     p = sub.add_parser("bench", help="per-stage milliseconds and frames/s of the pipeline")
-    p.add_argument("video", nargs="?", help="a video (default: a clip assembled from photos)")
+    p.add_argument(
+        "video", nargs="?", type=given, help="a video (default: a clip assembled from photos)"
+    )
     p.add_argument("--pose", type=given, default="sphinx", help="template id (default sphinx)")
     p.add_argument(
         "--frames",
