@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import struct
 import zlib
+from fractions import Fraction
 from pathlib import Path
 
 import av
@@ -94,6 +95,51 @@ def bad_files(folder: Path) -> dict[str, Path]:
     with open(raw, "wb") as f:
         f.write(good.read_bytes())
     files["non_utf8.jpg"] = Path(os.fsdecode(raw))
+    raw = os.fsencode(folder) + b"/dir\xff"
+    os.mkdir(raw)
+    files["non_utf8_dir"] = Path(os.fsdecode(raw))
+    files["rate_4e9.mp4"] = retimed(mp4v_clip(folder / "rate_4e9.mp4", 60), 4_000_000_000, 1)
+    files["rate_1e6.mp4"] = retimed(mp4v_clip(folder / "rate_1e6.mp4", 60), 1_000_000, 1)
+    files["two_frames.mp4"] = mp4v_clip(folder / "two_frames.mp4", 2)
+    ms = [round(i * 1000 / 30) for i in range(90)] + [3000 + i * 200 for i in range(30)]
+    files["vfr.mkv"] = vfr_clip(folder / "vfr.mkv", ms)
+    files["vfr_cut.mkv"] = cut(vfr_clip(folder / "vfr_cut.mkv", ms), 0.5)
     files["escape.jpg"] = folder / "\x1b[31mred\x1b[0m.jpg"
     files["escape.jpg"].write_text("not a photo")
     return files
+
+
+def retimed(path: Path, timescale: int, delta: int) -> Path:
+    """The MP4 at ``path`` with its frame times rewritten in place: every frame ``delta``
+    ticks of ``timescale`` per second after the last (its metadata then states
+    timescale / delta frames per second), as a broken muxer or a hostile tester leaves it."""
+    data = bytearray(path.read_bytes())
+    mdhd = data.index(b"mdhd")
+    stts = data.index(b"stts")
+    frames = 0
+    for k in range(struct.unpack(">I", data[stts + 8 : stts + 12])[0]):
+        at = stts + 12 + 8 * k
+        frames += struct.unpack(">I", data[at : at + 4])[0]
+        data[at + 4 : at + 8] = struct.pack(">I", delta)
+    data[mdhd + 16 : mdhd + 20] = struct.pack(">I", timescale)
+    data[mdhd + 20 : mdhd + 24] = struct.pack(">I", min(frames * delta, 2**32 - 1))
+    path.write_bytes(bytes(data))
+    return path
+
+
+def vfr_clip(path: Path, times_ms: list[int]) -> Path:
+    """A clip (Matroska, which states no frame count) whose frames are at ``times_ms``: a
+    phone or browser recording that slowed down part way."""
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("mpeg4", rate=30)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+        stream.codec_context.time_base = Fraction(1, 1000)
+        for i, ms in enumerate(times_ms):
+            image = np.full((48, 64, 3), (i * 3) % 255, np.uint8)
+            frame = av.VideoFrame.from_ndarray(image, format="rgb24")
+            frame.pts, frame.time_base = ms, Fraction(1, 1000)
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return path

@@ -252,15 +252,14 @@ def test_from_photo_validates_first_and_leaves_no_file(capsys, tmp_path):
 def test_a_failed_write_leaves_neither_template_nor_temporary_file(tmp_path, monkeypatch):
     import os
 
-    from poseguide.cli.main import _write_atomically
-    from poseguide.core.templates import TemplateError
+    from poseguide.cli.output_files import OutputError, write_bytes
 
     def full(*_):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", full)
-    with pytest.raises(TemplateError, match=r"mine.toml: cannot write the template \(No space"):
-        _write_atomically(tmp_path / "mine.toml", "id = 'mine'\n")
+    with pytest.raises(OutputError, match=r"mine.toml: cannot write it \(the disk is full"):
+        write_bytes(tmp_path / "mine.toml", b"id = 'mine'\n")
     assert list(tmp_path.iterdir()) == []
 
 

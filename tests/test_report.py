@@ -177,13 +177,13 @@ def test_the_command_writes_atomically_and_refuses_to_overwrite_other_files(tmp_
     )
     assert done.returncode == 0, done.stderr
     assert "Cobra" in out.read_text(encoding="utf-8")
-    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp file
     notes = tmp_path / "notes.txt"
     notes.write_text("mine")
     refused = subprocess.run(
         [*run, "--db", str(db), "--out", str(notes)], env=env, capture_output=True, text=True
     )
-    assert refused.returncode == 2 and "not an .html file" in refused.stderr
+    assert refused.returncode == 2 and "expected a file name ending in" in refused.stderr
     assert notes.read_text() == "mine"
     missing = subprocess.run(
         [*run, "--db", str(tmp_path / "nope.sqlite3"), "--out", str(out)],

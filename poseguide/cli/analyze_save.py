@@ -8,7 +8,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from poseguide.cli.text import shown
+from poseguide.cli.text import given, shown
 from poseguide.core.range_of_motion import MotionRecorder
 from poseguide.core.session import SetSummary
 from poseguide.core.templates import Library, Template
@@ -23,6 +23,7 @@ def add_save_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--db",
+        type=given,
         metavar="PATH",
         help="history database for --save (default: $POSEGUIDE_DB, else the app's)",
     )

@@ -8,7 +8,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from poseguide.cli.text import shown
+from poseguide.cli.text import given, shown
 from poseguide.history import (
     History,
     HistoryError,
@@ -52,6 +52,7 @@ def add_history_parser(sub: argparse._SubParsersAction) -> None:
     fmt.add_argument("--csv", action="store_true", help="print CSV, one row per set")
     parser.add_argument(
         "--db",
+        type=given,
         metavar="PATH",
         default=None,
         help="history database (default: $POSEGUIDE_DB, else history.sqlite3 in $POSEGUIDE_HOME, "
@@ -64,8 +65,8 @@ def run_history(args: argparse.Namespace) -> int:
     """Print the history; a bad database is one clear line on stderr and exit code 2.
     Reading never creates a database: before the first session the default location (or
     $POSEGUIDE_DB) simply has none, while a --db that names no file is a typo."""
-    path = Path(args.db).expanduser() if args.db else default_db_path()
-    if not args.db and not os.path.lexists(path):
+    path = Path(args.db).expanduser() if args.db is not None else default_db_path()
+    if args.db is None and not os.path.lexists(path):
         text = (
             export.to_json([])
             if args.json
@@ -87,8 +88,11 @@ def run_history(args: argparse.Namespace) -> int:
             else:
                 text = _report(history, args.days)
     except HistoryError as exc:
-        print(f"poseguide history: error: {shown(exc)}", file=sys.stderr)
+        where = "" if str(path) in str(exc) else f"{path}: "
+        print(f"poseguide history: error: {shown(where)}{shown(exc)}", file=sys.stderr)
         return 2
+    if args.csv and sys.stdout.isatty():  # the data as stored, but no escape codes on screen
+        text = "\n".join(shown(line) for line in text.split("\n"))
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
 
@@ -114,6 +118,7 @@ def _pain(before: int | None, after: int | None) -> str:
 
 def _columns(rows: list[list[str]]) -> list[str]:
     """Left-aligned columns sized to their widest cell."""
+    rows = [[shown(cell) for cell in row] for row in rows]  # stored names: no escape codes
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return [
         "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()

@@ -19,13 +19,20 @@ from typing import NoReturn
 
 from poseguide.cli import analyze_save
 from poseguide.cli.history import add_history_parser
+from poseguide.cli.output_files import (
+    OutputError,
+    OutputInterrupted,
+    checked_output,
+    replacing,
+    write_bytes,
+)
 from poseguide.cli.picture import add_picture_parser
 from poseguide.cli.report import add_report_parser
 from poseguide.cli.serve import add_app_parser
-from poseguide.cli.text import shown
+from poseguide.cli.text import given, shown
 from poseguide.core.templates import DEFAULT_DIR, Library, TemplateError, load_library, target_words
 from poseguide.core.timer import EventKind
-from poseguide.vision.media import MediaError
+from poseguide.vision.media import FPS_RANGE, MediaError, opencv_name
 from poseguide.vision.native_logs import hide_native_logs, native_logs_hidden
 
 
@@ -63,6 +70,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     library = _library(args)
     templates = [library[args.pose]] if args.pose else library.poses()
+    if args.pose and templates[0].is_flow:
+        flow = templates[0]
+        raise TemplateError(
+            f"{flow.id} is a flow of positions; a single photo has no verdict for it; "
+            f"check {' or '.join(flow.phases)}"
+        )
     rgb = load_photo(args.photo)
     with PoseDetector("photo", segmentation=True) as detector:
         frame = detector.detect_photo(rgb)
@@ -123,7 +136,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from poseguide.core.range_of_motion import MotionRecorder
-    from poseguide.offline.analysis import analyze_video
+    from poseguide.offline.analysis import OUT_SUFFIXES, analyze_video
 
     library = _library(args)
     template = library[args.pose]
@@ -138,16 +151,26 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         print(f"warning: {shown(message)}", file=sys.stderr)
 
     motion = MotionRecorder(template, library)
-    summary = analyze_video(
-        args.video,
-        template,
-        library,
-        out=args.out,
-        fps=args.fps,
-        progress=progress,
-        warn=warn,
-        motion=motion,
-    )
+
+    def run(out: Path | None):
+        return analyze_video(
+            args.video,
+            template,
+            library,
+            out=out,
+            fps=args.fps,
+            progress=progress,
+            warn=warn,
+            motion=motion,
+        )
+
+    if args.out is None:
+        summary = run(None)
+    else:
+        out = checked_output(args.out, OUT_SUFFIXES, [args.video])
+        opencv_name(out.parent)  # OpenCV crashes on a folder name that is not UTF-8
+        with replacing(out) as tmp:
+            summary = run(tmp)
     if args.json:
         print(json.dumps(summary.as_dict() | {"warnings": warnings}, indent=2))
         return analyze_save.save(args, template, library, summary, motion) if args.save else 0
@@ -200,6 +223,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         )
     if args.augment:
         return _eval_augmented(args, library, root)
+    sources = read_sources(root)  # a broken manifest is refused before any work
     detect = video_detector() if args.as_video else photo_detector()
     unreadable: list[dict] = []
 
@@ -231,7 +255,6 @@ def cmd_eval(args: argparse.Namespace) -> int:
     part = None if args.part == "all" else args.part
     report = tally(results, library, part)
     missed = misses(results, library, part) if args.misses else []
-    sources = read_sources(root)
     by_source = tally_by_source(results, library, sources, part)
     held_out = (
         tally_held_out(results, library, sources, args.test_source) if args.test_source else {}
@@ -258,23 +281,23 @@ def cmd_eval(args: argparse.Namespace) -> int:
     print(f"{'label':16s} {'photos':>6s} {'found':>7s} {'seen':>7s} {'right':>7s} {'wrong':>7s}")
     for label, s in report["labels"].items():
         print(
-            f"{label:16s} {s['photos']:6d} {s['found']:7.0%} {s['seen']:7.0%} "
+            f"{shown(label):16s} {s['photos']:6d} {s['found']:7.0%} {s['seen']:7.0%} "
             f"{s['right']:7.0%} {s['wrong']:7.0%}"
         )
     print("\nconfusion (label: templates that accepted its photos)")
     for label, row in report["confusion"].items():
-        print(f"  {label:16s} " + ", ".join(f"{k} {v}" for k, v in row.items()))
+        print(f"  {shown(label):16s} " + ", ".join(f"{shown(k)} {v}" for k, v in row.items()))
     if sources:
         print("\nby source (manifest.csv: source_repo)")
         print(f"  {'label':16s} {'source':48s} {'photos':>6s} {'right':>7s} {'wrong':>7s}")
         for label, row in by_source.items():
             for source, s in row.items():
                 print(
-                    f"  {label:16s} {source:48s} {s['photos']:6d} {s['right']:7.0%} "
+                    f"  {shown(label):16s} {shown(source):48s} {s['photos']:6d} {s['right']:7.0%} "
                     f"{s['wrong']:7.0%}"
                 )
     if held_out:
-        print(f"\nheld out: {args.test_source} against the other collections (tuned on)")
+        print(f"\nheld out: {shown(args.test_source)} against the other collections (tuned on)")
         heading = ("tuned: photos right wrong", "held out: photos right wrong")
         print(f"  {'label':20s} {heading[0]:>26s}  {heading[1]:>29s}")
         for label, sides in held_out.items():
@@ -282,7 +305,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 f"{s['photos']:6d} {s['right']:7.0%} {s['wrong']:7.0%}" if s else f"{'–':>22s}"
                 for s in (sides.get("tuned"), sides.get("held_out"))
             ]
-            print(f"  {label:20s} {cells[0]:>26s}  {cells[1]:>29s}")
+            print(f"  {shown(label):20s} {cells[0]:>26s}  {cells[1]:>29s}")
     if args.misses:
         print(f"\nmisses ({len(missed)})")
         for m in missed:
@@ -370,7 +393,7 @@ def _print_changes(
             if n != "as is":
                 cell += f" ({c['right_change']:+.0f})"
             cells.append(f"{cell:>15s}")
-        print(f"{label:14s} " + " ".join(cells))
+        print(f"{shown(label):14s} " + " ".join(cells))
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -398,10 +421,10 @@ def cmd_template_from_photo(args: argparse.Namespace) -> int:
     library = _library(args)
     if not args.id.isidentifier():
         raise TemplateError(f"--id: expected a name of letters, digits and _, got {args.id!r}")
-    out = Path(args.out) if args.out else Path(args.poses_dir) / f"{args.id}.toml"
-    if out.stem != args.id:
-        raise TemplateError(f"{out}: a template's file name must be its id, {args.id}.toml")
-    _writable_folder(out)
+    given = Path(args.out) if args.out is not None else Path(args.poses_dir) / f"{args.id}.toml"
+    out = checked_output(given, {".toml"}, [args.photo])
+    if given.stem != args.id:
+        raise TemplateError(f"{given}: a template's file name must be its id, {args.id}.toml")
     if out.exists() and not args.force:
         raise TemplateError(f"{out}: already exists; choose another --id or pass --force")
     base = library[args.base] if args.base else None
@@ -419,41 +442,11 @@ def cmd_template_from_photo(args: argparse.Namespace) -> int:
     template = centred(frame, base, args.id, args.tolerance)
     text = to_toml(template)
     template_from_text(text, out)  # what we write must load like any template
-    _write_atomically(out, text)
+    write_bytes(out, text.encode("utf-8"))
     print(f"wrote {shown(out)} (based on {base.id}, +-{args.tolerance:g} deg)")
     for c in template.checks:
         print(f"  {c.name:28s} {c.low:8.2f} .. {c.high:8.2f}")
     return 0
-
-
-def _writable_folder(path: Path) -> None:
-    """Refuse before the work is done when ``path``'s folder is missing or read-only."""
-    folder = path.parent
-    if not folder.exists():
-        raise TemplateError(f"{folder}: no such folder; create it or choose another --out")
-    if not folder.is_dir():
-        raise TemplateError(f"{folder}: not a folder; choose another --out")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise TemplateError(f"{folder}: permission denied, cannot write here; choose another --out")
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path`` and rename it over: a failure (disk full,
-    interrupted) leaves no half-written template behind for later commands to trip on."""
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise TemplateError(
-            f"{path}: cannot write the template ({exc.strerror}); choose another --out"
-        ) from None
 
 
 class _Parser(argparse.ArgumentParser):
@@ -480,12 +473,28 @@ def number(low: float, high: float, whole: bool = False) -> Callable[[str], floa
     return parse
 
 
+def frame_rate(text: str) -> float:
+    """An argparse type for ``--fps``: 0 (every frame) or a rate in media.FPS_RANGE; 0.0001
+    would keep one frame in three hours and time nothing."""
+    low, high = FPS_RANGE
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if value == 0 or (math.isfinite(value) and low <= value <= high):
+        return value
+    raise argparse.ArgumentTypeError(
+        f"expected 0 (every frame) or frames per second from {low:g} to {high:g}, got {text!r}"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="poseguide", description="Check stretching form and time honest holds, headless."
     )
     parser.add_argument(
         "--poses-dir",
+        type=given,
         default=str(DEFAULT_DIR),
         help="folder of pose templates (default: the shipped reference_poses)",
     )
@@ -501,18 +510,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_poses)
 
     p = sub.add_parser("check", help="check the form in a photo")
-    p.add_argument("photo")
-    p.add_argument("--pose", help="template id; without it, list the templates that match")
+    p.add_argument("photo", type=given)
+    p.add_argument(
+        "--pose", type=given, help="template id; without it, list the templates that match"
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("analyze", help="time the holds in a video of one exercise")
-    p.add_argument("video")
-    p.add_argument("--pose", required=True, help="template id")
-    p.add_argument("--out", help="write an annotated video here (.mp4)")
+    p.add_argument("video", type=given)
+    p.add_argument("--pose", type=given, required=True, help="template id")
+    p.add_argument("--out", help="write an annotated video here (.mp4, .mov, .m4v, .avi, .mkv)")
     p.add_argument(
         "--fps",
-        type=number(0, 240),
+        type=frame_rate,
         default=15.0,
         help="frames per second to analyse (default 15; 0 = every frame)",
     )
@@ -521,7 +532,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("eval", help="accuracy of the templates on a folder of labelled photos")
-    p.add_argument("folder")
+    p.add_argument("folder", type=given)
     p.add_argument(
         "--part",
         choices=("all", "dev", "test"),
@@ -571,7 +582,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("template", help="make templates")
     tsub = p.add_subparsers(dest="template_command", required=True)
     p = tsub.add_parser("from-photo", help="a template centred on a photo of good form")
-    p.add_argument("photo")
+    p.add_argument("photo", type=given)
     p.add_argument("--id", required=True, help="id (and file name) of the new template")
     p.add_argument(
         "--tolerance",
@@ -579,14 +590,18 @@ def build_parser() -> argparse.ArgumentParser:
         default=15.0,
         help="half-width of each range in degrees, 0.5 to 45 (default 15)",
     )
-    p.add_argument("--base", help="template whose checks and cues to keep (default: best fit)")
+    p.add_argument(
+        "--base", type=given, help="template whose checks and cues to keep (default: best fit)"
+    )
     p.add_argument("--out", help="file to write (default: POSES_DIR/ID.toml)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.set_defaults(func=cmd_template_from_photo)
 
     p = sub.add_parser("bench", help="per-stage milliseconds and frames/s of the pipeline")
-    p.add_argument("video", nargs="?", help="a video (default: a clip assembled from photos)")
-    p.add_argument("--pose", default="sphinx", help="template id (default sphinx)")
+    p.add_argument(
+        "video", nargs="?", type=given, help="a video (default: a clip assembled from photos)"
+    )
+    p.add_argument("--pose", type=given, default="sphinx", help="template id (default sphinx)")
     p.add_argument(
         "--frames",
         type=number(1, 1_000_000, whole=True),
@@ -625,6 +640,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GLOG_minloglevel", "2")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
+    # FFmpeg's own lines ("Invalid mdhd time scale", "File ended prematurely"): read by
+    # OpenCV when it first opens a video, so setting it here, after import, is in time.
+    os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
     if argv is None:
         atexit.register(hide_native_logs(until_exit=True))
         return _run(args)
@@ -635,14 +653,18 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     try:
         return args.func(args)
-    except (TemplateError, MediaError) as exc:
+    except (TemplateError, MediaError, OutputError) as exc:
         print(f"poseguide: error: {shown(exc)}", file=sys.stderr)
         return 2
     except OSError as exc:  # a file problem the checks above did not foresee: still one line
         where = f"{shown(exc.filename)}: " if exc.filename else ""
         print(f"poseguide: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
+    except OutputInterrupted as exc:
+        print(f"poseguide: {shown(exc)}", file=sys.stderr)
+        return 130
     except KeyboardInterrupt:
+        print("poseguide: interrupted", file=sys.stderr)
         return 130
 
 

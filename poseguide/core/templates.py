@@ -105,6 +105,14 @@ class Tier(TextEnum):
     REFINE = "refine"
 
 
+# A template is a page of text (the largest shipped one: about 9 KB, 170 lines, 130 keys).
+# TOML parsing time grows with the square of the dotted keys (20 000 take 9 s), so anything
+# much larger is refused by these counts before it is parsed (at these limits: under 0.1 s).
+MAX_BYTES = 64 * 1024
+MAX_LINES = 2000
+MAX_KEYS = 2000
+
+
 class TemplateError(ValueError):
     """A template file that cannot be used; the message names file, field and expectation."""
 
@@ -362,6 +370,13 @@ def parse_template(data: dict[str, Any], path: Path) -> Template:
         ids = [c.id for c in checks]
         if len(set(ids)) != len(ids):
             raise r.fail("checks", "unique check ids", ids)
+        if not any(c.tier is Tier.GATE for c in checks):
+            raise r.fail(
+                "checks",
+                'at least one gate check (tier = "gate", the default): with refinements '
+                "only, every pose would count as held",
+                [f"{c.id} (refine)" for c in checks],
+            )
     target = _parse_target(r, r.get(data, "target", "target", dict, "a [target] table"), kind)
     raw_key = data.get("key_measure")
     key_measure = None if raw_key is None else _parse_key_measure(r, raw_key, checks, phases)
@@ -512,13 +527,17 @@ def load_template(path: str | Path) -> Template:
     """One template file, validated."""
     path = Path(path)
     try:
-        mode = path.stat().st_mode
+        st = path.stat()
     except FileNotFoundError:
         raise TemplateError(f"{path}: no such template file") from None
     except OSError as exc:
         raise TemplateError(f"{path}: cannot read the file ({exc.strerror})") from None
-    if not stat.S_ISREG(mode):  # a folder, or a pipe that would block reading forever
+    if not stat.S_ISREG(st.st_mode):  # a folder, or a pipe that would block reading forever
         raise TemplateError(f"{path}: not a regular file; a template is a .toml text file")
+    if st.st_size > MAX_BYTES:
+        raise TemplateError(
+            f"{path}: {st.st_size} bytes is too large for a template (limit {MAX_BYTES} bytes)"
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -530,6 +549,15 @@ def load_template(path: str | Path) -> Template:
 
 def template_from_text(text: str, path: Path) -> Template:
     """A template from TOML text, validated as if read from ``path``."""
+    lines, keys = text.count("\n") + 1, text.count("=")
+    if lines > MAX_LINES:
+        raise TemplateError(
+            f"{path}: {lines} lines is too many for a template (limit {MAX_LINES} lines)"
+        )
+    if keys > MAX_KEYS:
+        raise TemplateError(
+            f"{path}: {keys} '=' signs (keys) is too many for a template (limit {MAX_KEYS} keys)"
+        )
     try:
         data = toml_text.loads(text)
     except toml_text.TOMLDecodeError as exc:

@@ -35,6 +35,22 @@ CSV_FIELDS = (
 )
 
 
+# A cell starting with one of these is run as a formula by spreadsheets (CSV injection);
+# OWASP's advice is to prefix it with a single quote, which the spreadsheet shows as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    """A CSV cell a spreadsheet shows as text: a stored name or note such as '=1+2' (a
+    template id may begin with '=') gets a leading single quote; numbers stay numbers. A
+    carriage return becomes a newline: the csv module quotes only the line ending it writes
+    ("\n"), so a bare CR would end the row for a reader."""
+    if not isinstance(value, str):
+        return value
+    quoted = "'" + value if value.startswith(FORMULA_STARTS) else value
+    return quoted.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
@@ -55,28 +71,26 @@ def to_csv(sessions: list[SessionRecord]) -> str:
             "note": s.note,
         }
         if not s.sets:
-            writer.writerow(base)
+            writer.writerow({k: _cell(v) for k, v in base.items()})
         for st in s.sets:
-            writer.writerow(
-                base
-                | {
-                    "set_id": st.id,
-                    "exercise": st.exercise,
-                    "side": st.side,
-                    "target_s": st.target_s,
-                    "target_reps": st.target_reps,
-                    "set_started_at": _iso(st.started_at),
-                    "set_ended_at": _iso(st.ended_at),
-                    "stop_reason": st.stop_reason,
-                    "sharp_pain": int(st.sharp_pain),
-                    "holds": len(st.holds),
-                    "held_s": round(st.held_s, 3),
-                    "best_hold_s": round(st.best_hold_s, 3),
-                    "reps": len(st.reps),
-                    "target_met": "" if st.target_met is None else int(st.target_met),
-                    "corrections": ";".join(f"{c.cue}:{c.count}" for c in st.corrections),
-                }
-            )
+            row = base | {
+                "set_id": st.id,
+                "exercise": st.exercise,
+                "side": st.side,
+                "target_s": st.target_s,
+                "target_reps": st.target_reps,
+                "set_started_at": _iso(st.started_at),
+                "set_ended_at": _iso(st.ended_at),
+                "stop_reason": st.stop_reason,
+                "sharp_pain": int(st.sharp_pain),
+                "holds": len(st.holds),
+                "held_s": round(st.held_s, 3),
+                "best_hold_s": round(st.best_hold_s, 3),
+                "reps": len(st.reps),
+                "target_met": "" if st.target_met is None else int(st.target_met),
+                "corrections": ";".join(f"{c.cue}:{c.count}" for c in st.corrections),
+            }
+            writer.writerow({k: _cell(v) for k, v in row.items()})
     return out.getvalue()
 
 

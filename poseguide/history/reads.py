@@ -26,6 +26,8 @@ from poseguide.history.records import (
     _ts,
 )
 
+_DATE_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*"
+
 
 class HistoryReads(HistoryFile):
     """What History, the CLI and the report read (the rules live in reports, progression
@@ -39,7 +41,10 @@ class HistoryReads(HistoryFile):
         params: tuple[object, ...] = ()
         if days is not None:
             since = (now or datetime.now(timezone.utc)) - timedelta(days=days)
-            where, params = "WHERE started_at >= ?", (_ts(since, "now"),)
+            # A row whose date is not a date is picked too, so reading it says so (_dt)
+            # rather than the row silently sorting outside every span.
+            where = f"WHERE (started_at >= ? OR started_at NOT GLOB '{_DATE_GLOB}')"
+            params = (_ts(since, "now"),)
         with self._read() as conn:
             return self._load(conn, where, params)
 
@@ -149,7 +154,7 @@ class HistoryReads(HistoryFile):
                 "  EXISTS (SELECT 1 FROM holds h WHERE h.set_id = t.id)"
                 "  OR EXISTS (SELECT 1 FROM reps r WHERE r.set_id = t.id)))"
             ).fetchall()
-        return {datetime.fromisoformat(r[0]).astimezone(tz).date() for r in rows}
+        return {_dt(r[0]).astimezone(tz).date() for r in rows}
 
     def streak(self, tz: tzinfo | None = None, today: date | None = None) -> int:
         """Consecutive practised local days up to today (see ``reports.streak``)."""

@@ -198,11 +198,19 @@ def _ts(value: datetime, name: str) -> str:
 
 
 def _dt(text: str) -> datetime:
-    return datetime.fromisoformat(text)
+    """A stored time; one that is not an ISO date (a row edited by hand or another program)
+    is a HistoryError quoting it, not a traceback."""
+    try:
+        return datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise HistoryError(
+            f"a stored date is not a date: {text!r} (the database was changed outside "
+            "poseguide; fix or delete that row)"
+        ) from None
 
 
 def _maybe_dt(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
+    return None if text is None else _dt(text)
 
 
 def _pain(value: int | None, name: str) -> int | None:

@@ -8,7 +8,6 @@ sample (67 ms) while halving the model's work on a 30 fps clip.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -22,6 +21,9 @@ from poseguide.vision.media import MediaError, iter_video, opencv_name, probe_vi
 from poseguide.vision.processor import FrameProcessor, needs_mask
 
 ANALYZE_FPS = 15.0
+# Containers that take the MPEG-4 frames the annotated video is written in; any other suffix
+# would make OpenCV pick another writer (an image sequence) or fail after the work is done.
+OUT_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv")
 
 
 def analyze_video(
@@ -41,13 +43,14 @@ def analyze_video(
         raise ValueError(f"fps must be a finite number >= 0, got {fps!r}")
     info = probe_video(path)
     if out is not None:
-        _check_out(Path(out))
+        opencv_name(Path(out))
     every = 1.0 / fps if fps > 0 else 0.0
     processor = FrameProcessor(template, library, mode="video", draw=out is not None)
     writer = None
+    written = 0
     frames: Iterable = iter_video(path, every=every, warn=warn)
     if progress is not None:
-        expected = int(info.duration * min(fps, info.fps or fps)) if info.duration else 0
+        expected = int(info.duration * min(fps or info.fps, info.fps))
         frames = progress(frames, expected)
     try:
         for t, bgr in frames:
@@ -57,26 +60,34 @@ def analyze_video(
             if out is not None:
                 if writer is None:
                     writer = _writer(
-                        Path(out), annotated.shape[1], annotated.shape[0], min(fps, info.fps or fps)
+                        Path(out),
+                        annotated.shape[1],
+                        annotated.shape[0],
+                        min(fps or info.fps, info.fps),
                     )
                 writer.write(annotated)
+                written += 1
     finally:
         if writer is not None:
             writer.release()
         processor.close()
+    if out is not None:
+        _check_written(Path(out), written)
     return processor.finish()
 
 
-def _check_out(path: Path) -> None:
-    """Refuse an annotated-video path that cannot be written, before the work is done."""
-    opencv_name(path)
-    if not path.parent.is_dir():
-        raise MediaError(f"{path.parent}: no such folder; create it or choose another --out")
-    if path.is_dir():
-        raise MediaError(f"{path}: a folder; give a file name such as annotated.mp4")
-    if not os.access(path.parent, os.W_OK | os.X_OK):
+def _check_written(path: Path, frames: int) -> None:
+    """OpenCV's writer reports no failure (a full disk leaves a file without its index), so
+    the finished video is opened again and its frames counted."""
+    cap = cv2.VideoCapture(opencv_name(path))
+    try:
+        count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0) if cap.isOpened() else 0
+    finally:
+        cap.release()
+    if count != frames:
         raise MediaError(
-            f"{path.parent}: permission denied, cannot write here; choose another --out"
+            f"{path}: the annotated video came out incomplete ({count} of {frames} frames "
+            "readable); is the disk full?"
         )
 
 

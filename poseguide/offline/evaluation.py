@@ -30,7 +30,11 @@ PARTS = ("dev", "test")
 
 def part_of(filename: str) -> str:
     """'test' for about a third of the files (held out while tuning), else 'dev'."""
-    return "test" if hashlib.md5(filename.encode()).digest()[0] % 3 == 0 else "dev"
+    return (
+        "test"
+        if hashlib.md5(filename.encode("utf-8", "surrogateescape")).digest()[0] % 3 == 0
+        else "dev"
+    )
 
 
 @dataclass(frozen=True)
@@ -266,8 +270,16 @@ def read_sources(root: Path) -> dict[str, str]:
     path = root / MANIFEST
     if not path.is_file():
         return {}
-    with path.open(newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
+    try:
+        with path.open(newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+    except UnicodeDecodeError as exc:
+        raise MediaError(
+            f"{path}: not UTF-8 text (byte {exc.start} is {exc.object[exc.start]:#04x}); "
+            "save the manifest as UTF-8"
+        ) from None
+    except csv.Error as exc:
+        raise MediaError(f"{path}: not a CSV file this program can read ({exc})") from None
     missing = {"file", "source_repo"} - set(rows[0] if rows else {})
     if missing:
         raise MediaError(

@@ -7,6 +7,7 @@ from the container's timestamps, so a variable-frame-rate clip still gives true 
 
 from __future__ import annotations
 
+import math
 import os
 import stat
 import warnings
@@ -19,12 +20,23 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_PIXELS = 40_000_000  # a 40 MP photo is far beyond what the pose model needs
+# A side longer than this, or one this many times the other, is a strip no person fits in
+# (a 65000x2 image would shrink to 0 px across); a phone panorama is about 4:1.
+MAX_SIDE = 20_000
+MAX_ASPECT = 10
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
 VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mjpeg"}
 # Photos and video frames are read at most this large (an annotated video keeps this size);
 # the model works at 256 px, and a video-mode detector shrinks frames further
 # (detector.MODEL_LONG_SIDE).
 READ_MAX_SIDE = 1280
+# Frame rates that make sense for a recording of a person; a file whose metadata and frame
+# times both say otherwise (1e6 or 0.001 frames a second) cannot be timed.
+FPS_RANGE = (1.0, 240.0)
+# A clip of one or two frames has no length to time a hold or a repetition in.
+MIN_FRAMES = 3
+# Frames whose times are read when a video is opened, to judge its rate.
+SAMPLE_FRAMES = 12
 # A video is said to end early when it stops this far short of the frames its container
 # announces: more than a second and more than a tenth (a container's count can be an estimate).
 SHORT_S, SHORT_FRACTION = 1.0, 0.1
@@ -73,6 +85,7 @@ def load_photo(path: str | Path) -> np.ndarray:
                 raise MediaError(
                     f"{path}: {im.width}x{im.height} is too large (limit {MAX_PIXELS} pixels)"
                 )
+            _check_shape(path, im.width, im.height)
             upright = ImageOps.exif_transpose(im)
             rgb = _to_rgb8(upright)
     except Image.DecompressionBombError:
@@ -84,6 +97,19 @@ def load_photo(path: str | Path) -> np.ndarray:
     except (OSError, ValueError, SyntaxError) as exc:  # truncated or corrupt data
         raise MediaError(f"{path}: cannot decode the image ({exc})") from None
     return fit(rgb)
+
+
+def _check_shape(path: Path, width: int, height: int) -> None:
+    long, short = max(width, height), min(width, height)
+    if long > MAX_SIDE:
+        raise MediaError(
+            f"{path}: {width}x{height} has a side too long (limit {MAX_SIDE} pixels a side)"
+        )
+    if long > MAX_ASPECT * short:
+        raise MediaError(
+            f"{path}: {width}x{height} is too narrow a strip for a person (limit: the long "
+            f"side at most {MAX_ASPECT} times the short one)"
+        )
 
 
 def _to_rgb8(im: Image.Image) -> np.ndarray:
@@ -105,7 +131,7 @@ def fit(rgb: np.ndarray, max_side: int = READ_MAX_SIDE) -> np.ndarray:
     scale = max_side / max(h, w)
     if scale >= 1.0:
         return rgb
-    size = (round(w * scale), round(h * scale))
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
     return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
 
 
@@ -126,10 +152,12 @@ def letterbox(image: np.ndarray, size: tuple[int, int] = (640, 480)) -> np.ndarr
 @dataclass(frozen=True)
 class VideoInfo:
     path: Path
-    fps: float
+    fps: float  # the frame rate used where the container gives no usable time (FPS_RANGE)
     frames: int
     width: int
     height: int
+    # The container's frame times are sane (FPS_RANGE); otherwise frame i is at i / fps.
+    timestamps: bool = True
 
     @property
     def duration(self) -> float:
@@ -174,30 +202,71 @@ def probe_video(path: str | Path) -> VideoInfo:
             raise MediaError(
                 f"{path}: the video has no readable frames (truncated or wrong format)"
             )
-        if not cap.grab() and _is_still_image(path):
+        times = [cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0]
+        while len(times) < SAMPLE_FRAMES and cap.grab():
+            times.append(cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0)
+        if len(times) == 1 and _is_still_image(path):
             raise MediaError(
                 f"{path}: a photo, not a video; check a photo with "
                 "'poseguide check', or give a video file"
             )
-        fps = float(cap.get(cv2.CAP_PROP_FPS) or 0.0)
+        stated = float(cap.get(cv2.CAP_PROP_FPS) or 0.0)
         count = cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0.0
+        if len(times) < MIN_FRAMES:
+            n = len(times)
+            if count > n and not _sensible(stated):  # OpenCV stops at absurd frame times
+                _frame_rate(path, stated, times)
+            announced = f" of the {int(count)} it announces" if MIN_FRAMES <= count < 1e9 else ""
+            raise MediaError(
+                f"{path}: only {n} frame{'s' if n > 1 else ''}{announced} could be read; a clip "
+                f"needs at least {MIN_FRAMES} frames (a moment of time) to time anything"
+            )
+        fps, timestamps = _frame_rate(path, stated, times)
         return VideoInfo(
             path=path,
-            fps=fps if 0.5 < fps < 1000 else 0.0,
+            fps=fps,
             frames=int(count) if 0 < count < 1e9 else 0,  # unknown: OpenCV gives garbage
             width=first.shape[1],
             height=first.shape[0],
+            timestamps=timestamps,
         )
     finally:
         cap.release()
 
 
+def _sensible(fps: float) -> bool:
+    return math.isfinite(fps) and FPS_RANGE[0] <= fps <= FPS_RANGE[1]
+
+
+def _frame_rate(path: Path, stated: float, times: list[float]) -> tuple[float, bool]:
+    """(frames per second, whether the container's frame times can be used), judged from the
+    first frames' times and the rate the file states; a MediaError when neither makes sense."""
+    span = times[-1] - times[0]
+    measured = (len(times) - 1) / span if span > 0 else 0.0
+    if _sensible(measured):
+        return (stated if _sensible(stated) else measured), True
+    if _sensible(stated):
+        return stated, False
+    value = measured or stated
+    low, high = FPS_RANGE
+    raise MediaError(
+        f"{path}: its frame times give {value:g} frames per second, outside {low:g} to "
+        f"{high:g}; the file's timing cannot be trusted, so re-encode it at a normal rate "
+        "(e.g. ffmpeg -i IN -r 30 OUT.mp4)"
+    )
+
+
 def ended_early(info: VideoInfo, frames_read: int, last_t: float) -> str | None:
-    """Why a video that stopped after ``frames_read`` frames looks cut short, or None."""
+    """Why a video that stopped after ``frames_read`` frames looks cut short, or None. Both
+    the frames and the time must fall short: a variable-frame-rate clip's container may
+    announce more frames than it holds (its count is duration x peak rate) yet end on time."""
     if not info.frames or not info.fps:
         return None
     missing = info.frames - frames_read
     if missing / info.fps <= SHORT_S or missing <= SHORT_FRACTION * info.frames:
+        return None
+    missing_s = info.duration - last_t - 1.0 / info.fps
+    if missing_s <= SHORT_S or missing_s <= SHORT_FRACTION * info.duration:
         return None
     return (
         f"{info.path}: the video ends early, at {last_t:.1f} s of {info.duration:.1f} s "
@@ -214,13 +283,13 @@ def iter_video(
     real time. ``warn`` hears when the video stops well short of its announced length."""
     info = probe_video(path)
     cap = cv2.VideoCapture(opencv_name(info.path))  # fresh: not every container seeks back
-    fallback_dt = 1.0 / info.fps if info.fps else 1.0 / 30.0
+    fallback_dt = 1.0 / info.fps
     last_kept = -np.inf
     index = 0
     previous_t = -np.inf
     try:
         while cap.grab():
-            t = cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
+            t = cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0 if info.timestamps else -1.0
             if not 0.0 <= t < 1e6 or (t == 0.0 and index > 0):  # no usable container time
                 t = index * fallback_dt
             if t <= previous_t:  # broken container timestamps: fall back to the frame rate
