@@ -10,15 +10,14 @@ from poseguide.live.state import Breath
 
 PHASE_LABELS = {
     Phase.IDLE: "Waiting to begin",
-    Phase.DONE: "Routine complete",
     Phase.STOPPED: "Stopped",
 }  # drawn on the video when no set runs
 
 
 def video_label(runner: RoutineRunner) -> str:
-    """What the video says when no set runs: "Routine complete" only if every set was done."""
-    if runner.phase == Phase.DONE and not runner.all_done:
-        return "Routine over"
+    """What the video says when no set runs: "... complete" only if every set was done."""
+    if runner.phase == Phase.DONE:
+        return runner.ending().split(":")[0]
     return PHASE_LABELS.get(runner.phase, "Paused")
 
 
@@ -70,14 +69,9 @@ def routine_fields(
                 correction=None if verdict.in_range else looks or verdict.correction,
                 refinement=verdict.refinement if verdict.in_range else None,
             )
-    if runner.phase == Phase.STOPPED:
-        fields["outcome"] = f"Stopped: {runner.tally()}."
-    elif runner.phase == Phase.DONE:
-        fields["outcome"] = (
-            f"Routine complete: {runner.tally()}. Well done."
-            if runner.all_done
-            else f"Routine over: {runner.tally()}."
-        )
+    if runner.phase in (Phase.STOPPED, Phase.DONE):
+        well = " Well done." if runner.phase == Phase.DONE and runner.all_done else ""
+        fields["outcome"] = f"{runner.ending()}.{well}"
     if runner.paused:  # one state on screen: nothing is timed or judged while paused
         fields.update(holding=False, status="", correction=None)
     return fields

@@ -183,11 +183,9 @@ def _choose_routine(
         )
         return page_plan.with_targets(lv_routine.single(tid), plan)
     if mode == MODES[1]:
-        st.caption(
-            "Child's pose 60 s · cat-cow 15 times · knee to chest 2 per side · seated "
-            "twist 2 per side · pelvic tilts 10 times, with a short rest between."
-        )
-        return page_plan.with_targets(lv_routine.BASIC_ROUTINE, plan)
+        basic = page_plan.with_targets(lv_routine.BASIC_ROUTINE, plan)
+        st.caption(f"{lv_routine.routine_words(basic, library)}, with a short rest between.")
+        return basic
     saved = page_plan.saved_routine(plan, library)
     saved_ids = [s.template_id for s in saved.steps] if saved else []
     picked = st.multiselect(
@@ -297,7 +295,7 @@ def _camera_state(live: LiveSession, playing: bool, signalling: bool) -> None:
 
 
 def _end_of_session(live: LiveSession) -> None:
-    st.markdown(f"**{live.runner.tally().capitalize()}.**")
+    st.markdown(f"**{live.runner.ending()}.**")
     summary_view(live.finished)
     for tip in lv_recorder.target_suggestions(live.recorder.history, live.finished):
         st.info(tip)
