@@ -4,6 +4,7 @@ the outcome of a routine in words, and the banner on a video frame no set judges
 from __future__ import annotations
 
 from poseguide.core.session import FrameResult
+from poseguide.live.coach import Cue, CueKind
 from poseguide.live.recorder import FinishedSet
 from poseguide.live.routine import Phase, RoutineRunner
 from poseguide.live.state import Breath
@@ -36,10 +37,11 @@ def routine_fields(
     *,
     looks: str | None,
     breath: Breath | None,
+    cue: Cue | None = None,
 ) -> dict[str, object]:
     """The snapshot's fields for the routine at frame time ``t`` and this frame's result
-    (None when no set judged it); ``looks`` replaces a correction when the person seems to
-    be doing another pose."""
+    (None when no set judged it); ``looks`` says in the camera check what the person seems
+    to be doing; ``cue`` is the cue channel's (what the voice said), the one shown."""
     planned = runner.current
     fields: dict[str, object] = {
         "phase": runner.phase,
@@ -66,8 +68,8 @@ def routine_fields(
                 holding=result.holding,
                 target_met=result.target_met,
                 status=verdict.status,
-                correction=None if verdict.in_range else looks or verdict.correction,
-                refinement=verdict.refinement if verdict.in_range else None,
+                correction=cue.text if cue and cue.kind == CueKind.CORRECTION else None,
+                refinement=cue.text if cue and cue.kind == CueKind.REFINEMENT else None,
             )
     if runner.phase in (Phase.STOPPED, Phase.DONE):
         well = " Well done." if runner.phase == Phase.DONE and runner.all_done else ""
