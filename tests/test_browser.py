@@ -122,8 +122,15 @@ def _app(tmp: Path, **extra_env: str) -> Iterator[str]:
 
 
 @contextmanager
-def _browser(tmp: Path, clip: Path | None) -> Iterator:
-    """Chromium with ``clip`` as its webcam; with no clip, a browser without any webcam."""
+def _browser(
+    tmp: Path,
+    clip: Path | None,
+    *,
+    camera_allowed: bool = True,
+    viewport: tuple[int, int] = (1280, 1700),
+) -> Iterator:
+    """Chromium with ``clip`` as its webcam; with no clip, a browser without any webcam;
+    ``camera_allowed=False``: the user refuses the page the webcam."""
     from playwright.sync_api import sync_playwright
 
     args = (
@@ -131,13 +138,15 @@ def _browser(tmp: Path, clip: Path | None) -> Iterator:
         if clip
         else [f for f in FLAGS if "fake-device" not in f]
     )
+    if not camera_allowed:  # no automatic yes to the permission prompt: it is refused
+        args = [f for f in args if "fake-ui" not in f] + ["--deny-permission-prompts"]
     with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
             str(tmp / "profile"),
             executable_path=str(CHROMIUM),
             headless=True,
             args=args,
-            viewport={"width": 1280, "height": 1700},
+            viewport={"width": viewport[0], "height": viewport[1]},
         )
         try:
             yield context.new_page()

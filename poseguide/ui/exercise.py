@@ -26,8 +26,8 @@ from poseguide.live import safety_rules
 from poseguide.live.recorder import HistoryRecorder
 from poseguide.live.routine import Phase, Routine
 from poseguide.live.session import LiveSession
+from poseguide.ui import camera_denied, safety_screen
 from poseguide.ui import plan as page_plan
-from poseguide.ui import safety_screen
 from poseguide.ui.controls import control_buttons, hands_free_help, keys_html
 from poseguide.ui.history_db import open_history
 from poseguide.ui.set_summary import session_json, summary_view
@@ -132,7 +132,7 @@ def render(library: Library) -> None:
         )
         _camera_state(live, ctx.state.playing, ctx.state.signalling)
         control_buttons(live)
-        st.iframe(keys_html(), height=1)
+        st.iframe(keys_html() + camera_denied.watch_html(), height=1)
         with st.expander("Hands-free: keys and the pause gesture"):
             hands_free_help(library)
     with panel:

@@ -16,12 +16,13 @@ from poseguide.live.frame_stats import camera_lost
 from poseguide.live.routine import Phase, PlannedSet
 from poseguide.live.session import LiveSession
 from poseguide.live.state import Snapshot, TimerShown
+from poseguide.ui import camera_denied, sound
 from poseguide.ui import library as page_library
-from poseguide.ui import sound
 from poseguide.ui.stopping import stop
 
 # Timer and cue sized for a 1280x720 page read from 3 m (a third of the size still reads).
-BIG_CSS = """<style>
+BIG_CSS = (
+    """<style>
 .pg-timer {font-size: 88px; font-weight: 700; line-height: 1.05;}
 .pg-rest {font-size: 56px; font-weight: 700; line-height: 1.1;}
 .pg-cue {font-size: 44px; font-weight: 600; line-height: 1.15; padding: 6px 12px;
@@ -30,7 +31,13 @@ BIG_CSS = """<style>
 .pg-warn {background: #fff4e5; color: #663c00;}
 .pg-refine {background: #e8f0fe; color: #174ea6;}
 .pg-note {font-size: 20px; color: #555;}
+.pg-box {padding: 12px 16px; border-radius: 8px; margin: 4px 0;}
+.pg-info {background: #e8f0fe; color: #174ea6;}
+.pg-warn-box {background: #fff4e5; color: #663c00; font-size: 18px;}
+.pg-warn-box p {margin: 0 0 8px 0;}
 </style>"""
+    + camera_denied.CSS
+)
 
 
 @st.fragment(run_every=0.5)
@@ -57,9 +64,11 @@ def status(live: LiveSession) -> None:
 def _draw_status(snap: Snapshot, current: PlannedSet | None, library: Library) -> None:
     phase = snap.phase
     if phase == Phase.IDLE:
-        st.info(
-            "Press START under the video to begin (or Begin, if the camera is already on). "
-            "The camera checks first that it can see you."
+        st.html(
+            camera_denied.idle_html(
+                "Press START under the video to begin (or Begin, if the camera is already "
+                "on). The camera checks first that it can see you."
+            )
         )
     elif snap.paused:  # one state: nothing is timed or judged while paused
         st.subheader(snap.pose + (f" ({snap.side} side)" if snap.side else ""))
