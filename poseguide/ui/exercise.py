@@ -31,7 +31,7 @@ from poseguide.ui import plan as page_plan
 from poseguide.ui.controls import control_buttons, hands_free_help, keys_html
 from poseguide.ui.history_db import open_history
 from poseguide.ui.set_summary import session_json, summary_view
-from poseguide.ui.status_panel import BIG_CSS, status
+from poseguide.ui.status_panel import BIG_CSS, LOCKED_CSS, status
 from poseguide.ui.stopping import ask_if_sharp_pain, stop
 from poseguide.ui.upload import upload_section
 
@@ -115,7 +115,7 @@ def render(library: Library) -> None:
         if current is not None and current.template.cautions:
             st.info(f"**{current.template.name}:** " + " ".join(current.template.cautions))
 
-    st.html(BIG_CSS)
+    st.html(BIG_CSS + (LOCKED_CSS if locked else ""))
     video, panel = st.columns([3, 2])
     with video:
         ctx = webrtc_streamer(
