@@ -155,7 +155,7 @@ def test_a_single_exercise_ends_as_a_set_not_a_routine(library: Library) -> None
     r.begin(0)
     assert r.set_done(10) == ["Well done. Set complete."]
     assert r.ending() == "Set complete" and snapshot.video_label(r) == "Set complete"
-    fields = snapshot.routine_fields(r, 11, None, looks=None, breath=None)
+    fields = snapshot.routine_fields(r, 11, None, breath=None)
     assert fields["outcome"] == "Set complete. Well done."
     r = RoutineRunner(lv_routine.single("sphinx"), library, setup=False)
     r.begin(0)

@@ -339,7 +339,6 @@ class LiveSession:
             runner,
             t,
             result,
-            looks=self.other_pose.words,
             cue=self.coach.cues.shown,
             breath=breath,
         )

@@ -35,13 +35,12 @@ def routine_fields(
     t: float,
     result: FrameResult | None,
     *,
-    looks: str | None,
     breath: Breath | None,
     cue: Cue | None = None,
 ) -> dict[str, object]:
     """The snapshot's fields for the routine at frame time ``t`` and this frame's result
-    (None when no set judged it); ``looks`` says in the camera check what the person seems
-    to be doing; ``cue`` is the cue channel's (what the voice said), the one shown."""
+    (None when no set judged it); ``cue`` is the cue channel's (what the voice said), the one
+    shown. The camera check shows what it says: how to get into view."""
     planned = runner.current
     fields: dict[str, object] = {
         "phase": runner.phase,
@@ -59,7 +58,7 @@ def routine_fields(
     if result is not None:
         verdict = result.verdict
         if runner.phase == Phase.SETUP:
-            fields["setup_message"] = looks or (None if verdict.seen else verdict.correction)
+            fields["setup_message"] = None if verdict.seen else verdict.correction
         else:
             fields.update(
                 held=result.held,
