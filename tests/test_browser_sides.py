@@ -274,7 +274,7 @@ def test_the_hands_up_gesture_pauses_and_resumes(gesture_clip: Path, tmp_path: P
             _shot(page, "browser_gesture_paused")
             watch.wait(r"held this set", 60)  # the hands went up again: going on
             marks.append(("resume by the gesture", time.monotonic()))
-            after = float(_held_now(watch) or "nan")
+            after = float(_wait_for(page, r"([\d.]+) s\s+held this set", 10).group(1))
             pause_s = time.monotonic() - paused_at
             print(
                 f"\ngesture: held {before:.1f} s before, {after:.1f} s after {pause_s:.1f} s paused"
@@ -316,12 +316,6 @@ def _held_until_paused(watch: Watch, timeout: float) -> float:
         held = float(found.group(1)) if found else held
         watch.page.wait_for_timeout(150)
     raise PageWait("the page never said it is paused")
-
-
-def _held_now(watch: Watch) -> str:
-    """The 'held this set' figure on the page now (paused: the timer's line keeps it)."""
-    found = re.search(r"([\d.]+) s\s+held this set", watch.text())
-    return found.group(1) if found else ""
 
 
 def test_history_opened_directly_keeps_the_server_log_clean(tmp_path: Path) -> None:
