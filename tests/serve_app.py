@@ -26,6 +26,17 @@ def _short_routine():  # type: ignore[no-untyped-def]
     )
 
 
+def _sides_routine():  # type: ignore[no-untyped-def]
+    from poseguide.live.routine import Routine, Step
+
+    return Routine(
+        "Basic daily routine", (Step("knee_to_chest", hold_s=3, per_side=True, sets_per_side=1),)
+    )
+
+
+ROUTINES = {"short": _short_routine, "sides": _sides_routine}
+
+
 def loopback_only(use_ipv4: bool, use_ipv6: bool) -> list[str]:
     """The one address both ends share in a test run."""
     return ["127.0.0.1"]
@@ -41,11 +52,12 @@ def main(port: str) -> None:
     # also covers the very first page load (a plain ``streamlit run`` logs that one once).
     compat.send_uncompressed_starts()
 
-    if os.environ.get("POSEGUIDE_TEST_ROUTINE") == "short":
+    wanted = os.environ.get("POSEGUIDE_TEST_ROUTINE")
+    if wanted:
         from poseguide.live import routine
 
-        # The browser test's routine: short holds on the photos its fake camera shows.
-        routine.BASIC_ROUTINE = _short_routine()
+        # A browser test's routine: short holds on the photos its fake camera shows.
+        routine.BASIC_ROUTINE = ROUTINES[wanted]()
     os.chdir(ROOT)  # .streamlit/config.toml is read from the working directory
     sys.argv = [
         "streamlit",

@@ -326,3 +326,32 @@ def test_from_photo_into_a_folder_it_may_not_write_is_refused_first(capsys, tmp_
     assert err.strip() == (
         f"poseguide: error: {tmp_path}: permission denied, cannot write here; choose another --out"
     )
+
+
+def test_analyze_prints_a_flow_as_repetitions_not_holds(capsys, monkeypatch, tmp_path):
+    """A cat-cow clip is repetitions: no 'hold 1 ...' line and no best hold."""
+    from poseguide.core.session import SetSummary
+    from poseguide.core.timer import Segment
+    from poseguide.offline import analysis
+
+    def analysed(video, template, *args, **kwargs):
+        return SetSummary(
+            template.id,
+            None,
+            0.0,
+            template.target.reps,
+            0.0,
+            20.0,
+            segments=[Segment(1.0, 9.5)],  # the time in one position a flow still keeps
+            reps=2,
+            rep_times=[4.25, 12.5],
+        )
+
+    monkeypatch.setattr(analysis, "analyze_video", analysed)
+    clip = tmp_path / "catcow.mp4"
+    clip.write_bytes(b"not read: analyze_video is replaced")
+    code, out, _ = run(capsys, "analyze", str(clip), "--pose", "cat_cow")
+    assert code == 0
+    assert "hold" not in out, out
+    assert "repetition 1: at    4.25 s" in out and "repetition 2: at   12.50 s" in out
+    assert "repetitions: 2 (target 10)" in out

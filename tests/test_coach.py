@@ -9,7 +9,19 @@ import pytest
 
 from poseguide.core.templates import Library
 from poseguide.live import routine as lv_routine
-from poseguide.live.coach import BreathPace, Countdown, how_to_line, next_words
+from poseguide.live.coach import (
+    CUE_AFTER_S,
+    CUE_COOLDOWN_S,
+    FLOW_CUE_AFTER_S,
+    SAME_CUE_REPEAT_S,
+    BreathPace,
+    Countdown,
+    Cue,
+    CueChannel,
+    CueKind,
+    how_to_line,
+    next_words,
+)
 
 
 def test_next_names_the_pose_side_and_target(library: Library) -> None:
@@ -68,3 +80,71 @@ def test_user_target_changes_what_is_announced(library: Library) -> None:
     sphinx = library["sphinx"]
     longer = replace(sphinx, target=replace(sphinx.target, hold_s=45))
     assert next_words(longer, None) == "Next: sphinx, hold 45 seconds"
+
+
+# --------------------------------------------------------------------------- the cue channel
+
+KNEES = Cue("Bring your knees under your hips", CueKind.CORRECTION)
+HANDS = Cue("Place your hands right under your shoulders", CueKind.CORRECTION)
+CHIN = Cue("Tuck your chin a little", CueKind.REFINEMENT)
+
+
+def feed(channel: CueChannel, wanted: Cue | None, start: float, end: float, fps: float):
+    """(time, said, shown) at each frame from ``start`` to before ``end``."""
+    out = []
+    n = round((end - start) * fps)
+    for i in range(n):
+        t = start + i / fps
+        out.append((t, channel.update(wanted, t), channel.shown))
+    return out
+
+
+@pytest.mark.parametrize("fps", [3, 10, 30])
+def test_a_cue_is_shown_and_said_together_once_it_has_lasted(fps: int) -> None:
+    channel = CueChannel()
+    frames = feed(channel, KNEES, 0.0, 5.0, fps)
+    said = [(t, s) for t, s, _ in frames if s]
+    assert len(said) == 1 and said[0][1] == KNEES.text
+    assert CUE_AFTER_S <= said[0][0] < CUE_AFTER_S + 1 / fps + 1e-9
+    # Nothing is on screen before it is said, and it stays on screen from then on.
+    assert all((shown is None) == (t < said[0][0]) for t, _, shown in frames)
+    assert {shown for _, _, shown in frames} == {None, KNEES}
+
+
+def test_a_flow_waits_longer_than_a_move_before_its_cue() -> None:
+    channel = CueChannel(flow=True)
+    said = [(t, s) for t, s, _ in feed(channel, KNEES, 0.0, 5.0, 10) if s]
+    assert said == [(FLOW_CUE_AFTER_S, KNEES.text)]
+
+
+def test_cues_keep_a_cooldown_and_the_screen_keeps_the_cue_said_until_the_next_one() -> None:
+    channel = CueChannel()
+    feed(channel, KNEES, 0.0, 2.0, 10)  # said at 1.0
+    frames = feed(channel, HANDS, 2.0, 10.0, 10)
+    said = [(round(t, 6), s) for t, s, _ in frames if s]
+    assert said == [(1.0 + CUE_COOLDOWN_S, HANDS.text)]  # not before the cooldown
+    # While the new one waits, the form is still out: the cue said stays (never one unsaid).
+    assert all(shown in (KNEES, HANDS) for _, _, shown in frames)
+    assert all(shown == HANDS for t, _, shown in frames if t >= 1.0 + CUE_COOLDOWN_S)
+
+
+def test_form_put_right_clears_the_cue_and_a_refinement_is_said_like_a_correction() -> None:
+    channel = CueChannel()
+    feed(channel, KNEES, 0.0, 2.0, 10)
+    assert channel.update(None, 2.0) is None and channel.shown is None
+    frames = feed(channel, CHIN, 2.1, 9.0, 10)
+    said = [(round(t, 6), s) for t, s, _ in frames if s]
+    assert said == [(1.0 + CUE_COOLDOWN_S, CHIN.text)]
+    # In form (a refinement wanted) the old correction is not shown while the refinement waits.
+    assert all(shown in (None, CHIN) for _, _, shown in frames)
+
+
+def test_a_cue_heard_lately_comes_back_on_screen_silently_and_repeats_after_a_while() -> None:
+    channel = CueChannel()
+    feed(channel, KNEES, 0.0, 2.0, 10)  # said at 1.0
+    channel.update(None, 2.0)
+    assert channel.update(KNEES, 2.1) is None and channel.shown == KNEES  # just heard
+    frames = feed(channel, KNEES, 2.2, 20.0, 10)
+    said = [round(t, 6) for t, s, _ in frames if s]
+    assert said == [1.0 + SAME_CUE_REPEAT_S]  # still wanted: said again, once
+    assert channel.said == {KNEES.text: 2}

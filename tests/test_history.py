@@ -732,6 +732,35 @@ def test_cli_table(db, capsys):
     assert "Sessions in the last 90 days: 2" in capsys.readouterr().out
 
 
+def test_cli_says_dash_for_what_an_exercise_does_not_record(db, capsys):
+    """A flow's best hold and a hold's repetitions are '-', not 0:00 and 0."""
+    with History(db) as h:
+        now = datetime.now(UTC).replace(microsecond=0)
+        sid = h.start_session(now - timedelta(hours=1))
+        flow = h.start_set(sid, "cat_cow", None, None, 5, now - timedelta(hours=1))
+        h.add_rep(flow, now - timedelta(minutes=59), 4.0)
+        h.end_set(flow, now - timedelta(minutes=58), "user_stop")
+        hold = h.start_set(sid, "sphinx", None, 30, None, now - timedelta(minutes=50))
+        h.add_hold(hold, now - timedelta(minutes=50), now - timedelta(minutes=49))
+        h.end_set(hold, now - timedelta(minutes=49), "completed")
+    assert run_history(_cli(["--db", str(db)])) == 0
+    out = capsys.readouterr().out
+    totals = out.split("Per exercise:")[1].split("Streak")[0]
+    assert [line.split() for line in totals.strip().splitlines()][1:] == [
+        ["cat_cow", "1", "0:00", "-", "1", "0/1"],
+        ["sphinx", "1", "1:00", "1:00", "-", "1/1"],
+    ]
+    bests = out.split("Personal bests:")[1]
+
+    def day(ago: timedelta) -> str:
+        return (now - ago).astimezone().strftime("%Y-%m-%d")
+
+    assert [line.split() for line in bests.strip().splitlines()][1:] == [
+        ["cat_cow", "-", "-", "1", day(timedelta(hours=1))],
+        ["sphinx", "1:00", day(timedelta(minutes=50)), "-", "-"],
+    ]
+
+
 def test_cli_json_and_csv(db, capsys, monkeypatch):
     with History(db) as h:
         _recent(h)
@@ -820,6 +849,16 @@ def test_page_shows_history_and_deletes_with_confirmation(db):
         "Seconds in form",  # ... held time per session
     ]
     assert len(at.get("download_button")) == 2  # CSV and the report
+    # A flow has no best hold and a single hold no repetitions: "–", not 0; and each column
+    # holds one type, which Arrow needs to send the table to the browser.
+    import pyarrow as pa
+
+    bests = at.dataframe[1].value.set_index("Exercise")
+    assert bests.loc["Cat-cow flow", "Best hold (s)"] == "–"
+    assert bests.loc["Child pose", "Most reps in a set"] == "–"
+    assert bests.loc["Cat-cow flow", "Most reps in a set"] == "1"
+    for frame in (at.dataframe[0].value, bests):
+        pa.Table.from_pandas(frame)  # raises ArrowTypeError on a column of "–" and numbers
 
     delete = at.button(key="history_delete")
     assert delete.disabled

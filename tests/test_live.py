@@ -123,7 +123,10 @@ def test_runner_moves_through_setup_sets_and_rests(library: Library) -> None:
     r.resume(30)  # 4 s paused: the rest ends 4 s later
     assert r.rest_left(30) == pytest.approx(4)
     assert any("Now: Cobra" in s for s in r.tick(34)) and r.serial == 2
-    r.skip(35)  # skip cobra: straight to the next set, no rest
+    said = r.skip(35)  # skip cobra: the rest and "Next:", as after a finished set
+    assert said == ["Skipped. Rest for 10 seconds.", "Next: cat-cow flow, 10 repetitions"]
+    assert r.phase == Phase.REST and r.current.template.id == "cat_cow"
+    r.tick(45)
     assert r.phase == Phase.EXERCISE and r.current.template.id == "cat_cow" and r.serial == 3
     r.repeat(36)  # start cat-cow again
     assert r.current.template.id == "cat_cow" and r.serial == 4
@@ -157,14 +160,44 @@ def test_routine_end_says_how_many_sets_were_done_skipped_and_stopped(library: L
     r.set_done(10)
     r.tick(30)
     r.skip(31)  # cobra skipped
+    r.tick(41)
     assert r.current.template.id == "cat"
-    assert r.stop(40) == ["Stopped: 1 of 4 sets done, 1 skipped, 1 stopped, 1 not started."]
-    r = RoutineRunner(lv_routine.custom(["sphinx", "cobra"]), library, setup=False)
+    assert r.stop(42) == ["Stopped: 1 of 4 sets done, 1 skipped, 1 stopped, 1 not started."]
+    r = RoutineRunner(lv_routine.custom(["sphinx", "cobra"]), library, rest_s=0, setup=False)
     r.begin(0)
-    r.skip(1)
+    assert r.skip(1) == ["Skipped.", "Now: Cobra. Target: hold 20 s"]  # rest off: no rest
     said = r.skip(2)
     assert r.phase == Phase.DONE and not r.all_done
     assert said[-1] == "The routine is over: 0 of 2 sets done, 2 skipped."
+
+
+def test_a_single_exercise_ends_as_a_set_not_a_routine(library: Library) -> None:
+    r = RoutineRunner(lv_routine.single("sphinx"), library, setup=False)
+    r.begin(0)
+    assert r.set_done(10) == ["Well done. Set complete."]
+    assert r.ending() == "Set complete" and snapshot.video_label(r) == "Set complete"
+    fields = snapshot.routine_fields(r, 11, None, breath=None)
+    assert fields["outcome"] == "Set complete. Well done."
+    r = RoutineRunner(lv_routine.single("sphinx"), library, setup=False)
+    r.begin(0)
+    assert r.skip(1) == ["Set skipped."]
+    r = RoutineRunner(lv_routine.single("sphinx"), library, setup=False)
+    r.begin(0)
+    assert r.stop(1) == ["Set stopped."]
+    sides = Routine("k", (Step("knee_to_chest", per_side=True, sets_per_side=1),))
+    r = RoutineRunner(sides, library, rest_s=0, setup=False)
+    r.begin(0)
+    r.set_done(1)
+    assert r.set_done(2) == ["Well done. Exercise complete: 2 of 2 sets done."]
+
+
+def test_the_routine_caption_names_the_targets_in_force(library: Library) -> None:
+    """The user's own target (20 s) is what the caption says, not the guides' 60 s."""
+    mine = Step("childs_pose", hold_s=20)
+    basic = Routine("b", (mine, *lv_routine.BASIC_ROUTINE.steps[1:]))
+    words = lv_routine.routine_words(basic, library)
+    assert words.startswith("Child's pose, hold 20 s · Cat-cow flow, 15 repetitions"), words
+    assert "Single knee to chest, hold 20 s, 2 per side" in words
 
 
 def test_runner_with_nothing_to_do_is_done(library: Library) -> None:
@@ -317,6 +350,7 @@ def test_skip_ends_the_set_and_repeat_replaces_the_attempt(
             lv_routine.custom(["sphinx", "cobra"]),
             library,
             recorder=HistoryRecorder(history),
+            rest_s=0,  # rest off: Skip goes straight to the next set
             setup=False,
         )
         t, _ = _feed(session, in_form, 0.0, 1.0)
@@ -831,11 +865,13 @@ def test_a_per_side_set_times_only_the_side_it_asks_for(library: Library) -> Non
 
 def test_the_video_says_complete_only_when_every_set_was_done(library: Library) -> None:
     skipped = RoutineRunner(lv_routine.custom(["sphinx", "cobra"]), library, setup=False)
+    skipped.rest_s = 0
     skipped.begin(0)
     skipped.skip(1)
     skipped.skip(2)
     assert skipped.phase == Phase.DONE and snapshot.video_label(skipped) == "Routine over"
-    done = RoutineRunner(lv_routine.custom(["sphinx"]), library, setup=False)
+    done = RoutineRunner(lv_routine.custom(["sphinx", "cobra"]), library, rest_s=0, setup=False)
     done.begin(0)
     done.set_done(10)
+    done.set_done(20)
     assert done.phase == Phase.DONE and snapshot.video_label(done) == "Routine complete"

@@ -16,7 +16,7 @@ from poseguide.live.frame_stats import FrameStats
 from poseguide.live.routine import PlannedSet
 from poseguide.live.set_coach import SetCoach
 from poseguide.live.set_history import SetHistory
-from poseguide.live.state import SAY, SAY_CUE, TONE_START, TONE_TARGET
+from poseguide.live.state import SAY, TONE_START, TONE_TARGET
 
 T0 = datetime(2026, 12, 6, 9, tzinfo=timezone.utc)
 
@@ -25,8 +25,11 @@ def verdict(status: Status, correction: str | None = None) -> Verdict:
     return Verdict(status, "sphinx", "left", (), correction)
 
 
-def result(held: float = 0.0, holding: bool = False, met: bool = False) -> FrameResult:
-    return FrameResult(0.0, verdict(Status.IN_RANGE), (), held, held, holding, 0, met)
+def result(
+    held: float = 0.0, holding: bool = False, met: bool = False, judged: Verdict | None = None
+) -> FrameResult:
+    judged = judged or verdict(Status.IN_RANGE)
+    return FrameResult(0.0, judged, (), held, held, holding, 0, met)
 
 
 def test_camera_check_passes_after_the_body_is_judged_long_enough_and_says_what_to_change():
@@ -45,7 +48,7 @@ def test_event_sounds():
     assert sounds(Event(EventKind.HOLD_START, 1.0), flow=False) == [(TONE_START, "")]
     assert sounds(Event(EventKind.HOLD_START, 1.0), flow=True) == []  # a flow has no hold
     assert sounds(Event(EventKind.TARGET, 1.0), flow=False)[0] == (TONE_TARGET, "")
-    assert sounds(Event(EventKind.CUE, 1.0, "Relax"), flow=False) == [(SAY_CUE, "Relax")]
+    assert sounds(Event(EventKind.CUE, 1.0, "Relax"), flow=False) == []  # the coach says cues
     assert sounds(Event(EventKind.PACE_UNKNOWN, 1.0, "few"), flow=True) == [(SAY, "few")]
     assert EventKind.PACE_UNKNOWN in ALERTS and EventKind.CUE not in ALERTS
 
@@ -101,3 +104,33 @@ def test_set_coach_counts_down_the_end_of_a_hold():
     assert coach.update(result(hold - 10, holding=True), 1.0) == [(SAY, "10 seconds left")]
     assert coach.update(result(hold, holding=True, met=True), 2.0) == []
     assert coach.breath(2.0) is None  # a hold has no breathing pace
+
+
+def test_set_coach_says_the_flows_correction_it_shows():
+    """The issue: 'Bring your knees under your hips' shown 4-10 s in cat-cow, never said."""
+    library = load_library()
+    coach = SetCoach(library, countdown=True, breathing=False)
+    coach.new_set(PlannedSet(library["cat_cow"], None, 1, 1))
+    knees = result(judged=verdict(Status.OUT_OF_RANGE, "Bring your knees under your hips"))
+    said = [coach.update(knees, t / 10) for t in range(0, 101)]  # 10 s at 10 frames/s
+    spoken = [(t / 10, s) for t, s in enumerate(said) if s]
+    assert spoken == [(2.0, [(SAY, "Bring your knees under your hips")])], spoken
+    assert coach.cues.shown is not None and coach.cues.shown.text.startswith("Bring your knees")
+    assert coach.cue_said is None  # said once, at 2.0 s
+    # Mid-move a flow is out of form for a moment: under 2 s is not said, nor shown.
+    coach.new_set(PlannedSet(library["cat_cow"], None, 1, 1))
+    move = result(judged=verdict(Status.OUT_OF_RANGE, "Round your back"))
+    assert all(coach.update(move, t / 10) == [] for t in range(15))
+    assert coach.cues.shown is None
+    assert coach.update(result(), 1.5) == [] and coach.cues.shown is None
+
+
+def test_set_coach_takes_other_pose_words_in_place_of_the_correction():
+    library = load_library()
+    coach = SetCoach(library, countdown=False, breathing=False)
+    coach.new_set(PlannedSet(library["sphinx"], None, 1, 1))
+    out = result(judged=verdict(Status.OUT_OF_RANGE, "Lift your chest"))
+    coach.update(out, 0.0, looks="You look like you are doing cobra.")
+    assert coach.update(out, 1.0, looks="You look like you are doing cobra.") == [
+        (SAY, "You look like you are doing cobra.")
+    ]

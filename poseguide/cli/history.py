@@ -106,6 +106,16 @@ def _duration(seconds: float | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+def _best(seconds: float) -> str:
+    """A best hold; '-' when none was recorded (a flow counts repetitions, never holds)."""
+    return _duration(seconds) if seconds > 0 else "-"
+
+
+def _count(reps: int) -> str:
+    """Repetitions; '-' when none were recorded (a single hold counts none)."""
+    return str(reps) if reps else "-"
+
+
 def _day(when: datetime | None) -> str:
     return "-" if when is None else when.astimezone().strftime("%Y-%m-%d")
 
@@ -135,7 +145,7 @@ def _session_row(s: SessionRecord) -> list[str]:
         s.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
         _duration(summary.duration_s),
         _duration(summary.held_s),
-        str(summary.reps),
+        _count(summary.reps),
         f"{summary.targets_met}/{summary.targets_total}",
         _pain(s.pain_before, s.pain_after),
         ", ".join(summary.exercises) or "-",
@@ -161,8 +171,8 @@ def _report(history: History, days: int) -> str:
                     t.exercise,
                     str(t.sets),
                     _duration(t.held_s),
-                    _duration(t.best_hold_s),
-                    str(t.reps),
+                    _best(t.best_hold_s),
+                    _count(t.reps),
                     f"{t.targets_met}/{t.targets_total}",
                 ]
                 for t in totals
@@ -178,9 +188,9 @@ def _report(history: History, days: int) -> str:
             + [
                 [
                     b.exercise,
-                    _duration(b.best_hold_s),
+                    _best(b.best_hold_s),
                     _day(b.best_hold_at),
-                    str(b.most_reps),
+                    _count(b.most_reps),
                     _day(b.most_reps_at),
                 ]
                 for b in bests.values()

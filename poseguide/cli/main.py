@@ -175,12 +175,16 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         print(json.dumps(summary.as_dict() | {"warnings": warnings}, indent=2))
         return analyze_save.save(args, template, library, summary, motion) if args.save else 0
     print(f"{template.name}: {shown(args.video)}")
-    for i, s in enumerate(summary.segments, 1):
-        print(f"  hold {i}: {s.start:7.2f} s -> {s.end:7.2f} s  ({s.seconds:.1f} s)")
-    print(
-        f"time in form: {summary.held:.1f} s   best hold: {summary.best_hold:.1f} s"
-        + (f"   target {summary.target_s:g} s" if summary.target_s else "")
-    )
+    if template.is_flow:  # a flow counts repetitions: its time in either position is no hold
+        for i, at in enumerate(summary.rep_times, 1):
+            print(f"  repetition {i}: at {at:7.2f} s")
+    else:
+        for i, s in enumerate(summary.segments, 1):
+            print(f"  hold {i}: {s.start:7.2f} s -> {s.end:7.2f} s  ({s.seconds:.1f} s)")
+        print(
+            f"time in form: {summary.held:.1f} s   best hold: {summary.best_hold:.1f} s"
+            + (f"   target {summary.target_s:g} s" if summary.target_s else "")
+        )
     if template.is_flow or summary.target_reps > 1:
         print(f"repetitions: {summary.reps} (target {summary.target_reps})")
     print(f"target reached: {'yes' if summary.target_met else 'no'}")

@@ -1,5 +1,5 @@
-"""What the coach says besides corrections: the next exercise during a rest, the last seconds
-of a hold, and a breathing pace for flows.
+"""What the coach says: the one cue channel (the correction on screen is the one spoken), the
+next exercise during a rest, the last seconds of a hold, and a breathing pace for flows.
 
 The user is on the mat 2-3 m away and often face down, so the words carry what the screen
 would: what comes next and how long is left. Everything here is pure and driven by frame
@@ -8,14 +8,23 @@ time, like the routine runner, so tests step it with fake timestamps.
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from dataclasses import dataclass, field
 
 from poseguide.core.templates import Template
+from poseguide.core.textenum import TextEnum
 
 COUNTDOWN_MARKS = (10, 3, 2, 1)  # seconds left at which the countdown speaks
 LATE_S = 1.0  # a mark crossed longer ago than this (a hold resumed below it) is not said
 BREATH_IN_S = 4.0  # the slow tempo the guides ask for: about 4 s in, 4 s out
 BREATH_OUT_S = 4.0
+CUE_AFTER_S = 1.0  # a hold's correction is shown and said once it has lasted this long
+# A flow passes through "out of form" between cat and cow at every move: only a correction
+# that lasts longer than a move is about the form.
+FLOW_CUE_AFTER_S = 2.0
+CUE_COOLDOWN_S = 6.0  # at most one new spoken cue per this many seconds
+SAME_CUE_REPEAT_S = 12.0  # a cue still wanted is said again after this long
 
 
 def _seconds(value: float) -> str:
@@ -110,3 +119,62 @@ class BreathPace:
     def reset(self) -> None:
         self.start = None
         self._last = None
+
+
+class CueKind(TextEnum):
+    """A correction stops the timer (amber); a refinement is said while the hold counts."""
+
+    CORRECTION = "correction"
+    REFINEMENT = "refinement"
+
+
+@dataclass(frozen=True)
+class Cue:
+    text: str
+    kind: CueKind
+
+
+@dataclass
+class CueChannel:
+    """The one record of the cue: what the screen shows is what was said, in holds and
+    flows alike. A wanted cue is shown and said together once it has lasted ``CUE_AFTER_S``
+    (a flow: ``FLOW_CUE_AFTER_S``) and no other cue was said in the last ``CUE_COOLDOWN_S``.
+    Until then the screen keeps the cue said last while the form is still out (a
+    correction stays a correction) and shows none once the form is right; a cue heard in
+    the last ``SAME_CUE_REPEAT_S`` comes back on screen without being said again."""
+
+    flow: bool = False
+    shown: Cue | None = None
+    said: Counter[str] = field(default_factory=Counter)  # what was said, how often
+    _wanted: Cue | None = None
+    _since: float = 0.0
+    _last_said: float = -math.inf
+    _said_at: dict[str, float] = field(default_factory=dict)
+
+    def update(self, wanted: Cue | None, t: float) -> str | None:
+        """The words to say now (or None); afterwards :attr:`shown` is the cue on screen."""
+        if wanted != self._wanted:
+            self._wanted, self._since = wanted, t
+        if wanted is None:
+            self.shown = None
+            return None
+        heard = t - self._said_at.get(wanted.text, -math.inf)
+        if wanted == self.shown:
+            if heard >= SAME_CUE_REPEAT_S and t - self._last_said >= CUE_COOLDOWN_S:
+                return self._say(wanted, t)
+            return None
+        if heard < SAME_CUE_REPEAT_S:
+            self.shown = wanted  # just heard: back on screen, not said twice
+            return None
+        lasted = t - self._since >= (FLOW_CUE_AFTER_S if self.flow else CUE_AFTER_S)
+        if lasted and t - self._last_said >= CUE_COOLDOWN_S:
+            return self._say(wanted, t)
+        if self.shown is not None and self.shown.kind != wanted.kind:
+            self.shown = None  # the form changed side (in / out): the old cue is not true
+        return None
+
+    def _say(self, cue: Cue, t: float) -> str:
+        self.shown = cue
+        self._last_said = self._said_at[cue.text] = t
+        self.said[cue.text] += 1
+        return cue.text

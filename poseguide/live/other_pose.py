@@ -13,7 +13,6 @@ from poseguide.core.session import FrameResult
 from poseguide.core.templates import Kind, Library, Template
 
 LOOKS_EVERY_S = 1.0  # how often a person out of form is compared with the other templates
-LOOKS_SAY_EVERY_S = 8.0  # and how often what they look like doing is said
 
 
 def looks_like(frame: PoseFrame, asked: Template, library: Library) -> Template | None:
@@ -44,25 +43,21 @@ def looks_like_words(doing: Template, asked: Template) -> str:
 
 class OtherPoseWatch:
     """What the person seems to be doing instead of the asked pose, judged at most every
-    ``LOOKS_EVERY_S`` of frame time (it checks every template)."""
+    ``LOOKS_EVERY_S`` of frame time (it checks every template). The words take the place of
+    the correction in the one cue channel (``coach.CueChannel``), which says them."""
 
     def __init__(self, library: Library) -> None:
         self.library = library
         self.words: str | None = None  # shown instead of the asked template's correction
         self._judged_at = -np.inf
-        self._said_at = -np.inf
 
-    def update(self, result: FrameResult, asked: Template | None, t: float) -> str | None:
-        """Words to say now (rarely), after updating :attr:`words`."""
+    def update(self, result: FrameResult, asked: Template | None, t: float) -> None:
+        """Update :attr:`words` for this frame."""
         if asked is None or asked.is_flow or result.frame is None or result.verdict.in_range:
             self.words = None
-            return None
+            return
         if t - self._judged_at < LOOKS_EVERY_S:
-            return None
+            return
         self._judged_at = t
         doing = looks_like(result.frame, asked, self.library)
         self.words = None if doing is None else looks_like_words(doing, asked)
-        if self.words and t - self._said_at >= LOOKS_SAY_EVERY_S:
-            self._said_at = t
-            return self.words
-        return None

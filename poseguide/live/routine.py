@@ -38,6 +38,7 @@ class Outcome(TextEnum):
 
 
 _RANK = {Outcome.SKIPPED: 0, Outcome.STOPPED: 1, Outcome.DONE: 2}
+_SET_ENDS = {Outcome.SKIPPED: "skipped", Outcome.STOPPED: "stopped", Outcome.DONE: "complete"}
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,22 @@ def plan_routine(routine: Routine, library: Library) -> tuple[list[PlannedSet], 
     return plan, notes
 
 
+def routine_words(routine: Routine, library: Library) -> str:
+    """The routine in one line with the targets in force (the user's own where they set one):
+    'Child's pose, hold 20 s · Cat-cow flow, 15 repetitions · Knee to chest, hold 20 s, 2 per
+    side'."""
+    parts = []
+    for step in routine.steps:
+        template = library.templates.get(step.template_id)
+        if template is not None:
+            template = _with_target(template, step)
+            sides = (
+                f", {template.target.sets_per_side} per side" if template.target.per_side else ""
+            )
+            parts.append(f"{template.name}, {target_words(template)}{sides}")
+    return " · ".join(parts)
+
+
 class RoutineRunner:
     """Where the routine stands: camera set-up, a set, a rest, or finished.
 
@@ -201,6 +218,22 @@ class RoutineRunner:
         self.index += 1
         return self._next(t, "Well done.")
 
+    @property
+    def one_exercise(self) -> bool:
+        """Every planned set is of the same exercise (one set, or its sides and sets)."""
+        return len({p.template.id for p in self.plan}) <= 1
+
+    def ending(self) -> str:
+        """How the run ended, in the words the page, the video and the voice share: a single
+        exercise is a set (or an exercise of several sets), not a routine."""
+        if len(self.plan) == 1:
+            outcome = self.outcomes.get(0)
+            return f"Set {_SET_ENDS[outcome]}" if outcome else "Stopped before the set began"
+        if self.phase == Phase.STOPPED:
+            return f"Stopped: {self.tally()}"
+        noun = "Exercise" if self.one_exercise else "Routine"
+        return f"{noun} {'complete' if self.all_done else 'over'}: {self.tally()}"
+
     def tally(self) -> str:
         """How many sets were done, skipped and stopped, in words."""
         counts = Counter(self.outcomes.values())
@@ -223,14 +256,14 @@ class RoutineRunner:
         return []
 
     def skip(self, t: float) -> list[str]:
-        """Skip what is in front of the user: the camera check, this set, or the rest (the
-        next set starts at once)."""
+        """Skip what is in front of the user: the camera check, this set (then the rest and
+        "Next:", as after a finished set), or the rest (the next set starts at once)."""
         if self.phase == Phase.SETUP:
             return self._start_set()
         if self.phase == Phase.EXERCISE:
             self._mark(Outcome.SKIPPED)
             self.index += 1
-            return self._next(t, "Skipped.", rest=False)
+            return self._next(t, "Skipped.")
         if self.phase == Phase.REST:
             self.paused = False
             return self._start_set()
@@ -265,7 +298,7 @@ class RoutineRunner:
         if self.phase == Phase.EXERCISE:
             self._mark(Outcome.STOPPED)
         self.phase, self.paused = Phase.STOPPED, False
-        return [f"Stopped: {self.tally()}."]
+        return [f"{self.ending()}."]
 
     def _start_set(self) -> list[str]:
         planned = self.current
@@ -275,11 +308,11 @@ class RoutineRunner:
         self.serial += 1
         return [f"Now: {planned.label}. Target: {planned.target_text}"]
 
-    def _next(self, t: float, praise: str, rest: bool = True) -> list[str]:
+    def _next(self, t: float, praise: str) -> list[str]:
         upcoming = self.current
         if upcoming is None:
             return self._finish(praise)
-        if not rest or self.rest_s <= 0:
+        if self.rest_s <= 0:
             return [praise, *self._start_set()]
         self.phase, self._rest_until = Phase.REST, t + self.rest_s
         return [
@@ -294,6 +327,8 @@ class RoutineRunner:
 
     def _finish(self, praise: str) -> list[str]:
         self.phase = Phase.DONE
-        if self.all_done:
-            return [f"{praise} The routine is complete: {self.tally()}.".strip()]
-        return [f"The routine is over: {self.tally()}."]
+        if not self.one_exercise:  # the routine's spoken wording
+            if self.all_done:
+                return [f"{praise} The routine is complete: {self.tally()}.".strip()]
+            return [f"The routine is over: {self.tally()}."]
+        return [f"{praise if self.all_done else ''} {self.ending()}.".strip()]

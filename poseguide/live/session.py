@@ -13,13 +13,16 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import numpy as np
 
 from poseguide.core.gesture import HandsUpGesture
 from poseguide.core.session import FrameResult
 from poseguide.core.templates import Library
+from poseguide.core.timer import Event, EventKind
 from poseguide.history.records import StopReason
 from poseguide.live.camera_check import SETUP_OK_S, CameraCheck
 from poseguide.live.clock import FrameClock
@@ -216,9 +219,7 @@ class LiveSession:
             self._toggle_pause(t)
             return result
         planned = runner.current
-        looks = self.other_pose.update(result, planned.template if planned else None, t)
-        if looks:
-            self.state.push(SAY_CUE, looks)
+        self.other_pose.update(result, planned.template if planned else None, t)
         if runner.phase == Phase.SETUP:
             return result if self._check_setup(result, t) else None
         self._handle(result, t)
@@ -256,14 +257,18 @@ class LiveSession:
         flow = processor.set.flow
         self.set_history.frame(result)
         for e in result.events:
+            if e.kind == EventKind.CUE:
+                continue  # the set's own choice of cue: the coach's cue channel speaks instead
             self.set_history.event(e, flow, result.current_hold)
             for kind, text in sounds(e, flow):
                 self.state.push(kind, text)
             if e.kind in ALERTS:
                 self.state.update(alert=e.text, alert_until=t + ALERT_SHOW_S)
         self.set_history.holds(processor.set.segments)
-        for kind, text in self.coach.update(result, t):
+        for kind, text in self.coach.update(result, t, looks=self.other_pose.words):
             self.state.push(kind, text)
+        if self.coach.cue_said:  # kept in History as the correction the user heard
+            self.set_history.event(Event(EventKind.CUE, t, self.coach.cue_said), flow, 0.0)
         if result.target_met:
             done = self._end_current(StopReason.COMPLETED)
             if done is not None:
@@ -312,7 +317,8 @@ class LiveSession:
         processor, planned = self.readers.processor, self.runner.current
         if self.runner.phase != Phase.EXERCISE or processor is None:
             return None
-        summary = processor.finish()
+        # The corrections kept are the ones said (the set's own count chose differently).
+        summary = replace(processor.finish(), corrections=Counter(self.coach.cues.said))
         self.readers.close_set()
         if planned is None:
             return None
@@ -330,7 +336,13 @@ class LiveSession:
         shown, runner = self.state.read(), self.runner
         playing = runner.phase == Phase.EXERCISE and not runner.paused
         breath = self.coach.breath(t) if playing else None  # the pace starts when the set does
-        fields = routine_fields(runner, t, result, looks=self.other_pose.words, breath=breath)
+        fields = routine_fields(
+            runner,
+            t,
+            result,
+            cue=self.coach.cues.shown,
+            breath=breath,
+        )
         fields.update(self.stats.fields(shown.frames, analysed))
         if shown.alert is not None and t > shown.alert_until:
             fields["alert"] = None

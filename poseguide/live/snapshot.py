@@ -4,21 +4,21 @@ the outcome of a routine in words, and the banner on a video frame no set judges
 from __future__ import annotations
 
 from poseguide.core.session import FrameResult
+from poseguide.live.coach import Cue, CueKind
 from poseguide.live.recorder import FinishedSet
 from poseguide.live.routine import Phase, RoutineRunner
 from poseguide.live.state import Breath
 
 PHASE_LABELS = {
     Phase.IDLE: "Waiting to begin",
-    Phase.DONE: "Routine complete",
     Phase.STOPPED: "Stopped",
 }  # drawn on the video when no set runs
 
 
 def video_label(runner: RoutineRunner) -> str:
-    """What the video says when no set runs: "Routine complete" only if every set was done."""
-    if runner.phase == Phase.DONE and not runner.all_done:
-        return "Routine over"
+    """What the video says when no set runs: "... complete" only if every set was done."""
+    if runner.phase == Phase.DONE:
+        return runner.ending().split(":")[0]
     return PHASE_LABELS.get(runner.phase, "Paused")
 
 
@@ -35,12 +35,12 @@ def routine_fields(
     t: float,
     result: FrameResult | None,
     *,
-    looks: str | None,
     breath: Breath | None,
+    cue: Cue | None = None,
 ) -> dict[str, object]:
     """The snapshot's fields for the routine at frame time ``t`` and this frame's result
-    (None when no set judged it); ``looks`` replaces a correction when the person seems to
-    be doing another pose."""
+    (None when no set judged it); ``cue`` is the cue channel's (what the voice said), the one
+    shown. The camera check shows what it says: how to get into view."""
     planned = runner.current
     fields: dict[str, object] = {
         "phase": runner.phase,
@@ -58,7 +58,7 @@ def routine_fields(
     if result is not None:
         verdict = result.verdict
         if runner.phase == Phase.SETUP:
-            fields["setup_message"] = looks or (None if verdict.seen else verdict.correction)
+            fields["setup_message"] = None if verdict.seen else verdict.correction
         else:
             fields.update(
                 held=result.held,
@@ -67,17 +67,12 @@ def routine_fields(
                 holding=result.holding,
                 target_met=result.target_met,
                 status=verdict.status,
-                correction=None if verdict.in_range else looks or verdict.correction,
-                refinement=verdict.refinement if verdict.in_range else None,
+                correction=cue.text if cue and cue.kind == CueKind.CORRECTION else None,
+                refinement=cue.text if cue and cue.kind == CueKind.REFINEMENT else None,
             )
-    if runner.phase == Phase.STOPPED:
-        fields["outcome"] = f"Stopped: {runner.tally()}."
-    elif runner.phase == Phase.DONE:
-        fields["outcome"] = (
-            f"Routine complete: {runner.tally()}. Well done."
-            if runner.all_done
-            else f"Routine over: {runner.tally()}."
-        )
+    if runner.phase in (Phase.STOPPED, Phase.DONE):
+        well = " Well done." if runner.phase == Phase.DONE and runner.all_done else ""
+        fields["outcome"] = f"{runner.ending()}.{well}"
     if runner.paused:  # one state on screen: nothing is timed or judged while paused
         fields.update(holding=False, status="", correction=None)
     return fields

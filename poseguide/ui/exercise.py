@@ -26,12 +26,12 @@ from poseguide.live import safety_rules
 from poseguide.live.recorder import HistoryRecorder
 from poseguide.live.routine import Phase, Routine
 from poseguide.live.session import LiveSession
+from poseguide.ui import camera_denied, safety_screen, sound_check
 from poseguide.ui import plan as page_plan
-from poseguide.ui import safety_screen, sound_check
 from poseguide.ui.controls import control_buttons, hands_free_help, keys_html
 from poseguide.ui.history_db import open_history
 from poseguide.ui.set_summary import session_json, summary_view
-from poseguide.ui.status_panel import BIG_CSS, status
+from poseguide.ui.status_panel import BIG_CSS, LOCKED_CSS, status
 from poseguide.ui.stopping import ask_if_sharp_pain, stop
 from poseguide.ui.upload import upload_section
 
@@ -115,7 +115,7 @@ def render(library: Library) -> None:
         if current is not None and current.template.cautions:
             st.info(f"**{current.template.name}:** " + " ".join(current.template.cautions))
 
-    st.html(BIG_CSS)
+    st.html(BIG_CSS + (LOCKED_CSS if locked else ""))
     video, panel = st.columns([3, 2])
     with video:
         ctx = webrtc_streamer(
@@ -132,7 +132,7 @@ def render(library: Library) -> None:
         )
         _camera_state(live, ctx.state.playing, ctx.state.signalling)
         control_buttons(live)
-        st.iframe(keys_html(), height=1)
+        st.iframe(keys_html() + camera_denied.watch_html(), height=1)
         with st.expander("Hands-free: keys and the pause gesture"):
             hands_free_help(library)
     with panel:
@@ -184,17 +184,16 @@ def _choose_routine(
         )
         return page_plan.with_targets(lv_routine.single(tid), plan)
     if mode == MODES[1]:
-        st.caption(
-            "Child's pose 60 s · cat-cow 15 times · knee to chest 2 per side · seated "
-            "twist 2 per side · pelvic tilts 10 times, with a short rest between."
-        )
-        return page_plan.with_targets(lv_routine.BASIC_ROUTINE, plan)
+        basic = page_plan.with_targets(lv_routine.BASIC_ROUTINE, plan)
+        st.caption(f"{lv_routine.routine_words(basic, library)}, with a short rest between.")
+        return basic
     if mode == MODES[2]:
+        desk = page_plan.with_targets(lv_routine.DESK_BREAK, plan)
         st.caption(
-            "Neck stretch each side · standing back extension · trunk rotation each side · "
-            "side stretch each side, with a short rest between. Sitting and standing, no mat."
+            f"{lv_routine.routine_words(desk, library)}, with a short rest between. "
+            "Sitting and standing, no mat."
         )
-        return page_plan.with_targets(lv_routine.DESK_BREAK, plan)
+        return desk
     saved = page_plan.saved_routine(plan, library)
     saved_ids = [s.template_id for s in saved.steps] if saved else []
     picked = st.multiselect(
@@ -304,7 +303,7 @@ def _camera_state(live: LiveSession, playing: bool, signalling: bool) -> None:
 
 
 def _end_of_session(live: LiveSession) -> None:
-    st.markdown(f"**{live.runner.tally().capitalize()}.**")
+    st.markdown(f"**{live.runner.ending()}.**")
     summary_view(live.finished)
     for tip in lv_recorder.target_suggestions(live.recorder.history, live.finished):
         st.info(tip)

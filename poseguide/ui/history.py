@@ -59,8 +59,15 @@ def pose_name(exercise: str, names: dict[str, str]) -> str:
     return names.get(exercise) or exercise.replace("_", " ").capitalize()
 
 
-def _shown(value: object) -> object:
-    return DASH if value is None else value
+def _shown(value: object) -> str:
+    """A cell as text: each column holds one type (Arrow refuses a column of "–" and numbers)."""
+    return DASH if value is None else str(value)
+
+
+def _recorded(value: float) -> str:
+    """A best hold or a count as text; "–" when none was recorded (a flow has no hold, a
+    single hold no repetitions)."""
+    return str(value) if value else DASH
 
 
 def _render(history: History, names: dict[str, str], labels: dict[str, MeasureLabel]) -> None:
@@ -214,11 +221,11 @@ def _sessions_frame(summaries: list[SessionSummary], names: dict[str, str]) -> p
         rows.append(
             {
                 "Started": s.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-                "Minutes": DASH
-                if summary.duration_s is None
-                else round(summary.duration_s / 60, 1),
+                "Minutes": _shown(
+                    None if summary.duration_s is None else round(summary.duration_s / 60, 1)
+                ),
                 "In form (s)": round(summary.held_s, 1),
-                "Reps": summary.reps,
+                "Reps": _recorded(summary.reps),
                 "Targets met": f"{summary.targets_met}/{summary.targets_total}",
                 "Pain before": _shown(s.pain_before),
                 "Pain after": _shown(s.pain_after),

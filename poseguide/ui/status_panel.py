@@ -16,20 +16,41 @@ from poseguide.live.frame_stats import camera_lost
 from poseguide.live.routine import Phase, PlannedSet
 from poseguide.live.session import LiveSession
 from poseguide.live.state import Snapshot, TimerShown
+from poseguide.ui import camera_denied, sound
 from poseguide.ui import library as page_library
-from poseguide.ui import sound
 from poseguide.ui.stopping import stop
 
 # Timer and cue sized for a 1280x720 page read from 3 m (a third of the size still reads).
-BIG_CSS = """<style>
+BIG_CSS = (
+    """<style>
 .pg-timer {font-size: 88px; font-weight: 700; line-height: 1.05;}
 .pg-rest {font-size: 56px; font-weight: 700; line-height: 1.1;}
 .pg-cue {font-size: 44px; font-weight: 600; line-height: 1.15; padding: 6px 12px;
          border-radius: 8px; margin: 6px 0;}
+.pg-cue.pg-long {font-size: 34px;}
+.pg-cue.pg-longer {font-size: 28px;}
+.pg-title {font-size: 28px; font-weight: 700; line-height: 1.2;}
 .pg-ok {background: #e6f4ea; color: #1e4620;}
 .pg-warn {background: #fff4e5; color: #663c00;}
 .pg-refine {background: #e8f0fe; color: #174ea6;}
 .pg-note {font-size: 20px; color: #555;}
+.pg-box {padding: 12px 16px; border-radius: 8px; margin: 4px 0;}
+.pg-info {background: #e8f0fe; color: #174ea6;}
+.pg-warn-box {background: #fff4e5; color: #663c00; font-size: 18px;}
+.pg-warn-box p {margin: 0 0 8px 0;}
+</style>"""
+    + camera_denied.CSS
+)
+# Characters: a longer cue is set smaller (34 px, then 28 px), so that the longest (a refinement
+# of 72 characters after "Timer running. To refine: ") ends above 720 px beside the video.
+LONG_CUE, LONGER_CUE = 24, 64
+
+# During a session the page gives the fold to the panel: less space above the content and no
+# page title (hidden, not removed: an element taken away above the video would move the
+# camera widget, and a moved widget is rebuilt and drops the stream).
+LOCKED_CSS = """<style>
+[data-testid="stMainBlockContainer"] {padding-top: 1.5rem;}
+[data-testid="stHeading"]:has(#stretch) {display: none;}
 </style>"""
 
 
@@ -57,12 +78,14 @@ def status(live: LiveSession) -> None:
 def _draw_status(snap: Snapshot, current: PlannedSet | None, library: Library) -> None:
     phase = snap.phase
     if phase == Phase.IDLE:
-        st.info(
-            "Press START under the video to begin (or Begin, if the camera is already on). "
-            "The camera checks first that it can see you."
+        st.html(
+            camera_denied.idle_html(
+                "Press START under the video to begin (or Begin, if the camera is already "
+                "on). The camera checks first that it can see you."
+            )
         )
     elif snap.paused:  # one state: nothing is timed or judged while paused
-        st.subheader(snap.pose + (f" ({snap.side} side)" if snap.side else ""))
+        _title(snap)
         _big(
             "Paused. Press Resume to go on.",
             "pg-cue pg-warn",
@@ -71,12 +94,11 @@ def _draw_status(snap: Snapshot, current: PlannedSet | None, library: Library) -
     elif phase == Phase.SETUP:
         st.subheader("Camera check")
         if snap.setup_message:
-            _big(snap.setup_message, "pg-cue pg-warn")
+            _cue(snap.setup_message, "pg-warn")
         else:
             st.success("I can see you. Hold still a moment...")
     elif phase == Phase.EXERCISE:
-        st.subheader(snap.pose + (f" ({snap.side} side)" if snap.side else ""))
-        st.caption(f"Set {snap.position} · target: {snap.target}")
+        _title(snap, f"Set {snap.position} · target: {snap.target}")
         words = {
             TimerShown.RUNNING: "running",
             TimerShown.PAUSED: "paused",
@@ -98,15 +120,15 @@ def _draw_status(snap: Snapshot, current: PlannedSet | None, library: Library) -
                 f" · Timer: {words[snap.timer]}",
             )
         if snap.alert:
-            _big(snap.alert, "pg-cue pg-warn")
+            _cue(snap.alert, "pg-warn")
         if snap.target_met:
-            _big("Target reached. Release slowly.", "pg-cue pg-ok")
+            _cue("Target reached. Release slowly.", "pg-ok")
         elif snap.correction:
-            _big(snap.correction, "pg-cue pg-warn")
+            _cue(snap.correction, "pg-warn")
         elif snap.refinement:  # the hold is counting: a refinement, not a stop (blue, not amber)
-            _big(f"Timer running. To refine: {snap.refinement}", "pg-cue pg-refine")
+            _cue(f"Timer running. To refine: {snap.refinement}", "pg-refine")
         elif snap.status == "in_range" and not snap.alert:
-            _big("Good form", "pg-cue pg-ok")
+            _cue("Good form", "pg-ok")
         if snap.breath is not None:
             st.progress(
                 snap.breath.done if snap.breath.inhaling else 1 - snap.breath.done,
@@ -153,6 +175,19 @@ def _picture(png: bytes, width: int, alt: str, caption: str = "") -> None:
         f'style="width:{width}px;max-width:100%" src="data:image/png;base64,{data}"/>'
         f"{under}</figure>"
     )
+
+
+def _title(snap: Snapshot, note: str = "") -> None:
+    """The pose (and side) in one line, the set and target under it in small type."""
+    title = snap.pose + (f" ({snap.side} side)" if snap.side else "")
+    small = f'<div class="pg-note">{html.escape(note)}</div>' if note else ""
+    st.html(f'<div class="pg-title">{html.escape(title)}</div>{small}')
+
+
+def _cue(text: str, colour: str) -> None:
+    """A cue in the colour of its kind; a long one in smaller type (see LONG_CUE)."""
+    size = " pg-longer" if len(text) > LONGER_CUE else " pg-long" if len(text) > LONG_CUE else ""
+    _big(text, f"pg-cue {colour}{size}")
 
 
 def _big(text: str, css: str, note: str = "") -> None:
