@@ -282,7 +282,7 @@ def test_local_voice_is_chosen_and_results_reach_the_server(
             assert {s["voice"] for s in said} == {"Local Voice"}, said
             texts = [s["text"] for s in said]
             assert "10 seconds left" in texts and any(t.startswith("Target") for t in texts)
-            played = [e for e in _played(page) if e["kind"] in ("say", "cue")]
+            played = [e for e in _played(page) if e["kind"] in ("say", "cue", "correction")]
             assert all(e["how"] in ("spoken", "failed", "skipped") for e in played), played
             failed = [e for e in played if e["how"] == "failed"]
             assert [e["why"] for e in failed] == ["audio-hardware"], failed

@@ -16,7 +16,7 @@ from poseguide.live.frame_stats import FrameStats
 from poseguide.live.routine import PlannedSet
 from poseguide.live.set_coach import SetCoach
 from poseguide.live.set_history import SetHistory
-from poseguide.live.state import SAY, TONE_START, TONE_TARGET
+from poseguide.live.state import SAY, SAY_CORRECTION, TONE_START, TONE_TARGET
 
 T0 = datetime(2026, 12, 6, 9, tzinfo=timezone.utc)
 
@@ -114,7 +114,7 @@ def test_set_coach_says_the_flows_correction_it_shows():
     knees = result(judged=verdict(Status.OUT_OF_RANGE, "Bring your knees under your hips"))
     said = [coach.update(knees, t / 10) for t in range(0, 101)]  # 10 s at 10 frames/s
     spoken = [(t / 10, s) for t, s in enumerate(said) if s]
-    assert spoken == [(2.0, [(SAY, "Bring your knees under your hips")])], spoken
+    assert spoken == [(2.0, [(SAY_CORRECTION, "Bring your knees under your hips")])], spoken
     assert coach.cues.shown is not None and coach.cues.shown.text.startswith("Bring your knees")
     assert coach.cue_said is None  # said once, at 2.0 s
     # Mid-move a flow is out of form for a moment: under 2 s is not said, nor shown.
@@ -132,5 +132,5 @@ def test_set_coach_takes_other_pose_words_in_place_of_the_correction():
     out = result(judged=verdict(Status.OUT_OF_RANGE, "Lift your chest"))
     coach.update(out, 0.0, looks="You look like you are doing cobra.")
     assert coach.update(out, 1.0, looks="You look like you are doing cobra.") == [
-        (SAY, "You look like you are doing cobra.")
+        (SAY_CORRECTION, "You look like you are doing cobra.")
     ]

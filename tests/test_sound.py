@@ -12,7 +12,15 @@ import pytest
 from poseguide.history import History
 from poseguide.history.settings import PlanStore, Preferences
 from poseguide.live.coach import BreathPace, Countdown
-from poseguide.live.state import SAY, SAY_CUE, TONE_BREATH_IN, TONE_START, TONE_TARGET, SoundEvent
+from poseguide.live.state import (
+    SAY,
+    SAY_CORRECTION,
+    SAY_CUE,
+    TONE_BREATH_IN,
+    TONE_START,
+    TONE_TARGET,
+    SoundEvent,
+)
 from poseguide.ui import sound
 from poseguide.ui.sound import Answer, Outcome, Pattern, Played, ProbeResult, Speech, Voice
 
@@ -82,7 +90,8 @@ def test_fallback_patterns_follow_the_coach_words() -> None:
     assert pattern(SAY, three[0]) is None  # the large type carries the last seconds
     assert pattern(TONE_START) == Pattern.HOLD_START
     assert pattern(TONE_TARGET) == Pattern.TARGET
-    assert pattern(SAY_CUE, "Lift your chest") == Pattern.CORRECTION
+    assert pattern(SAY_CORRECTION, "Lift your chest") == Pattern.CORRECTION
+    assert pattern(SAY_CUE, "Turn side-on to the camera") == Pattern.CORRECTION
     breath = BreathPace(into="cow", out_to="cat")
     words = breath.update(0.0)
     assert words and pattern(SAY_CUE, words) is None  # its own soft tones carry the pace

@@ -8,7 +8,14 @@ from poseguide.core.session import FrameResult
 from poseguide.core.templates import Library
 from poseguide.live.coach import BreathPace, Countdown, Cue, CueChannel, CueKind
 from poseguide.live.routine import PlannedSet
-from poseguide.live.state import SAY, SAY_CUE, TONE_BREATH_IN, TONE_BREATH_OUT, Breath
+from poseguide.live.state import (
+    SAY,
+    SAY_CORRECTION,
+    SAY_CUE,
+    TONE_BREATH_IN,
+    TONE_BREATH_OUT,
+    Breath,
+)
 
 BREATHS_SPOKEN = 2  # the breathing pace says its words this often, then keeps to tones
 
@@ -57,7 +64,7 @@ class SetCoach:
         if planned is None:
             return []
         said = self.cue_said = self.cues.update(wanted_cue(result, looks), t)
-        return ([(SAY, said)] if said else []) + self._pace(result, t)
+        return ([(SAY_CORRECTION, said)] if said else []) + self._pace(result, t)
 
     def _pace(self, result: FrameResult, t: float) -> list[tuple[str, str]]:
         planned = self._planned

@@ -24,7 +24,15 @@ import streamlit as st
 from streamlit.components import v1 as components
 
 from poseguide.core.textenum import TextEnum
-from poseguide.live.state import SAY, SAY_CUE, TONE_START, TONE_TARGET, LiveState, SoundEvent
+from poseguide.live.state import (
+    SAY,
+    SAY_CORRECTION,
+    SAY_CUE,
+    TONE_START,
+    TONE_TARGET,
+    LiveState,
+    SoundEvent,
+)
 
 PLAYER_DIR = Path(__file__).resolve().parent / "player"
 KEY = "sound_player"
@@ -183,7 +191,9 @@ def pattern(event: SoundEvent) -> Pattern | None:
         return Pattern.HOLD_START
     if event.kind == TONE_TARGET:
         return Pattern.TARGET
-    if event.kind == SAY_CUE and not event.text.startswith("Breathe "):
+    if event.kind == SAY_CORRECTION or (
+        event.kind == SAY_CUE and not event.text.startswith("Breathe ")
+    ):
         return Pattern.CORRECTION
     if event.kind == SAY and _TEN_LEFT.match(event.text):
         return Pattern.TEN_LEFT
