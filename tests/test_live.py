@@ -176,8 +176,8 @@ def test_a_single_exercise_ends_as_a_set_not_a_routine(library: Library) -> None
     r.begin(0)
     assert r.set_done(10) == ["Well done. Set complete."]
     assert r.ending() == "Set complete" and snapshot.video_label(r) == "Set complete"
-    fields = snapshot.routine_fields(r, 11, None, breath=None)
-    assert fields["outcome"] == "Set complete. Well done."
+    shown = snapshot.routine_shown(lv_state.Snapshot(), r, 11, None, breath=None)
+    assert shown.outcome == "Set complete. Well done."
     r = RoutineRunner(lv_routine.single("sphinx"), library, setup=False)
     r.begin(0)
     assert r.skip(1) == ["Set skipped."]
@@ -646,7 +646,7 @@ def _said_pause_once(session: LiveSession) -> None:
 
 def test_no_gesture_when_turned_off(library: Library) -> None:
     session = LiveSession(lv_routine.single("sphinx"), library, gesture=False)
-    assert session.gesture is None
+    assert session.gesture.gesture is None
 
 
 # --------------------------------------------------------------------------- what the history says

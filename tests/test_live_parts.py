@@ -16,7 +16,7 @@ from poseguide.live.frame_stats import FrameStats
 from poseguide.live.routine import PlannedSet
 from poseguide.live.set_coach import SetCoach
 from poseguide.live.set_history import SetHistory
-from poseguide.live.state import SAY, SAY_CORRECTION, TONE_START, TONE_TARGET
+from poseguide.live.state import SAY, SAY_CORRECTION, TONE_START, TONE_TARGET, Snapshot
 
 T0 = datetime(2026, 12, 6, 9, tzinfo=timezone.utc)
 
@@ -87,11 +87,11 @@ def test_frame_stats_rate_and_first_frame():
     stats.connecting(100.0)
     for i in range(11):
         stats.analysed(101.0 + i * 0.1, 0.02)
-    fields = stats.fields(frames_before=10, analysed=True)
-    assert fields["frames"] == 11
-    assert fields["fps"] == pytest.approx(10.0)
-    assert fields["first_frame_s"] == pytest.approx(1.0)
-    assert "fps" not in stats.fields(frames_before=11, analysed=False)
+    shown = stats.shown(Snapshot(frames=10), analysed=True)
+    assert shown.frames == 11
+    assert shown.fps == pytest.approx(10.0)
+    assert shown.first_frame_s == pytest.approx(1.0)
+    assert stats.shown(Snapshot(frames=11, fps=3.0), analysed=False).fps == 3.0
 
 
 def test_set_coach_counts_down_the_end_of_a_hold():

@@ -4,6 +4,7 @@ time inside the callback, the first frame's delay after START, and whether frame
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import replace
 
 import numpy as np
 
@@ -45,16 +46,17 @@ class FrameStats:
         """The frame rate of this set, not one spanning the rest."""
         self._times.clear()
 
-    def fields(self, frames_before: int, analysed: bool) -> dict[str, object]:
-        """The snapshot's frame figures after this frame."""
-        out: dict[str, object] = {}
+    def shown(self, snapshot: Snapshot, analysed: bool) -> Snapshot:
+        """``snapshot`` with the frame figures after this frame (``analysed``: the pose model
+        looked at it)."""
         if analysed:
-            out["frames"] = frames_before + 1
+            snapshot = replace(snapshot, frames=snapshot.frames + 1)
             if len(self._times) > 1:
                 span = max(self._times[-1] - self._times[0], 1e-6)
-                out["fps"] = (len(self._times) - 1) / span
-            out["latency_ms_p95"] = 1000 * float(np.percentile(self._latency, 95))
+                snapshot = replace(snapshot, fps=(len(self._times) - 1) / span)
+            latency = 1000 * float(np.percentile(self._latency, 95))
+            snapshot = replace(snapshot, latency_ms_p95=latency)
         connect, first = self._connect_at, self._first_frame_at
         if connect is not None and first is not None and first >= connect:
-            out["first_frame_s"] = first - connect
-        return out
+            snapshot = replace(snapshot, first_frame_s=first - connect)
+        return snapshot

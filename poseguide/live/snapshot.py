@@ -3,11 +3,13 @@ the outcome of a routine in words, and the banner on a video frame no set judges
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from poseguide.core.session import FrameResult
 from poseguide.live.coach import Cue, CueKind
 from poseguide.live.recorder import FinishedSet
 from poseguide.live.routine import Phase, RoutineRunner
-from poseguide.live.state import Breath
+from poseguide.live.state import Breath, Snapshot
 
 PHASE_LABELS = {
     Phase.IDLE: "Waiting to begin",
@@ -30,37 +32,59 @@ def achieved(done: FinishedSet) -> str:
     return f"{summary.held:.1f} s held"
 
 
-def routine_fields(
+def fresh_set(shown: Snapshot) -> Snapshot:
+    """A new set begins with nothing held, counted or said."""
+    return replace(
+        shown,
+        held=0.0,
+        current_hold=0.0,
+        reps=0,
+        holding=False,
+        target_met=False,
+        status="",
+        correction=None,
+        refinement=None,
+        alert=None,
+        notice="",
+    )
+
+
+def routine_shown(
+    shown: Snapshot,
     runner: RoutineRunner,
     t: float,
     result: FrameResult | None,
     *,
     breath: Breath | None,
     cue: Cue | None = None,
-) -> dict[str, object]:
-    """The snapshot's fields for the routine at frame time ``t`` and this frame's result
-    (None when no set judged it); ``cue`` is the cue channel's (what the voice said), the one
-    shown. The camera check shows what it says: how to get into view."""
+) -> Snapshot:
+    """``shown`` brought to the routine at frame time ``t`` and this frame's result (None
+    when no set judged it); ``cue`` is the cue channel's (what the voice said), the one shown.
+    The camera check shows what it says: how to get into view."""
     planned = runner.current
-    fields: dict[str, object] = {
-        "phase": runner.phase,
-        "paused": runner.paused,
-        "pose": planned.template.name if planned else "",
-        "side": planned.side if planned else None,
-        "position": f"{planned.number} of {planned.total}" if planned else "",
-        "target": planned.target_text if planned else "",
-        "flow": planned.flow if planned else False,
-        "target_reps": planned.template.target.reps if planned else 1,
-        "rest_left": runner.rest_left(t),
-        "upcoming": planned.label if planned and runner.phase == Phase.REST else "",
-        "breath": breath,
-    }
+    s = replace(
+        shown,
+        phase=runner.phase,
+        paused=runner.paused,
+        pose=planned.template.name if planned else "",
+        side=planned.side if planned else None,
+        position=f"{planned.number} of {planned.total}" if planned else "",
+        target=planned.target_text if planned else "",
+        flow=planned.flow if planned else False,
+        target_reps=planned.template.target.reps if planned else 1,
+        rest_left=runner.rest_left(t),
+        upcoming=planned.label if planned and runner.phase == Phase.REST else "",
+        breath=breath,
+    )
+    if s.alert is not None and t > s.alert_until:
+        s = replace(s, alert=None)
     if result is not None:
         verdict = result.verdict
         if runner.phase == Phase.SETUP:
-            fields["setup_message"] = None if verdict.seen else verdict.correction
+            s = replace(s, setup_message=None if verdict.seen else verdict.correction)
         else:
-            fields.update(
+            s = replace(
+                s,
                 held=result.held,
                 current_hold=result.current_hold,
                 reps=result.reps,
@@ -72,7 +96,7 @@ def routine_fields(
             )
     if runner.phase in (Phase.STOPPED, Phase.DONE):
         well = " Well done." if runner.phase == Phase.DONE and runner.all_done else ""
-        fields["outcome"] = f"{runner.ending()}.{well}"
+        s = replace(s, outcome=f"{runner.ending()}.{well}")
     if runner.paused:  # one state on screen: nothing is timed or judged while paused
-        fields.update(holding=False, status="", correction=None)
-    return fields
+        s = replace(s, holding=False, status="", correction=None)
+    return s

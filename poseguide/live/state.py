@@ -6,8 +6,8 @@ from __future__ import annotations
 import secrets
 import threading
 from collections import deque
-from dataclasses import dataclass, replace
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from poseguide.core.textenum import TextEnum
 from poseguide.live.routine import Phase
@@ -113,14 +113,22 @@ class LiveState:
         with self._lock:
             return self._snapshot
 
-    def update(self, **fields: Any) -> None:
+    def update(self, change: Callable[[Snapshot], Snapshot]) -> None:
+        """Replace the snapshot by ``change`` of it, under the lock (``dataclasses.replace``
+        with named fields, which mypy checks against :class:`Snapshot`)."""
         with self._lock:
-            self._snapshot = replace(self._snapshot, **fields)
+            self._snapshot = change(self._snapshot)
 
     def push(self, kind: str, text: str = "") -> None:
         with self._lock:
             self._seq += 1
             self._events.append(SoundEvent(self._seq, kind, text))
+
+    def say(self, texts: Sequence[str]) -> None:
+        """Announcements, in order (an empty one is left out)."""
+        for text in texts:
+            if text:
+                self.push(SAY, text)
 
     @property
     def sent(self) -> int:

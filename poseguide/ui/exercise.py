@@ -249,7 +249,7 @@ def _live_session(
         st.session_state["live_routine"] = chosen
     if not live.started:
         live.recorder.pain_before = pain_before
-    live.speak_cautions = speak_cautions
+    live.current.speak_cautions = speak_cautions
     return live
 
 
