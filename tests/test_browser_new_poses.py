@@ -15,7 +15,8 @@ needs and the side a set is for. The holds themselves are checked on real landma
   the trunk rotation, a side-view template, asks "Turn side-on to the camera";
 * a crescent lunge side-on, left leg back, chest square: the trunk rotation's left set sees the
   lunge with the chest not turned ("Turn your chest further towards your back leg"), its right
-  set the left leg back ("This set is for your right side: switch sides").
+  set the left leg back ("This set is for your right side: switch sides"); skipped both, the
+  exercise is over ("Exercise over: 0 of 2 sets done, 2 skipped").
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ def test_desk_break_runs_the_neck_stretch_each_side_and_asks_for_the_trunk_rotat
         with _app(run) as url, _browser(run, seated_clip) as page:
             _begin(page, url)
             page.get_by_text("Desk break", exact=True).click()
-            _wait_for(page, r"Neck stretch each side · standing back extension", 15)
+            _wait_for(page, r"Rotational neck stretch, hold 10 s, 1 per side · Standing back", 15)
             _start(page)
             text = _waiting(
                 page,
@@ -158,6 +159,6 @@ def test_trunk_rotation_runs_left_then_right_on_a_square_lunge(
             text = _waiting(page, "Standing trunk rotation (right side)", switch)
             assert "Set 2 of 2" in text
             _button(page, "Skip").click()
-            _wait_for(page, r"Routine over: 0 of 2 sets done, 2 skipped", 20)
+            _wait_for(page, r"Exercise over: 0 of 2 sets done, 2 skipped", 20)
 
     _retry_once("trunk rotation", scenario, tmp_path)

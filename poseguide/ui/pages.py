@@ -43,6 +43,7 @@ def history() -> None:
 def main() -> None:
     hide_native_logs_for_process()  # MediaPipe's and TFLite's lines stay out of the server log
     compat.send_uncompressed_starts()
+    compat.quiet_closed_tabs()
     st.set_page_config(page_title="poseguide", page_icon="🧘", layout="wide")
     pages = [
         st.Page(exercise, title="Stretch", url_path="stretch", default=True),
