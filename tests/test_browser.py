@@ -252,15 +252,26 @@ def _latency_ms(page) -> float:
     return float(_wait_for(page, r"([\d.]+) ms per frame \(p95\)", 2).group(1))
 
 
-def _start_sphinx(page, url: str):
-    """Open the page on the sphinx, get through the first-start screen, press START; returns
-    the component's frame (for :func:`_first_frame_s`)."""
-    page.goto(f"{url}/?pose=sphinx")
+def _through_safety(page, url: str, path: str = "/") -> None:
+    """Open ``path`` and get through the first-start safety screen (no warning sign applies)."""
+    page.goto(f"{url}{path}")
     page.get_by_text("None of these applies to me").click()
     page.get_by_role("button", name="Continue").click()
+
+
+def _start_button(page):
+    """The camera's START button, once the panel says to press it."""
     start = _camera(page, "start")
     start.wait_for(timeout=30_000)
     _wait_for(page, r"Press START", 15)
+    return start
+
+
+def _start_sphinx(page, url: str):
+    """Open the page on the sphinx, get through the first-start screen, press START; returns
+    the component's frame (for :func:`_first_frame_s`)."""
+    _through_safety(page, url, "/?pose=sphinx")
+    start = _start_button(page)
     component = page.locator('iframe[title*="streamlit_webrtc"]').element_handle().content_frame()
     component.evaluate(_PROBE)
     start.click()
@@ -424,9 +435,7 @@ def test_coach_from_the_mat_pictures_countdown_next(still_clip: Path, tmp_path: 
             assert page.locator('[data-testid="stImage"] img').count() >= 1
             _shot(page, "browser_library_picture")
 
-            page.goto(url)
-            page.get_by_text("None of these applies to me").click()
-            page.get_by_role("button", name="Continue").click()
+            _through_safety(page, url)
             page.get_by_text("Custom routine").click()
             _wait_for(page, r"Your saved routine, in its order with its targets", 20)
             start = _camera(page, "start")
@@ -572,13 +581,9 @@ def test_a_whole_routine_keeps_its_word(routine_clip: Path, tmp_path: Path) -> N
     def scenario(run: Path) -> None:
         with _app(run, POSEGUIDE_TEST_ROUTINE="short") as url, _browser(run, routine_clip) as page:
             watch = Watch(page)
-            page.goto(url)
-            page.get_by_text("None of these applies to me").click()
-            page.get_by_role("button", name="Continue").click()
+            _through_safety(page, url)
             page.get_by_text("Basic daily routine", exact=True).click()
-            start = _camera(page, "start")
-            start.wait_for(timeout=30_000)
-            watch.wait(r"Press START", 15)
+            start = _start_button(page)
             component = (
                 page.locator('iframe[title*="streamlit_webrtc"]').element_handle().content_frame()
             )
@@ -680,9 +685,7 @@ def test_no_webcam_says_so_and_offers_the_upload(tmp_path: Path) -> None:
 
     def scenario(run: Path) -> None:
         with _app(run) as url, _browser(run, None) as page:
-            page.goto(f"{url}/?pose=sphinx")
-            page.get_by_text("None of these applies to me").click()
-            page.get_by_role("button", name="Continue").click()
+            _through_safety(page, url, "/?pose=sphinx")
             text = _wait_for(page, r"No webcam was found on this computer", 30).string
             assert "Analyse a recorded video" in text and "Press START" not in text
             _shot(page, "browser_no_webcam")

@@ -32,10 +32,11 @@ from test_browser import (
     _app,
     _browser,
     _button,
-    _camera,
     _retry_once,
     _shot,
     _skip_reason,
+    _start_button,
+    _through_safety,
     _wait_for,
 )
 
@@ -62,19 +63,6 @@ def seated_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def lunge_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _clip(tmp_path_factory, LUNGE, "lunge.mjpeg")
-
-
-def _begin(page, url: str, path: str = "/") -> None:
-    page.goto(f"{url}{path}")
-    page.get_by_text("None of these applies to me").click()
-    page.get_by_role("button", name="Continue").click()
-
-
-def _start(page) -> None:
-    start = _camera(page, "start")
-    start.wait_for(timeout=30_000)
-    _wait_for(page, r"Press START", 15)
-    start.click()
 
 
 def _waiting(page, title: str, cue: str) -> str:
@@ -104,10 +92,10 @@ def test_desk_break_runs_the_neck_stretch_each_side_and_asks_for_the_trunk_rotat
 
     def scenario(run: Path) -> None:
         with _app(run) as url, _browser(run, seated_clip) as page:
-            _begin(page, url)
+            _through_safety(page, url)
             page.get_by_text("Desk break", exact=True).click()
             _wait_for(page, r"Rotational neck stretch, hold 10 s, 1 per side · Standing back", 15)
-            _start(page)
+            _start_button(page).click()
             text = _waiting(
                 page,
                 "Rotational neck stretch (left side)",
@@ -148,8 +136,8 @@ def test_trunk_rotation_runs_left_then_right_on_a_square_lunge(
 
     def scenario(run: Path) -> None:
         with _app(run) as url, _browser(run, lunge_clip) as page:
-            _begin(page, url, "/?pose=trunk_rotation")
-            _start(page)
+            _through_safety(page, url, "/?pose=trunk_rotation")
+            _start_button(page).click()
             cue = _either("Turn your chest further towards your back leg")
             text = _waiting(page, "Standing trunk rotation (left side)", cue)
             assert "Set 1 of 2" in text

@@ -20,10 +20,11 @@ from test_browser import (
     _app,
     _browser,
     _button,
-    _camera,
     _retry_once,
     _shot,
     _skip_reason,
+    _start_button,
+    _through_safety,
     _wait_for,
 )
 
@@ -68,13 +69,8 @@ def test_a_refused_webcam_is_said_in_the_apps_words(sphinx_clip: Path, tmp_path:
 
     def scenario(run: Path) -> None:
         with _app(run) as url, _browser(run, sphinx_clip, camera_allowed=False) as page:
-            page.goto(f"{url}/?pose=sphinx")
-            page.get_by_text("None of these applies to me").click()
-            page.get_by_role("button", name="Continue").click()
-            start = _camera(page, "start")
-            start.wait_for(timeout=30_000)
-            _wait_for(page, r"Press START", 15)
-            start.click()
+            _through_safety(page, url, "/?pose=sphinx")
+            _start_button(page).click()
             text = _wait_for(page, r"did not let this page use your webcam", 20).string
             assert "address bar" in text and "Analyse a recorded video" in text
             assert "Press START" not in text, "the panel still says Press START"
@@ -94,13 +90,8 @@ def test_the_cue_is_above_the_fold_at_1280x720_with_the_cautions_shown(
 
     def scenario(run: Path) -> None:
         with _app(run) as url, _browser(run, in_and_out_clip, viewport=(1280, 720)) as page:
-            page.goto(f"{url}/?pose=sphinx")
-            page.get_by_text("None of these applies to me").click()
-            page.get_by_role("button", name="Continue").click()
-            start = _camera(page, "start")
-            start.wait_for(timeout=30_000)
-            _wait_for(page, r"Press START", 15)
-            start.click()
+            _through_safety(page, url, "/?pose=sphinx")
+            _start_button(page).click()
             seen: dict[str, dict] = {}
             deadline = time.monotonic() + 60
             while len(seen) < 2 and time.monotonic() < deadline:
@@ -149,15 +140,11 @@ def _shot_viewport(page, name: str) -> None:
 def _started(page, url: str, pose: str | None) -> Watch:
     """The page through its first-start screen with START pressed (the basic routine when
     ``pose`` is None); returns a Watch of it."""
-    page.goto(f"{url}/?pose={pose}" if pose else url)
-    page.get_by_text("None of these applies to me").click()
-    page.get_by_role("button", name="Continue").click()
+    _through_safety(page, url, f"/?pose={pose}" if pose else "/")
     if pose is None:
         page.get_by_text("Basic daily routine", exact=True).click()
-    start = _camera(page, "start")
-    start.wait_for(timeout=30_000)
+    start = _start_button(page)
     watch = Watch(page)
-    watch.wait(r"Press START", 15)
     page.locator('iframe[title*="streamlit_webrtc"]').element_handle().content_frame().evaluate(
         _PROBE
     )

@@ -26,6 +26,7 @@ from test_browser import (
     _retry_once,
     _shot,
     _text,
+    _through_safety,
     _wait_for,
 )
 
@@ -53,9 +54,7 @@ def _plan(run: Path) -> None:
 
 
 def _open(page, url: str) -> None:
-    page.goto(f"{url}/?pose=sphinx")
-    page.get_by_text("None of these applies to me").click()
-    page.get_by_role("button", name="Continue").click()
+    _through_safety(page, url, "/?pose=sphinx")
     _wait_for(page, r"Sound check", 30)
 
 
