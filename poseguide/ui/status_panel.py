@@ -59,6 +59,11 @@ def status(live: LiveSession) -> None:
     """The panel beside the video, redrawn from the session's snapshot twice a second."""
     snap = live.state.read()
     camera = sound.play(live.state, st.session_state.get("sound_on", True))
+    if snap.phase != st.session_state.get("shown_phase"):
+        # A new phase changes the rest of the page (choices folded, sound check gone, buttons,
+        # summary): drawn first in the old page, the timer and cue would stand below the fold
+        # until the page caught up, which on a busy laptop takes a second or more.
+        st.rerun()
     if camera in sound.NO_CAMERA and snap.phase == Phase.IDLE:
         st.warning(
             f"{sound.NO_CAMERA[camera]} You can analyse a recorded video of yourself "
@@ -71,8 +76,6 @@ def status(live: LiveSession) -> None:
     if live.active and camera_lost(snap, time.monotonic()):
         stop(live, StopReason.CAMERA_LOST)
         st.rerun()
-    if snap.phase != st.session_state.get("shown_phase"):
-        st.rerun()  # a new phase changes the rest of the page (buttons, summary)
 
 
 def _draw_status(snap: Snapshot, current: PlannedSet | None, library: Library) -> None:
