@@ -1,19 +1,28 @@
 """The live session's parts, each alone (pure tier): the camera check, the sounds of events,
-the set's history, the frame figures and the coach of the set under way."""
+the set's history, the frame figures, the coach of the set under way, the set changes that
+follow the routine, and the step of one frame (on fake pose readers: no camera, no model)."""
 
 from datetime import datetime, timedelta, timezone
 
+import numpy as np
 import pytest
 
 from poseguide.core.checker import Status, Verdict
 from poseguide.core.range_of_motion import NO_READING
 from poseguide.core.session import FrameResult
-from poseguide.core.templates import load_library
+from poseguide.core.templates import Template, load_library
 from poseguide.core.timer import Event, EventKind, Segment
+from poseguide.history.records import StopReason
+from poseguide.live import state as lv_state
 from poseguide.live.camera_check import SETUP_SAY_EVERY_S, CameraCheck
+from poseguide.live.clock import FrameClock
 from poseguide.live.event_sounds import ALERTS, sounds
 from poseguide.live.frame_stats import FrameStats
-from poseguide.live.routine import PlannedSet
+from poseguide.live.frame_step import FrameStep
+from poseguide.live.other_pose import OtherPoseWatch
+from poseguide.live.pause_gesture import PauseGesture
+from poseguide.live.routine import Phase, PlannedSet, Routine, RoutineRunner, Step
+from poseguide.live.set_changes import SetChanges
 from poseguide.live.set_coach import SetCoach
 from poseguide.live.set_history import SetHistory
 from poseguide.live.state import SAY, SAY_CORRECTION, TONE_START, TONE_TARGET, Snapshot
@@ -134,3 +143,189 @@ def test_set_coach_takes_other_pose_words_in_place_of_the_correction():
     assert coach.update(out, 1.0, looks="You look like you are doing cobra.") == [
         (SAY_CORRECTION, "You look like you are doing cobra.")
     ]
+
+
+class FakeProcessor:
+    """A set's (or the camera check's) processor that judges every frame as it is told."""
+
+    def __init__(self, template: Template) -> None:
+        self.template = template
+        self.judged = verdict(Status.IN_RANGE)
+        self.frames: list[float] = []
+
+    def process(self, bgr, t):
+        self.frames.append(t)
+        return bgr, FrameResult(t, self.judged, (), 0.0, 0.0, False, 0, False)
+
+
+class FakeReaders:
+    """Pose readers with no model: the processors they open are :class:`FakeProcessor`."""
+
+    def __init__(self) -> None:
+        self.processor: FakeProcessor | None = None
+        self.serial = 0
+        self.opened: list[tuple[str, str | None, int]] = []
+        self.looked: list[float] = []
+
+    @property
+    def detector(self):
+        readers = self
+
+        class Detector:
+            def detect_bgr(self, bgr, t):
+                readers.looked.append(t)
+                return None  # nobody in view: no gesture
+
+        return Detector()
+
+    def open(self, template: Template, side: str | None = None, serial: int = 0) -> None:
+        self.processor = FakeProcessor(template)
+        self.serial = serial
+        self.opened.append((template.id, side, serial))
+
+    def close_set(self) -> None:
+        self.processor, self.serial = None, 0
+
+
+class FakeCurrent:
+    """The set in progress, reduced to what the routine's moves ask of it."""
+
+    def __init__(self, readers: FakeReaders) -> None:
+        self.readers = readers
+        self.started: list[tuple[str, int, float]] = []
+        self.ended: list[tuple[PlannedSet | None, StopReason]] = []
+        self.met = False
+
+    def start(self, planned: PlannedSet, serial: int, t: float) -> None:
+        self.readers.open(planned.template, planned.side, serial)
+        self.started.append((planned.template.id, serial, t))
+
+    def judge(self, result: FrameResult, t: float) -> bool:
+        return self.met
+
+    def end(self, planned: PlannedSet | None, reason: StopReason) -> None:
+        self.ended.append((planned, reason))
+        self.readers.close_set()
+
+
+def moved(routine: Routine, *, setup: bool, gesture: bool = False):
+    """A routine runner with its set changes and frame step over fake readers and set."""
+    library = load_library()
+    runner = RoutineRunner(routine, library, rest_s=10.0, setup=setup)
+    readers, state, clock, recorder = (
+        FakeReaders(),
+        lv_state.LiveState(),
+        FrameClock(),
+        FakeRecorder(),
+    )
+    current = FakeCurrent(readers)
+    check = CameraCheck(ok_s=1.0)
+    changes = SetChanges(
+        runner=runner,
+        readers=readers,  # type: ignore[arg-type]
+        current=current,  # type: ignore[arg-type]
+        camera_check=check,
+        recorder=recorder,  # type: ignore[arg-type]
+        clock=clock,
+        state=state,
+    )
+    step = FrameStep(
+        runner=runner,
+        readers=readers,  # type: ignore[arg-type]
+        changes=changes,
+        current=current,  # type: ignore[arg-type]
+        camera_check=check,
+        gesture=PauseGesture(runner, enabled=gesture),
+        other_pose=OtherPoseWatch(library),
+        state=state,
+    )
+    return runner, readers, current, recorder, clock, state, changes, step
+
+
+TWO_SPHINX = Routine("two", (Step("sphinx", hold_s=2), Step("sphinx", hold_s=2)))
+
+
+def bannered(frame: np.ndarray) -> bool:
+    """Whether the grey banner of a frame no set judges is drawn across the top."""
+    return bool((frame[2] == 30).all())
+
+
+def said(state: lv_state.LiveState) -> list[str]:
+    return [e.text for e in state.pending() if e.kind == SAY]
+
+
+def test_set_changes_open_the_camera_check_then_the_set_and_end_the_history_session():
+    runner, readers, current, recorder, clock, state, changes, _ = moved(TWO_SPHINX, setup=True)
+    begun = runner.begin(0.0)
+    changes.follow(begun, 0.0)
+    assert runner.phase == Phase.SETUP
+    assert readers.opened == [("sphinx", None, 0)]  # the camera check's reader, no set yet
+    assert begun and said(state) == begun
+    assert current.started == []
+    changes.follow([], 0.5)  # still in the check: its reader is not opened again
+    assert len(readers.opened) == 1
+    readers.close_set()
+    changes.follow(runner.setup_ok(1.0), 1.0)
+    assert current.started == [("sphinx", 1, 1.0)]
+    assert "The camera can see you" in said(state)
+    changes.follow([], 1.5)  # the set already has its reader
+    assert len(current.started) == 1
+    assert changes.end_set(StopReason.SKIPPED) is None and current.ended == [
+        (runner.plan[0], StopReason.SKIPPED)
+    ]
+    clock.normalize(2.0, 2.0)
+    changes.follow(runner.stop(2.0), 2.0)
+    assert readers.processor is None
+    assert recorder.calls == [("end_session", clock.wall(2.0))]
+
+
+def test_set_changes_end_no_set_outside_one():
+    runner, _, current, *_, changes, _ = moved(TWO_SPHINX, setup=True)
+    changes.follow(runner.begin(0.0), 0.0)  # the camera check: no set to end
+    assert changes.end_set(StopReason.USER_STOP) is None and current.ended == []
+
+
+def test_frame_step_camera_check_says_what_to_change_then_hands_over_to_the_first_set():
+    runner, readers, current, _, _, state, changes, step = moved(TWO_SPHINX, setup=True)
+    changes.follow(runner.begin(0.0), 0.0)
+    check = readers.processor
+    assert check is not None
+    check.judged = verdict(Status.CANNOT_SEE, "Move back")
+    frame = np.zeros((48, 64, 3), np.uint8)
+    assert step.run(frame, 0.1) is not None and step.analysed  # shown as judged: the check
+    assert [(e.kind, e.text) for e in state.pending() if e.kind == lv_state.SAY_CUE] == [
+        (lv_state.SAY_CUE, "Move back")
+    ]
+    check.judged = verdict(Status.OUT_OF_RANGE)  # seen, out of form: enough for the check
+    assert step.run(frame, 0.2) is not None
+    assert step.run(frame, 1.2) is None  # passed: the first set begins on its own reader
+    assert runner.phase == Phase.EXERCISE and current.started == [("sphinx", 1, 1.2)]
+    assert readers.processor is not check and check.frames == [0.1, 0.2, 1.2]
+
+
+def test_frame_step_judges_a_set_to_its_target_then_rests_under_a_banner_and_moves_on():
+    runner, readers, current, _, _, state, changes, step = moved(TWO_SPHINX, setup=False)
+    changes.follow(runner.begin(0.0), 0.0)
+    frame = np.zeros((48, 64, 3), np.uint8)
+    assert step.run(frame, 0.5) is not None and runner.phase == Phase.EXERCISE
+    current.met = True
+    step.run(frame, 1.0)
+    assert runner.phase == Phase.REST and current.ended == [(runner.plan[0], StopReason.COMPLETED)]
+    assert readers.processor is None
+    rest_frame = np.zeros((480, 640, 3), np.uint8)
+    assert step.run(rest_frame, 2.0) is None and not step.analysed  # the gesture is off
+    assert bannered(rest_frame)
+    current.met = False
+    assert step.run(frame, 11.5) is not None  # the rest is over: the next set judges it
+    assert runner.phase == Phase.EXERCISE and current.started[-1] == ("sphinx", 2, 11.5)
+
+
+def test_frame_step_paused_or_resting_only_the_detector_looks_for_the_gesture():
+    runner, readers, _, _, _, _, changes, step = moved(TWO_SPHINX, setup=False, gesture=True)
+    changes.follow(runner.begin(0.0), 0.0)
+    runner.pause(0.5)
+    frame = np.zeros((480, 640, 3), np.uint8)
+    assert step.run(frame, 1.0) is None and step.analysed
+    assert readers.looked == [1.0]
+    assert readers.processor is not None and readers.processor.frames == []  # no set judged
+    assert bannered(frame)  # "Paused"

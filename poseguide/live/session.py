@@ -25,16 +25,17 @@ from poseguide.live.camera_check import SETUP_OK_S, CameraCheck
 from poseguide.live.clock import FrameClock
 from poseguide.live.current_set import CurrentSet
 from poseguide.live.frame_stats import FrameStats
+from poseguide.live.frame_step import FrameStep
 from poseguide.live.other_pose import OtherPoseWatch
 from poseguide.live.pause_gesture import PauseGesture
 from poseguide.live.pose_readers import PoseReaders
 from poseguide.live.recorder import FinishedSet, HistoryRecorder
 from poseguide.live.routine import ACTIVE, REST_S, Phase, Routine, RoutineRunner
+from poseguide.live.set_changes import SetChanges
 from poseguide.live.set_coach import SetCoach
 from poseguide.live.set_history import SetHistory
-from poseguide.live.snapshot import achieved, routine_shown, video_label
-from poseguide.live.state import SAY_CUE, LiveState
-from poseguide.vision.overlay import top_banner
+from poseguide.live.snapshot import routine_shown
+from poseguide.live.state import LiveState
 from poseguide.vision.processor import needs_mask
 
 log = logging.getLogger(__name__)
@@ -46,9 +47,10 @@ class LiveSession:
     ``readers`` (a test can lend its own detector), then the options.
 
     The page calls pause/resume/skip/repeat/stop from its own thread; a lock keeps them from
-    interleaving with a frame. A coordinator: the routine runner says what phase it is, the
-    camera check and the current set (its pose reader, coach, history and sounds) do their
-    part, each in a module of its own.
+    interleaving with a frame. A coordinator: the routine runner says what phase it is; the
+    frame step does what a frame does in that phase, the set changes follow each move of the
+    runner (from a frame or a button), and the camera check and the current set (its pose
+    reader, coach, history and sounds) do their part, each in a module of its own.
     """
 
     def __init__(
@@ -93,7 +95,25 @@ class LiveSession:
             state=self.state,
             speak_cautions=speak_cautions,
         )
-        self._analysed = False  # whether the pose model looked at the current frame
+        self.changes = SetChanges(
+            runner=self.runner,
+            readers=self.readers,
+            current=self.current,
+            camera_check=self.camera_check,
+            recorder=self.recorder,
+            clock=self._clock,
+            state=self.state,
+        )
+        self.frame_step = FrameStep(
+            runner=self.runner,
+            readers=self.readers,
+            changes=self.changes,
+            current=self.current,
+            camera_check=self.camera_check,
+            gesture=self.gesture,
+            other_pose=self.other_pose,
+            state=self.state,
+        )
         self.state.update(lambda s: replace(s, phase=self.runner.phase))
 
     @property
@@ -139,7 +159,7 @@ class LiveSession:
 
     def skip(self) -> None:
         with self._lock:
-            self._end_current(StopReason.SKIPPED)
+            self.changes.end_set(StopReason.SKIPPED)
             self._act(self.runner.skip)
 
     def repeat(self) -> None:
@@ -152,7 +172,7 @@ class LiveSession:
     def stop(self, reason: StopReason = StopReason.USER_STOP) -> FinishedSet | None:
         """End at once: the set in progress (returned) is stored with ``reason``."""
         with self._lock:
-            interrupted = self._end_current(reason)
+            interrupted = self.changes.end_set(reason)
             self._act(self.runner.stop)
             self.interrupted = interrupted
             return interrupted
@@ -166,8 +186,7 @@ class LiveSession:
     def _act(self, action: Callable[[float], list[str]]) -> None:
         with self._lock:
             t = self._clock.last if self._clock.last is not None else 0.0
-            self.state.say(action(t))
-            self._sync(t)
+            self.changes.follow(action(t), t)
             self._publish(t, None)
 
     # -- video side
@@ -181,108 +200,21 @@ class LiveSession:
             t = self._clock.normalize(t_raw, now)
             if t is None:
                 return bgr  # not newer than the last frame: nothing to add
-            self._analysed = False
             self.state.update(lambda s: replace(s, last_frame_at=now))
             try:
-                result = self._step(bgr, t)
+                if self.runner.phase == Phase.IDLE and self.armed:
+                    self.changes.follow(self.runner.begin(t), t)
+                result = self.frame_step.run(bgr, t)
             except Exception as exc:  # a bad frame must not end the stream
                 log.exception("frame processing failed")
                 error = f"Frame processing failed: {exc}"
                 self.state.update(lambda s: replace(s, error=error))
                 return bgr
-            if self._analysed:
+            analysed = self.frame_step.analysed
+            if analysed:
                 self.stats.analysed(now, time.perf_counter() - started)
-            self._publish(t, result, analysed=self._analysed)
+            self._publish(t, result, analysed=analysed)
             return bgr
-
-    def _step(self, bgr: np.ndarray, t: float) -> FrameResult | None:
-        runner = self.runner
-        if runner.phase == Phase.IDLE and self.armed:
-            self.state.say(runner.begin(t))
-            self._sync(t)
-        if runner.paused and runner.phase in ACTIVE:
-            # Paused: only the detector looks, for the hands-up gesture that resumes.
-            self._watch_gesture(bgr, t)
-        if runner.paused or runner.phase in (Phase.IDLE, Phase.DONE, Phase.STOPPED):
-            top_banner(bgr, video_label(runner))
-            return None
-        if runner.phase == Phase.REST:
-            self.state.say(runner.tick(t))
-            self._sync(t)
-            if runner.phase == Phase.REST:
-                # Resting on the mat: the gesture pauses the rest as it pauses a set.
-                self._watch_gesture(bgr, t)
-                upcoming = runner.current.label if runner.current else ""
-                top_banner(bgr, f"Rest {runner.rest_left(t):.0f} s - next: {upcoming}")
-                return None
-        processor = self.readers.processor
-        if processor is None:
-            return None
-        _, result = processor.process(bgr, t)
-        self._analysed = True
-        said = self.gesture.seen(result.frame, t)
-        if said is not None:
-            self.state.say(said)
-            return result
-        planned = runner.current
-        self.other_pose.update(result, planned.template if planned else None, t)
-        if runner.phase == Phase.SETUP:
-            return result if self._check_setup(result, t) else None
-        self._handle(result, t)
-        return result
-
-    def _watch_gesture(self, bgr: np.ndarray, t: float) -> None:
-        """Where no set is judged (paused, resting), the detector alone looks for the gesture."""
-        if self.gesture.gesture is not None:
-            self._analysed = True
-            self.state.say(self.gesture.look(self.readers.detector, bgr, t) or [])
-
-    def _check_setup(self, result: FrameResult, t: float) -> bool:
-        """Whether the camera check goes on; once it passes, the first set begins."""
-        passed, say = self.camera_check.update(result.verdict, t)
-        if say:
-            self.state.push(SAY_CUE, say)
-        if not passed:
-            return True
-        self.readers.close_set()
-        self.state.say(self.runner.setup_ok(t))
-        self._sync(t)
-        return False
-
-    def _handle(self, result: FrameResult, t: float) -> None:
-        if not self.current.judge(result, t):
-            return
-        done = self._end_current(StopReason.COMPLETED)
-        if done is not None:
-            notice = f"Target reached: {done.planned.label}, {achieved(done)}."
-            self.state.update(lambda s: replace(s, notice=notice))
-        self.state.say(self.runner.set_done(t))
-        self._sync(t)
-
-    # -- sets
-
-    def _sync(self, t: float) -> None:
-        """Open the processor the runner's phase needs (camera check or a new set)."""
-        runner = self.runner
-        planned = runner.current
-        if runner.phase in (Phase.DONE, Phase.STOPPED):
-            self.readers.close_set()
-            if self._clock.last is not None:
-                self.recorder.end_session(self._clock.wall(self._clock.last))
-            return
-        if planned is None:
-            return
-        if runner.phase == Phase.SETUP and self.readers.processor is None:
-            self.camera_check.reset()
-            self.readers.open(planned.template)
-        elif runner.phase == Phase.EXERCISE and self.readers.serial != runner.serial:
-            self.current.start(planned, runner.serial, t)
-
-    def _end_current(self, reason: StopReason) -> FinishedSet | None:
-        """Finish the set in progress (if any) and store it with ``reason``."""
-        if self.runner.phase != Phase.EXERCISE:
-            return None
-        return self.current.end(self.runner.current, reason)
 
     def _publish(self, t: float, result: FrameResult | None, analysed: bool = False) -> None:
         """The page's snapshot after frame time ``t`` (and, when a set judged it, its result)."""
