@@ -256,8 +256,11 @@ def said(state: lv_state.LiveState) -> list[str]:
 
 def test_set_changes_open_the_camera_check_then_the_set_and_end_the_history_session():
     runner, readers, current, recorder, clock, state, changes, _ = moved(TWO_SPHINX, setup=True)
-    begun = runner.begin(0.0)
-    changes.follow(begun, 0.0)
+    seen = verdict(Status.IN_RANGE)
+    changes.camera_check.update(seen, 0.0)  # left over from an earlier check
+    begun = runner.begin(0.5)
+    changes.follow(begun, 0.5)
+    assert changes.camera_check.update(seen, 1.0) == (False, None)  # the check starts over
     assert runner.phase == Phase.SETUP
     assert readers.opened == [("sphinx", None, 0)]  # the camera check's reader, no set yet
     assert begun and said(state) == begun
