@@ -8,6 +8,7 @@ at run time.
 
 from __future__ import annotations
 
+import atexit
 import weakref
 from dataclasses import replace
 from typing import Any, Literal
@@ -50,16 +51,21 @@ class _Landmarker:
             output_segmentation_masks=self._segmentation,
             **self._confidence,
         )
+        close_abandoned()
         self._task = vision.PoseLandmarker.create_from_options(options)
         # A landmarker left to the garbage collector closes itself from __del__ and can wait
-        # for ever on its own worker thread, collected in the same cycle: one that is dropped
-        # unclosed is closed here instead, while the finaliser still holds it and its thread
-        # (and at interpreter exit).
-        self._closer = weakref.finalize(self, _close_task, self._task)
+        # for ever on its own worker thread, collected in the same cycle. Closing it from a
+        # finaliser instead deadlocked too: the collector runs finalisers inside whatever call
+        # allocated, here inside another landmarker's detect, which holds concurrent.futures'
+        # global lock that a close takes again. So one dropped unclosed is only kept aside,
+        # and closed by the next landmarker call of any thread (or at interpreter exit).
+        self._closer = weakref.finalize(self, _abandon, self._task)
         self._last_ms = -1
 
     def detect(self, rgb: np.ndarray, timestamp: float) -> Any:
         import mediapipe as mp
+
+        close_abandoned()
 
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
         if not self._video:
@@ -76,9 +82,40 @@ class _Landmarker:
             self._build()
 
     def close(self) -> None:
-        if self._closer is not None:
-            self._closer()  # closes the task once, however often it is called
+        # detach() hands the task over once, however often close is called.
+        if self._closer is not None and self._closer.detach() is not None:
+            _close_task(self._task)
         self._task = None
+
+
+# Landmarkers dropped without close(): their finaliser only appends here (list.append takes
+# no lock that a landmarker call may hold), and close_abandoned closes them at a safe point.
+_ABANDONED: list[Any] = []
+_exiting = False
+
+
+def _abandon(task: Any) -> None:
+    if _exiting:  # interpreter exit: no landmarker call is running any more
+        _close_task(task)
+    else:
+        _ABANDONED.append(task)
+
+
+def close_abandoned() -> None:
+    """Close the landmarkers dropped unclosed; called outside any landmarker call."""
+    while True:
+        try:
+            task = _ABANDONED.pop()
+        except IndexError:
+            return
+        _close_task(task)
+
+
+@atexit.register
+def _at_exit() -> None:
+    global _exiting
+    _exiting = True  # weakref's own exit hook may run the finalisers before or after this
+    close_abandoned()
 
 
 def _close_task(task: Any) -> None:
