@@ -151,3 +151,39 @@ def test_a_detector_dropped_unclosed_is_closed_after_not_inside_another_call():
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["1", "0"], done.stdout
+
+
+@pytest.mark.realdata
+def test_a_reset_takes_the_landmarker_built_aside_and_close_frees_both():
+    """Building a landmarker on the frame's own thread stalled a frame for 150-250 ms at each
+    border switch; now reset takes the spare built after the last reset, and the same frame
+    reads the same before and after, as from a new landmarker."""
+    import gc
+
+    from poseguide.vision import detector as det
+    from poseguide.vision.pose_model import verified_bundle
+
+    rgb = load_photo(POSEDATA / SPHINX)
+    marks = det._Landmarker(verified_bundle(), True, False)
+    first = marks.detect(rgb, 0.0)
+    marks.reset()  # no spare yet: built here, and the next one is started aside
+    spare = marks._spare.result(timeout=30)
+    again = marks.detect(rgb, 1.0)
+    marks.reset()
+    assert marks._task is spare, "reset built anew instead of taking the spare"
+    assert len(first.pose_landmarks) == len(again.pose_landmarks) == 1
+    a = np.array([[p.x, p.y] for p in first.pose_landmarks[0]])
+    b = np.array([[p.x, p.y] for p in again.pose_landmarks[0]])
+    assert np.abs(a - b).max() < 1e-3
+    marks.close()
+    assert marks._task is None and marks._spare is None
+    dropped = det._Landmarker(verified_bundle(), True, False)
+    dropped.detect(rgb, 0.0)
+    dropped.reset()
+    task, its_spare = dropped._task, dropped._spare.result(timeout=30)  # the build holds it
+    del dropped
+    gc.collect()
+    set_aside = [id(t) for t in det._ABANDONED]
+    assert id(task) in set_aside and id(its_spare) in set_aside, "not set aside"
+    det.close_abandoned()
+    assert not det._ABANDONED

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import weakref
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any, Literal
 
@@ -30,18 +31,23 @@ class _Landmarker:
     """One Tasks ``PoseLandmarker``: IMAGE mode (every picture on its own) or VIDEO mode
     (tracking between frames, which needs strictly increasing millisecond timestamps).
 
-    The Tasks API cannot forget a stream, so :meth:`reset` builds the landmarker anew
-    (about 0.2 s on 2 cores) when it has seen a frame since it was built."""
+    The Tasks API cannot forget a stream, so :meth:`reset` takes a fresh landmarker when it
+    has seen a frame since it was built: the spare built aside after the last reset (10-25 ms;
+    building one on the frame's own thread took 150-250 ms)."""
 
     def __init__(self, model: bytes, video: bool, segmentation: bool, **confidence: float):
         self._model, self._video, self._segmentation = model, video, segmentation
         self._confidence = confidence
         self._task: Any = None
-        self._closer: weakref.finalize[[Any], _Landmarker] | None = None
+        self._closer: weakref.finalize[[list[Any]], _Landmarker] | None = None
+        # VIDEO mode: the next reset's landmarker, built aside on another thread after each
+        # reset, so a border switch or a new stream does not stall a frame for the build
+        # (about 0.15 s, twice that on a busy laptop).
+        self._spare: Future[Any] | None = None
         self._last_ms = -1
-        self._build()
+        self._build(self._create())
 
-    def _build(self) -> None:
+    def _create(self) -> Any:
         from mediapipe.tasks.python import BaseOptions, vision
 
         options = vision.PoseLandmarkerOptions(
@@ -51,15 +57,19 @@ class _Landmarker:
             output_segmentation_masks=self._segmentation,
             **self._confidence,
         )
+        return vision.PoseLandmarker.create_from_options(options)
+
+    def _build(self, task: Any) -> None:
         close_abandoned()
-        self._task = vision.PoseLandmarker.create_from_options(options)
+        self._task = task
         # A landmarker left to the garbage collector closes itself from __del__ and can wait
         # for ever on its own worker thread, collected in the same cycle. Closing it from a
         # finaliser instead deadlocked too: the collector runs finalisers inside whatever call
         # allocated, here inside another landmarker's detect, which holds concurrent.futures'
         # global lock that a close takes again. So one dropped unclosed is only kept aside,
         # and closed by the next landmarker call of any thread (or at interpreter exit).
-        self._closer = weakref.finalize(self, _abandon, self._task)
+        owned = [task] if self._spare is None else [task, self._spare]
+        self._closer = weakref.finalize(self, _abandon, owned)
         self._last_ms = -1
 
     def detect(self, rgb: np.ndarray, timestamp: float) -> Any:
@@ -78,14 +88,18 @@ class _Landmarker:
     def reset(self) -> None:
         """Forget the stream (IMAGE mode keeps none)."""
         if self._video and self._last_ms >= 0:
-            self.close()
-            self._build()
+            spare = self._spare.result() if self._spare is not None else self._create()
+            if self._closer is not None and self._closer.detach() is not None:
+                _close_task(self._task)  # the spare, built, is no longer aside
+            self._spare = _SPARE_BUILDER.submit(self._create)
+            self._build(spare)
 
     def close(self) -> None:
-        # detach() hands the task over once, however often close is called.
-        if self._closer is not None and self._closer.detach() is not None:
-            _close_task(self._task)
-        self._task = None
+        # detach() hands the tasks over once, however often close is called.
+        if self._closer is not None and (detached := self._closer.detach()) is not None:
+            for task in _tasks(detached[2][0]):
+                _close_task(task)
+        self._task, self._spare = None, None
 
 
 # Landmarkers dropped without close(): their finaliser only appends here (list.append takes
@@ -94,11 +108,22 @@ _ABANDONED: list[Any] = []
 _exiting = False
 
 
-def _abandon(task: Any) -> None:
-    if _exiting:  # interpreter exit: no landmarker call is running any more
-        _close_task(task)
-    else:
-        _ABANDONED.append(task)
+_SPARE_BUILDER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spare-landmarker")
+
+
+def _tasks(owned: list[Any]) -> list[Any]:
+    """A landmarker's tasks: its own and its spare (waited for: it may still be building)."""
+    return [item.result() if isinstance(item, Future) else item for item in owned]
+
+
+def _abandon(owned: list[Any]) -> None:
+    for item in owned:
+        if isinstance(item, Future) and not item.done():  # kept aside once it is built
+            item.add_done_callback(lambda built: _abandon([built.result()]))
+        elif _exiting:  # interpreter exit: no landmarker call is running any more
+            _close_task(*_tasks([item]))
+        else:
+            _ABANDONED.extend(_tasks([item]))
 
 
 def close_abandoned() -> None:
