@@ -90,14 +90,15 @@ class _Landmarker:
         if self._video and self._last_ms >= 0:
             spare = self._spare.result() if self._spare is not None else self._create()
             if self._closer is not None and self._closer.detach() is not None:
-                _close_task(self._task)  # the spare, built, is no longer aside
+                _close_task(self._task)  # the old task only: the spare taken is the new one
             self._spare = _SPARE_BUILDER.submit(self._create)
             self._build(spare)
 
     def close(self) -> None:
         # detach() hands the tasks over once, however often close is called.
         if self._closer is not None and (detached := self._closer.detach()) is not None:
-            for task in _tasks(detached[2][0]):
+            _, _, (owned,), _ = detached  # the finaliser's object, function, args, kwargs
+            for task in _tasks(owned):
                 _close_task(task)
         self._task, self._spare = None, None
 
@@ -106,8 +107,7 @@ class _Landmarker:
 # no lock that a landmarker call may hold), and close_abandoned closes them at a safe point.
 _ABANDONED: list[Any] = []
 _exiting = False
-
-
+# Builds each VIDEO landmarker's spare (see _Landmarker.reset), one at a time.
 _SPARE_BUILDER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spare-landmarker")
 
 
