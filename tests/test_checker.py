@@ -288,3 +288,19 @@ def test_lying_on_the_back_propped_on_the_elbows_is_neither_sphinx_nor_cobra():
     assert [r.check.id for r in v.results if not r.ok] == ["legs_behind"]
     assert v.correction == "Lie on your front with your legs long behind you"
     assert not check(frame, LIB["cobra"]).in_range
+
+
+def test_a_low_cobra_with_the_hands_by_the_waist_is_cobra_and_not_also_a_back_lift():
+    """Issue 23's failure kind: a low cobra whose hands press into the floor by the waist is
+    close enough to the hips and tucked enough for the back lift's arm gates. The back lift's
+    arms rest (the forearm along the legs' line), where cobra's hands press (pointing down from
+    the elbow): the two share only the edge, so at most one accepts."""
+    low = {"nose": (0.29, 0.50), "shoulder": (0.35, 0.58), "elbow": (0.49, 0.60),
+           "wrist": (0.51, 0.74)}  # fmt: skip
+    frame = make_frame("cobra", overrides=low)
+    accepted = [t.id for t in LIB.poses() if check(frame, t).in_range]
+    assert accepted == ["cobra"]
+    lift = check(frame, LIB["prone_back_lift"])
+    assert lift.correction == "Take your hands off the floor and rest them by your hips"
+    failing = [r.check.id for r in lift.results if not r.ok]
+    assert failing == ["hands_resting"]

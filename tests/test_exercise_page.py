@@ -221,3 +221,7 @@ def test_library_says_which_checks_stop_the_timer() -> None:
     assert cobra.value.set_index("Check").loc["chest and face forward", "Stops the timer"] == (
         "No: a correction said while the hold keeps counting"
     )
+    twist = next(t for t in at.table if "one knee raised" in t.value["Check"].tolist())
+    assert twist.value.set_index("Check").loc["one knee raised", "Stops the timer"] == (
+        "Yes, unless chest turned clearly is in range instead"
+    )

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from posefixtures import make_frame
-from real_landmarks import PHOTOS, real_frame, turned_chest, turned_head, world
+from real_landmarks import PHOTOS, real_frame, rotated, turned_chest, turned_head, world
 from realdata import POSEDATA
 
 from poseguide.core import angles, checker
@@ -195,3 +195,19 @@ def test_trunk_rotation_is_held_only_turned_towards_the_back_leg():
     mirrored = checker.check(turned_chest(lunge, 50).flipped(), template)
     assert mirrored.in_range and mirrored.side == "right"
     assert not checker.check(turned_chest(lunge, -50), template).in_range
+
+
+def test_feet_along_the_spine_tell_sitting_on_the_floor_from_a_lunge_whatever_the_roll():
+    """along3d: the ankles' place along the body's own up (hips to shoulders), in torso
+    lengths. The real lotus has its feet at the hips' height, the real lunge a leg's length
+    below; turning the whole body in 3D (a camera rolled or moved round) changes neither."""
+    names = ("mid_hip", "mid_ankle", "mid_hip", "mid_shoulder")
+    down, up = np.array([0.0, -1.0, 0.0]), np.array([0.0, 2.0, 0.0])
+    assert float(angles.along3d(np.zeros(3), down, np.zeros(3), up)) == -0.5
+    for key, low, high in (("SEATED", -0.3, 0.1), ("LUNGE", -1.2, -0.6)):
+        frame = real_frame(key)
+        base = float(angles.along3d(*(world(frame, n) for n in names)))
+        assert low < base < high, (key, base)
+        for axis in ([0, 0, 1], [1, 0, 0], [0, 1, 0]):
+            rolled = rotated(frame, list(range(33)), np.array(axis, float), np.zeros(3), 25.0)
+            assert float(angles.along3d(*(world(rolled, n) for n in names))) == pytest.approx(base)

@@ -113,3 +113,76 @@ def test_a_refinement_on_a_hidden_joint_is_skipped_not_blocking():
     vis[[INDEX["left_ear"], INDEX["right_ear"]]] = 0.1
     hidden = check(replace(shrugged, visibility=vis), LIB["sphinx"])
     assert hidden.in_range and hidden.refinement is None
+
+
+# Gates in an ``either`` group are alternatives: the seated twist shows by a raised knee or,
+# with both legs folded to one side, by a turn too large to be the 3D landmarks' noise. The
+# body is a real photo's reading (tests/real_landmarks.py): a lotus facing the camera, both
+# knees low, with its elbows set at the opposite knees as the twist's hands hold them.
+def _lotus_holding_the_knees(turn: float):
+    from dataclasses import replace
+
+    from real_landmarks import real_frame, turned_chest
+
+    from poseguide.core.landmarks import INDEX
+
+    frame = real_frame("SEATED")
+    image = frame.image.copy()
+    image[INDEX["left_elbow"]] = image[INDEX["right_knee"]] + (0.0, -0.05)
+    image[INDEX["right_elbow"]] = image[INDEX["left_knee"]] + (0.0, -0.05)
+    frame = replace(frame, image=image)
+    return turned_chest(frame, turn) if turn else frame
+
+
+@pytest.mark.parametrize("turn", [0.0, 12.0])
+def test_folded_legs_square_or_in_the_noise_band_are_not_a_twist(turn):
+    """No knee raised and a turn up to what sitting square reads (0.5-13.5): refused, with
+    the pose's own instruction, as neither alternative holds."""
+    v = check(_lotus_holding_the_knees(turn), LIB["seated_twist"])
+    assert v.status == Status.OUT_OF_RANGE
+    assert v.correction == "Bend one knee and set that foot flat on the floor"
+    failing = {r.check.id for r in v.results if not r.ok}
+    assert {"knee_raised", "clear_turn"} <= failing
+
+
+@pytest.mark.parametrize("turn", [18.0, 30.0, -30.0])
+def test_folded_legs_with_a_clear_turn_are_a_twist_without_asking_for_a_knee(turn):
+    v = check(_lotus_holding_the_knees(turn), LIB["seated_twist"])
+    assert v.in_range, v.correction
+    knee = next(r for r in v.results if r.check.id == "knee_raised")
+    assert knee.value < knee.check.low and knee.ok  # met by its alternative
+    assert v.refinement is None  # nor told to raise the knee while it holds
+
+
+def _either_template(groups: list[str]):
+    checks = [
+        {"id": f"c{i}", "name": f"c{i}", "measure": "joint", "points": ["hip", "knee", "ankle"],
+         "range": [0, 90], "too_low": "up", "too_high": "down", "either": g}
+        for i, g in enumerate(groups)
+    ]  # fmt: skip
+    data = {"id": "x", "name": "X", "view": "side", "how_to": "Do it.", "target": {"hold_s": 5},
+            "checks": checks}  # fmt: skip
+    return data
+
+
+def test_an_either_group_of_one_gate_is_a_clear_error():
+    with pytest.raises(TemplateError, match=r"x.toml: checks: expected each 'either' group"):
+        parse_template(_either_template(["g", "h", "h"]), Path("x.toml"))
+    assert parse_template(_either_template(["g", "g", ""]), Path("x.toml")).checks[0].either == "g"
+
+
+def test_a_refinement_cannot_be_an_alternative():
+    data = _either_template(["g", "g"])
+    data["checks"][1]["tier"] = "refine"
+    with pytest.raises(TemplateError, match=r"checks\[1\].either: expected no group on a refine"):
+        parse_template(data, Path("x.toml"))
+
+
+def test_an_either_group_counts_once_in_the_misfit():
+    """Picking the likelier template or side adds up deviations: a group adds only its
+    nearest member's, as the pose needs only that one."""
+    from poseguide.core.checker import total_deviation
+
+    t = parse_template(_either_template(["g", "g", ""]), Path("x.toml"))
+    # c0 10 degrees out, c1 30 out, c2 20 out: 1.0 (nearest of the group) + 2.0
+    assert total_deviation(t.checks, [100.0, 120.0, 110.0]) == pytest.approx(3.0)

@@ -53,6 +53,10 @@ not change when the camera moves round the person, which image-plane angles do:
   round is the same line. With the ears against the shoulders it is the head's turn on the
   neck (``ear`` first: positive is towards the working side); with the shoulders against
   the hips it is the chest's turn, signed.
+* **along3d** of P->Q along R->S: how far P->Q reaches in the direction of R->S, as a fraction
+  of |R-S|, signed (negative against it). With the hips to the ankles along the spine (hips to
+  shoulders) it says where the feet are against the body's own up: about level sitting on the
+  floor, a leg's length below standing, whatever the camera's place or roll.
 * **pitch3d** of P->Q against the body's axis R->S: the angle of P->Q above the plane square
   to R->S, -90..90. With the middle of the ears to the nose against the spine (hips to
   shoulders) it is how far the head nods: about 0 to -15 looking ahead, below that the chin
@@ -187,6 +191,13 @@ def turn3d(f: Floats, p: Floats, q: Floats, r: Floats, s: Floats) -> Floats:
         np.arctan2((front_pq * towards_r).sum(axis=-1), (front_pq * _unit(front_rs)).sum(axis=-1))
     )
     return angle
+
+
+def along3d(p: Floats, q: Floats, r: Floats, s: Floats) -> Floats:
+    """The length of p->q along r->s, in units of |r-s| (negative: against r->s)."""
+    axis = s - r
+    reach: Floats = ((q - p) * axis).sum(axis=-1) / np.maximum((axis * axis).sum(axis=-1), 1e-12)
+    return reach
 
 
 def pitch3d(p: Floats, q: Floats, r: Floats, s: Floats) -> Floats:

@@ -7,6 +7,7 @@ hysteresis margin, so a value sitting on the edge does not toggle the timer.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -44,6 +45,7 @@ HYSTERESIS = {
     "facing3d": 3.0,
     "front3d": 3.0,
     "ratio3d": 0.05,
+    "along3d": 0.05,
     "turn3d": 3.0,
     "pitch3d": 3.0,
 }
@@ -242,14 +244,15 @@ def measure_checks(frame: PoseFrame, template: Template, side: str) -> Floats:
 
 def working_side(frame: PoseFrame, template: Template) -> str:
     """The side plain landmark names refer to: the one facing the camera, or, for sided
-    stretches that can be done either way round, the side whose form fits best."""
+    stretches that can be done either way round, the side whose form fits best of those whose
+    joints the camera sees (a hidden elbow's guessed place must not pick the side)."""
     facing = angles.facing_side(frame)
     if template.working_side == "facing":
         return facing
 
-    def misfit(side: str) -> float:
-        values = measure_checks(frame, template, side)
-        return sum(weighted_deviation(c, v) for c, v in zip(template.checks, values, strict=True))
+    def misfit(side: str) -> tuple[bool, float]:
+        hidden = visibility_problem(frame, template, side) is not None
+        return hidden, total_deviation(template.checks, measure_checks(frame, template, side))
 
     other = angles.other_side(facing)
     return other if misfit(other) < misfit(facing) else facing
@@ -268,14 +271,21 @@ def judge(
     was_ok = {}
     if previous is not None and previous.template_id == template.id:
         was_ok = {r.check.id: r.ok for r in previous.results}
-    results = []
+    in_range = []
     for c, v in zip(template.checks, values, strict=True):
         margin = HYSTERESIS[c.measure] if was_ok.get(c.id, False) else 0.0
-        # A refinement that could not be measured (NaN) has nothing to say.
-        ok = bool(c.low - margin <= v <= c.high + margin) or (
-            c.tier == Tier.REFINE and bool(np.isnan(v))
+        in_range.append(bool(c.low - margin <= v <= c.high + margin))
+    met = {c.either for c, ok in zip(template.checks, in_range, strict=True) if c.either and ok}
+    results = [
+        # A gate whose alternative holds is met; a refinement not measured (NaN) has nothing
+        # to say.
+        CheckResult(
+            check=c,
+            value=float(v),
+            ok=ok or c.either in met or (c.tier == Tier.REFINE and bool(np.isnan(v))),
         )
-        results.append(CheckResult(check=c, value=float(v), ok=ok))
+        for c, v, ok in zip(template.checks, values, in_range, strict=True)
+    ]
     gates = [r for r in results if not r.ok and r.check.tier == Tier.GATE]
     if gates:
         return Verdict(Status.OUT_OF_RANGE, template.id, side, tuple(results), _worst(gates).cue)
@@ -320,12 +330,26 @@ def _worst(failing: list[CheckResult]) -> CheckResult:
 def scale(c: Check) -> float:
     """Deviation units comparable across measures: 10 degrees ~ 0.2 of a ratio ~ 0.05 of a
     back length of curve."""
-    return {"ratio": 0.2, "ratio3d": 0.2, "curve": 0.05}.get(c.measure, 10.0)
+    return {"ratio": 0.2, "ratio3d": 0.2, "along3d": 0.2, "curve": 0.05}.get(c.measure, 10.0)
 
 
 def weighted_deviation(c: Check, value: float) -> float:
     """How far ``value`` is outside the check's range, in comparable units, times its weight."""
     return abs(c.deviation(value)) / scale(c) * c.weight
+
+
+def total_deviation(checks: Iterable[Check], values: Iterable[float]) -> float:
+    """Every check's weighted deviation added up; an ``either`` group counts once, by its
+    nearest member, as the pose needs only that one."""
+    total = 0.0
+    nearest: dict[str, float] = {}
+    for c, v in zip(checks, values, strict=True):
+        d = weighted_deviation(c, float(v))
+        if c.either:
+            nearest[c.either] = min(nearest.get(c.either, d), d)
+        else:
+            total += d
+    return total + sum(nearest.values())
 
 
 def misfit(verdict: Verdict) -> float:
@@ -334,7 +358,7 @@ def misfit(verdict: Verdict) -> float:
     likelier of several templates."""
     if not verdict.seen:
         return float("inf")
-    return sum(weighted_deviation(r.check, r.value) for r in verdict.results)
+    return total_deviation((r.check for r in verdict.results), (r.value for r in verdict.results))
 
 
 def check(

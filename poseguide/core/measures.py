@@ -101,6 +101,7 @@ ALL = (
         _cols(angles.turn3d),
         world=True,
     ),
+    Measure("along3d", 4, ((2, 3),), (-5.0, 5.0), _cols(angles.along3d), world=True, unitless=True),
     Measure("pitch3d", 4, _TWO_PAIRS, _DEGREES_90, _cols(angles.pitch3d), world=True),
 )
 MEASURES: dict[str, Measure] = {m.kind: m for m in ALL}

@@ -11,6 +11,7 @@ import difflib
 import reprlib
 import stat
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -69,6 +70,7 @@ CHECK_KEYS = frozenset(
         "key",
         "tier",
         "draw",
+        "either",
     }
 )
 TARGET_KEYS = frozenset({"hold_s", "hold_max_s", "reps", "reps_max", "per_side", "sets_per_side"})
@@ -132,6 +134,9 @@ class Check:
     key: bool = False
     tier: Tier = Tier.GATE
     draw: float | None = None  # the value the pose's picture shows; None: the range's middle
+    # Gates that share a name here are alternatives: the pose needs one of them in range (a
+    # twist shows by a raised knee or, with the legs folded, by a turn too large to be noise).
+    either: str = ""
 
     def deviation(self, value: float) -> float:
         """Signed distance outside the range: <0 below, >0 above, 0 inside."""
@@ -338,10 +343,6 @@ def parse_template(data: dict[str, Any], path: Path) -> Template:
     posture = r.text(data, "posture", "posture", default="")
     if posture and posture not in POSTURES:
         raise r.fail("posture", f"one of {list(POSTURES)}", posture)
-    kind_text = r.text(data, "kind", "kind", default="hold")
-    if kind_text not in KINDS:
-        raise r.fail("kind", f"one of {list(KINDS)}", kind_text)
-    kind = Kind(kind_text)
     required = r.get(data, "required", "required", list, "a list of landmark names", [])
     for i, name in enumerate(required):
         if not isinstance(name, str) or not valid_name(name):
@@ -377,6 +378,7 @@ def parse_template(data: dict[str, Any], path: Path) -> Template:
                 "only, every pose would count as held",
                 [f"{c.id} (refine)" for c in checks],
             )
+        _check_either_groups(r, checks)
     target = _parse_target(r, r.get(data, "target", "target", dict, "a [target] table"), kind)
     raw_key = data.get("key_measure")
     key_measure = None if raw_key is None else _parse_key_measure(r, raw_key, checks, phases)
@@ -449,7 +451,27 @@ def _parse_check(r: _Reader, raw: Any, i: int) -> Check:
         key=r.get(raw, "key", f"{w}.key", bool, "true or false", False),
         tier=_tier(r, raw, w),
         draw=draw,
+        either=_either(r, raw, w),
     )
+
+
+def _either(r: _Reader, raw: dict[str, Any], where: str) -> str:
+    name = r.text(raw, "either", f"{where}.either", default="")
+    if name and not name.isidentifier():
+        raise r.fail(f"{where}.either", "a group name such as 'knee_or_turn'", name)
+    return name
+
+
+def _check_either_groups(r: _Reader, checks: tuple[Check, ...]) -> None:
+    """Only gates are alternatives to each other, and a group of one check is a typo: it
+    would be an ordinary gate."""
+    for i, c in enumerate(checks):
+        if c.either and c.tier is not Tier.GATE:
+            raise r.fail(f"checks[{i}].either", "no group on a refinement", c.either)
+    sizes = Counter(c.either for c in checks if c.either)
+    lone = sorted(name for name, n in sizes.items() if n < 2)
+    if lone:
+        raise r.fail("checks", "each 'either' group named by two gates or more", lone)
 
 
 def _parse_key_measure(

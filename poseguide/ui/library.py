@@ -75,7 +75,7 @@ def _pose(template: Template, library: Library) -> None:
             {
                 "Check": c.name,
                 "Range": _range(c),
-                "Stops the timer": _TIER[c.tier],
+                "Stops the timer": _stops(c, template.checks),
                 "Seen at": _where(c),
                 "Why": c.why,
             }
@@ -87,6 +87,14 @@ def _pose(template: Template, library: Library) -> None:
             "The ranges of this pose have not yet been measured on photos of real "
             "people; treat its feedback as a rough guide."
         )
+
+
+def _stops(check: Check, checks: tuple[Check, ...]) -> str:
+    """A gate with alternatives stops the timer only when they are out of range too."""
+    others = [c.name for c in checks if check.either and c.either == check.either and c != check]
+    if not others:
+        return _TIER[check.tier]
+    return f"Yes, unless {' or '.join(others)} is in range instead"
 
 
 def _range(check: Check) -> str:
