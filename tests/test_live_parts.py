@@ -13,6 +13,7 @@ from poseguide.core.session import FrameResult
 from poseguide.core.templates import Template, load_library
 from poseguide.core.timer import Event, EventKind, Segment
 from poseguide.history.records import StopReason
+from poseguide.live import snapshot
 from poseguide.live import state as lv_state
 from poseguide.live.camera_check import SETUP_SAY_EVERY_S, CameraCheck
 from poseguide.live.clock import FrameClock
@@ -250,6 +251,11 @@ def bannered(frame: np.ndarray) -> bool:
     return bool((frame[2] == 30).all())
 
 
+def hint_drawn(frame: np.ndarray) -> bool:
+    """Whether the grey line where a set's cue stands is drawn over the bottom of a frame."""
+    return bool((frame[-2] == 30).all())
+
+
 def said(state: lv_state.LiveState) -> list[str]:
     return [e.text for e in state.pending() if e.kind == SAY]
 
@@ -332,3 +338,30 @@ def test_frame_step_paused_or_resting_only_the_detector_looks_for_the_gesture():
     assert readers.looked == [1.0]
     assert readers.processor is not None and readers.processor.frames == []  # no set judged
     assert bannered(frame)  # "Paused"
+
+
+class FiringGesture:
+    """A hands-up gesture seen completed on every frame."""
+
+    def update(self, frame, t) -> bool:
+        return True
+
+
+def test_frame_step_paused_says_so_on_the_video_in_the_panels_words_not_the_last_cue():
+    """The issue: paused by the gesture, the video still showed "Turn side-on to the camera"."""
+    runner, readers, _, _, _, state, changes, step = moved(TWO_SPHINX, setup=False, gesture=True)
+    changes.follow(runner.begin(0.0), 0.0)
+    assert step.run(np.zeros((480, 640, 3), np.uint8), 0.5) is not None
+    step.gesture.gesture = FiringGesture()  # type: ignore[assignment]
+    cue_drawn = np.full((480, 640, 3), 255, np.uint8)  # as the set's overlay left it
+    assert step.run(cue_drawn, 1.0) is not None and runner.paused
+    assert said(state)[-1] == "Paused"
+    assert bannered(cue_drawn) and hint_drawn(cue_drawn)  # the cue line is drawn over
+    assert snapshot.video_label(runner) == "Paused. Press Resume to go on."
+    assert snapshot.PAUSED_HINT.startswith("Or press Space, or hold both hands above")
+    step.gesture.gesture = None  # paused frames: only the banners (the gesture is off)
+    frame = np.full((480, 640, 3), 255, np.uint8)
+    assert step.run(frame, 1.5) is None and bannered(frame) and hint_drawn(frame)
+    runner.resume(2.0)
+    frame = np.full((480, 640, 3), 255, np.uint8)
+    assert step.run(frame, 2.5) is not None and not bannered(frame) and not hint_drawn(frame)

@@ -15,13 +15,20 @@ PHASE_LABELS = {
     Phase.IDLE: "Waiting to begin",
     Phase.STOPPED: "Stopped",
 }  # drawn on the video when no set runs
+# A paused routine in the same words on the video and in the status panel: paused, and how
+# to go on (the hint stands where a set's cue stands on the video, so no old cue is left).
+PAUSED_TITLE = "Paused. Press Resume to go on."
+PAUSED_HINT = "Or press Space, or hold both hands above your head for 2 s"
 
 
 def video_label(runner: RoutineRunner) -> str:
-    """What the video says when no set runs: "... complete" only if every set was done."""
+    """What the video says across its top when no set runs (paused, waiting, stopped, done):
+    "... complete" only if every set was done."""
+    if runner.paused:
+        return PAUSED_TITLE
     if runner.phase == Phase.DONE:
         return runner.ending().split(":")[0]
-    return PHASE_LABELS.get(runner.phase, "Paused")
+    return PHASE_LABELS[runner.phase]
 
 
 def achieved(done: FinishedSet) -> str:
