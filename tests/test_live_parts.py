@@ -23,6 +23,7 @@ from poseguide.live.frame_step import FrameStep
 from poseguide.live.other_pose import OtherPoseWatch
 from poseguide.live.pause_gesture import PauseGesture
 from poseguide.live.routine import Phase, PlannedSet, Routine, RoutineRunner, Step
+from poseguide.live.session import LiveSession
 from poseguide.live.set_changes import SetChanges
 from poseguide.live.set_coach import SetCoach
 from poseguide.live.set_history import SetHistory
@@ -288,6 +289,32 @@ def test_set_changes_open_the_camera_check_then_the_set_and_end_the_history_sess
     assert recorder.calls == [("end_session", clock.wall(2.0))]
 
 
+def test_the_camera_checks_instruction_on_screen_is_the_one_spoken_under_the_cooldown():
+    """The camera check spoke by its own path: the panel showed each frame's instruction while
+    the voice said the one of up to 6 s before; now it is the coach's one cue channel."""
+    readers = FakeReaders()
+    session = LiveSession(
+        Routine("one", (Step("sphinx", hold_s=2),)), load_library(), readers=readers
+    )  # type: ignore[arg-type]
+    frame = np.zeros((48, 64, 3), np.uint8)
+    session.process(frame, 0.0, now=0.0)  # begins: the camera check opens its reader
+    check = readers.processor
+    assert session.runner.phase == Phase.SETUP and check is not None
+    spoken: list[tuple[float, str, str]] = []
+    for i in range(1, 91):  # 9 s at 10 frames/s
+        t = i / 10
+        words = "Move back" if t < 3.0 else "Turn side-on to the camera"
+        check.judged = verdict(Status.CANNOT_SEE, words)
+        session.process(frame, t, now=t)
+        new = [e for e in session.state.pending() if e.kind in (SAY_CORRECTION, lv_state.SAY_CUE)]
+        spoken += [(t, e.text, e.kind) for e in new[len(spoken) :]]
+        assert session.state.read().setup_message == spoken[-1][1], t  # shown = last said
+    assert spoken == [  # queued as a set's cue is, so that it is heard
+        (0.1, "Move back", SAY_CORRECTION),
+        (6.1, "Turn side-on to the camera", SAY_CORRECTION),
+    ]
+
+
 def test_set_changes_end_no_set_outside_one():
     runner, _, current, *_, changes, _ = moved(TWO_SPHINX, setup=True)
     changes.follow(runner.begin(0.0), 0.0)  # the camera check: no set to end
@@ -302,8 +329,8 @@ def test_frame_step_camera_check_says_what_to_change_then_hands_over_to_the_firs
     check.judged = verdict(Status.CANNOT_SEE, "Move back")
     frame = np.zeros((48, 64, 3), np.uint8)
     assert step.run(frame, 0.1) is not None and step.analysed  # shown as judged: the check
-    assert [(e.kind, e.text) for e in state.pending() if e.kind == lv_state.SAY_CUE] == [
-        (lv_state.SAY_CUE, "Move back")
+    assert [(e.kind, e.text) for e in state.pending() if e.kind == SAY_CORRECTION] == [
+        (SAY_CORRECTION, "Move back")
     ]
     check.judged = verdict(Status.OUT_OF_RANGE)  # seen, out of form: enough for the check
     assert step.run(frame, 0.2) is not None

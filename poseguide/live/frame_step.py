@@ -23,7 +23,7 @@ from poseguide.live.pose_readers import PoseReaders
 from poseguide.live.routine import ACTIVE, Phase, RoutineRunner
 from poseguide.live.set_changes import SetChanges
 from poseguide.live.snapshot import PAUSED_HINT, achieved, video_label
-from poseguide.live.state import SAY_CUE, LiveState
+from poseguide.live.state import SAY_CORRECTION, LiveState
 from poseguide.vision.overlay import bottom_banner, top_banner
 
 
@@ -102,8 +102,8 @@ class FrameStep:
     def _check_setup(self, result: FrameResult, t: float) -> bool:
         """Whether the camera check goes on; once it passes, the first set begins."""
         passed, say = self.camera_check.update(result.verdict, t)
-        if say:
-            self.state.push(SAY_CUE, say)
+        if say:  # the instruction on screen, queued like a set's cue
+            self.state.push(SAY_CORRECTION, say)
         if not passed:
             return True
         self.readers.close_set()

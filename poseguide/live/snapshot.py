@@ -66,8 +66,8 @@ def routine_shown(
     cue: Cue | None = None,
 ) -> Snapshot:
     """``shown`` brought to the routine at frame time ``t`` and this frame's result (None
-    when no set judged it); ``cue`` is the cue channel's (what the voice said), the one shown.
-    The camera check shows what it says: how to get into view."""
+    when no set judged it); ``cue`` is the cue channel's (what the voice said), the one shown:
+    the set's, or in the camera check its own (how to get into view)."""
     planned = runner.current
     s = replace(
         shown,
@@ -88,7 +88,7 @@ def routine_shown(
     if result is not None:
         verdict = result.verdict
         if runner.phase == Phase.SETUP:
-            s = replace(s, setup_message=None if verdict.seen else verdict.correction)
+            s = replace(s, setup_message=cue.text if cue else None)
         else:
             s = replace(
                 s,
