@@ -159,6 +159,10 @@ def _frame_rates(watch: Watch, marks: list[tuple[str, float]]) -> list[str]:
     where fewer frames are looked at), between the readings where it changed (the panel
     redraws it twice a second) 1 to 6 s apart: a dip longer than 0.5 s still shows where
     the page is read often enough (a loaded machine reads it less often).
+    The same figures from every other reading in the sets (6 s or more from a mark) are the
+    yardstick: on a loaded machine the rate swings as much there (three runs under a CPU
+    hog: lowest 51% of the median and below 80% for 1.9 s on average, against 52% and 2.6 s
+    after the marks), so only what a mark adds to them is the change's own.
     Figures only: on a shared machine timing is reported, not asserted."""
     changes: list[tuple[float, int]] = []
     for t, phase, _, n in watch.samples:
@@ -177,23 +181,49 @@ def _frame_rates(watch: Watch, marks: list[tuple[str, float]]) -> list[str]:
     median = rates[len(rates) // 2]
     lines = [f"median {median:.1f} frames/s in the sets"]
     for name, at in marks:
-        mine = [(a, b, r) for a, b, r in windows if b > at and a < at + 6]
-        if not mine:
+        dip = _dip(windows, median, at)
+        if dip is None:
             lines.append(f"{name}: no reading in the 6 s after it")
             continue
-        low = min(r for _, _, r in mine)
-        below, run_start = 0.0, None
-        for a, b, r in mine:
-            if r < 0.8 * median:
-                run_start = a if run_start is None else run_start
-                below = max(below, b - run_start)
-            else:
-                run_start = None
+        low, below = dip
         lines.append(
             f"{name}: lowest {low:.1f} frames/s ({low / median:.0%} of the median), "
             f"below 80% for {below:.1f} s"
         )
+    elsewhere = [
+        dip
+        for t0, _, _ in windows
+        if all(abs(t0 - at) >= 6 for _, at in marks)
+        and any(b >= t0 + 5 for _, b, _ in windows)  # 6 s of the set still to come
+        and (dip := _dip(windows, median, t0)) is not None
+    ]
+    if elsewhere:
+        lows = sorted(low / median for low, _ in elsewhere)
+        belows = sorted(below for _, below in elsewhere)
+        lines.append(
+            f"elsewhere in the sets ({len(elsewhere)} moments): lowest "
+            f"{lows[len(lows) // 2]:.0%} of the median, below 80% for "
+            f"{belows[len(belows) // 2]:.1f} s (medians; over 0.5 s at "
+            f"{sum(b > 0.5 for b in belows) / len(belows):.0%} of them)"
+        )
     return lines
+
+
+def _dip(
+    windows: list[tuple[float, float, float]], median: float, at: float
+) -> tuple[float, float] | None:
+    """(lowest frames/s, seconds below 80% of ``median``) in the 6 s after ``at``."""
+    mine = [(a, b, r) for a, b, r in windows if b > at and a < at + 6]
+    if not mine:
+        return None
+    below, run_start = 0.0, None
+    for a, b, r in mine:
+        if r < 0.8 * median:
+            run_start = a if run_start is None else run_start
+            below = max(below, b - run_start)
+        else:
+            run_start = None
+    return min(r for _, _, r in mine), below
 
 
 def test_a_per_side_set_asks_for_the_left_then_the_right(knee_clip: Path, tmp_path: Path) -> None:

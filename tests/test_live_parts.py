@@ -13,6 +13,7 @@ from poseguide.core.session import FrameResult
 from poseguide.core.templates import Template, load_library
 from poseguide.core.timer import Event, EventKind, Segment
 from poseguide.history.records import StopReason
+from poseguide.live import snapshot
 from poseguide.live import state as lv_state
 from poseguide.live.camera_check import SETUP_SAY_EVERY_S, CameraCheck
 from poseguide.live.clock import FrameClock
@@ -22,6 +23,7 @@ from poseguide.live.frame_step import FrameStep
 from poseguide.live.other_pose import OtherPoseWatch
 from poseguide.live.pause_gesture import PauseGesture
 from poseguide.live.routine import Phase, PlannedSet, Routine, RoutineRunner, Step
+from poseguide.live.session import LiveSession
 from poseguide.live.set_changes import SetChanges
 from poseguide.live.set_coach import SetCoach
 from poseguide.live.set_history import SetHistory
@@ -250,6 +252,11 @@ def bannered(frame: np.ndarray) -> bool:
     return bool((frame[2] == 30).all())
 
 
+def hint_drawn(frame: np.ndarray) -> bool:
+    """Whether the grey line where a set's cue stands is drawn over the bottom of a frame."""
+    return bool((frame[-2] == 30).all())
+
+
 def said(state: lv_state.LiveState) -> list[str]:
     return [e.text for e in state.pending() if e.kind == SAY]
 
@@ -282,6 +289,32 @@ def test_set_changes_open_the_camera_check_then_the_set_and_end_the_history_sess
     assert recorder.calls == [("end_session", clock.wall(2.0))]
 
 
+def test_the_camera_checks_instruction_on_screen_is_the_one_spoken_under_the_cooldown():
+    """The camera check spoke by its own path: the panel showed each frame's instruction while
+    the voice said the one of up to 6 s before; now it is the coach's one cue channel."""
+    readers = FakeReaders()
+    session = LiveSession(
+        Routine("one", (Step("sphinx", hold_s=2),)), load_library(), readers=readers
+    )  # type: ignore[arg-type]
+    frame = np.zeros((48, 64, 3), np.uint8)
+    session.process(frame, 0.0, now=0.0)  # begins: the camera check opens its reader
+    check = readers.processor
+    assert session.runner.phase == Phase.SETUP and check is not None
+    spoken: list[tuple[float, str, str]] = []
+    for i in range(1, 91):  # 9 s at 10 frames/s
+        t = i / 10
+        words = "Move back" if t < 3.0 else "Turn side-on to the camera"
+        check.judged = verdict(Status.CANNOT_SEE, words)
+        session.process(frame, t, now=t)
+        new = [e for e in session.state.pending() if e.kind in (SAY_CORRECTION, lv_state.SAY_CUE)]
+        spoken += [(t, e.text, e.kind) for e in new[len(spoken) :]]
+        assert session.state.read().setup_message == spoken[-1][1], t  # shown = last said
+    assert spoken == [  # queued as a set's cue is, so that it is heard
+        (0.1, "Move back", SAY_CORRECTION),
+        (6.1, "Turn side-on to the camera", SAY_CORRECTION),
+    ]
+
+
 def test_set_changes_end_no_set_outside_one():
     runner, _, current, *_, changes, _ = moved(TWO_SPHINX, setup=True)
     changes.follow(runner.begin(0.0), 0.0)  # the camera check: no set to end
@@ -296,8 +329,8 @@ def test_frame_step_camera_check_says_what_to_change_then_hands_over_to_the_firs
     check.judged = verdict(Status.CANNOT_SEE, "Move back")
     frame = np.zeros((48, 64, 3), np.uint8)
     assert step.run(frame, 0.1) is not None and step.analysed  # shown as judged: the check
-    assert [(e.kind, e.text) for e in state.pending() if e.kind == lv_state.SAY_CUE] == [
-        (lv_state.SAY_CUE, "Move back")
+    assert [(e.kind, e.text) for e in state.pending() if e.kind == SAY_CORRECTION] == [
+        (SAY_CORRECTION, "Move back")
     ]
     check.judged = verdict(Status.OUT_OF_RANGE)  # seen, out of form: enough for the check
     assert step.run(frame, 0.2) is not None
@@ -332,3 +365,30 @@ def test_frame_step_paused_or_resting_only_the_detector_looks_for_the_gesture():
     assert readers.looked == [1.0]
     assert readers.processor is not None and readers.processor.frames == []  # no set judged
     assert bannered(frame)  # "Paused"
+
+
+class FiringGesture:
+    """A hands-up gesture seen completed on every frame."""
+
+    def update(self, frame, t) -> bool:
+        return True
+
+
+def test_frame_step_paused_says_so_on_the_video_in_the_panels_words_not_the_last_cue():
+    """The issue: paused by the gesture, the video still showed "Turn side-on to the camera"."""
+    runner, readers, _, _, _, state, changes, step = moved(TWO_SPHINX, setup=False, gesture=True)
+    changes.follow(runner.begin(0.0), 0.0)
+    assert step.run(np.zeros((480, 640, 3), np.uint8), 0.5) is not None
+    step.gesture.gesture = FiringGesture()  # type: ignore[assignment]
+    cue_drawn = np.full((480, 640, 3), 255, np.uint8)  # as the set's overlay left it
+    assert step.run(cue_drawn, 1.0) is not None and runner.paused
+    assert said(state)[-1] == "Paused"
+    assert bannered(cue_drawn) and hint_drawn(cue_drawn)  # the cue line is drawn over
+    assert snapshot.video_label(runner) == "Paused. Press Resume to go on."
+    assert snapshot.PAUSED_HINT.startswith("Or press Space, or hold both hands above")
+    step.gesture.gesture = None  # paused frames: only the banners (the gesture is off)
+    frame = np.full((480, 640, 3), 255, np.uint8)
+    assert step.run(frame, 1.5) is None and bannered(frame) and hint_drawn(frame)
+    runner.resume(2.0)
+    frame = np.full((480, 640, 3), 255, np.uint8)
+    assert step.run(frame, 2.5) is not None and not bannered(frame) and not hint_drawn(frame)

@@ -91,7 +91,7 @@ def test_fallback_patterns_follow_the_coach_words() -> None:
     assert pattern(TONE_START) == Pattern.HOLD_START
     assert pattern(TONE_TARGET) == Pattern.TARGET
     assert pattern(SAY_CORRECTION, "Lift your chest") == Pattern.CORRECTION
-    assert pattern(SAY_CUE, "Turn side-on to the camera") == Pattern.CORRECTION
+    assert pattern(SAY_CORRECTION, "Turn side-on to the camera") == Pattern.CORRECTION
     breath = BreathPace(into="cow", out_to="cat")
     words = breath.update(0.0)
     assert words and pattern(SAY_CUE, words) is None  # its own soft tones carry the pace

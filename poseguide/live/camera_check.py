@@ -1,32 +1,40 @@
 """The camera check before the first set: it passes once the body has been judged (in or out
-of form) for ``ok_s`` without a break; until then it says, now and then, what to change."""
+of form) for ``ok_s`` without a break; until then it says, now and then, what to change.
+
+What to change goes through the coach's one cue channel (``coach.CueChannel``), so the
+instruction on screen is the one spoken, under the same cooldown as a set's cues."""
 
 from __future__ import annotations
 
 from poseguide.core.checker import Verdict
+from poseguide.live.coach import Cue, CueChannel, CueKind
 
 SETUP_OK_S = 1.0  # the body must be judged (in or out of form) this long to pass the camera check
-SETUP_SAY_EVERY_S = 6.0  # repeat a camera set-up instruction at most this often
+SETUP_SAY_EVERY_S = 6.0  # the same set-up instruction, still wanted, is said again this often
 
 
 class CameraCheck:
     def __init__(self, ok_s: float = SETUP_OK_S) -> None:
         self.ok_s = ok_s
         self._seen_since: float | None = None
-        self._said: tuple[str, float] | None = None
+        # Said as soon as it is wanted: the user is still walking into view.
+        self.cues = CueChannel(after_s=0.0, repeat_s=SETUP_SAY_EVERY_S)
 
     def reset(self) -> None:
         self._seen_since = None
+
+    @property
+    def shown(self) -> str | None:
+        """The instruction on screen: the one said (None once the body is seen)."""
+        return self.cues.shown.text if self.cues.shown else None
 
     def update(self, verdict: Verdict, t: float) -> tuple[bool, str | None]:
         """(whether the check passed, words to say now)."""
         if not verdict.seen:
             self._seen_since = None
-            if self._said is None or t - self._said[1] >= SETUP_SAY_EVERY_S:
-                message = verdict.correction or "Get into position"
-                self._said = (message, t)
-                return False, message
-            return False, None
+            wanted = Cue(verdict.correction or "Get into position", CueKind.CORRECTION)
+            return False, self.cues.update(wanted, t)
+        self.cues.update(None, t)  # seen: nothing to change
         if self._seen_since is None:
             self._seen_since = t
         return t - self._seen_since >= self.ok_s, None

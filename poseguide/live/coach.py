@@ -141,9 +141,13 @@ class CueChannel:
     (a flow: ``FLOW_CUE_AFTER_S``) and no other cue was said in the last ``CUE_COOLDOWN_S``.
     Until then the screen keeps the cue said last while the form is still out (a
     correction stays a correction) and shows none once the form is right; a cue heard in
-    the last ``SAME_CUE_REPEAT_S`` comes back on screen without being said again."""
+    the last ``repeat_s`` comes back on screen without being said again. ``after_s`` and
+    ``repeat_s`` are for the camera check, whose words are said at once and repeated sooner
+    (a set's defaults by ``flow``)."""
 
     flow: bool = False
+    after_s: float | None = None  # None: CUE_AFTER_S (a flow: FLOW_CUE_AFTER_S)
+    repeat_s: float = SAME_CUE_REPEAT_S
     shown: Cue | None = None
     said: Counter[str] = field(default_factory=Counter)  # what was said, how often
     _wanted: Cue | None = None
@@ -160,13 +164,16 @@ class CueChannel:
             return None
         heard = t - self._said_at.get(wanted.text, -math.inf)
         if wanted == self.shown:
-            if heard >= SAME_CUE_REPEAT_S and t - self._last_said >= CUE_COOLDOWN_S:
+            if heard >= self.repeat_s and t - self._last_said >= CUE_COOLDOWN_S:
                 return self._say(wanted, t)
             return None
-        if heard < SAME_CUE_REPEAT_S:
+        if heard < self.repeat_s:
             self.shown = wanted  # just heard: back on screen, not said twice
             return None
-        lasted = t - self._since >= (FLOW_CUE_AFTER_S if self.flow else CUE_AFTER_S)
+        after = self.after_s
+        if after is None:
+            after = FLOW_CUE_AFTER_S if self.flow else CUE_AFTER_S
+        lasted = t - self._since >= after
         if lasted and t - self._last_said >= CUE_COOLDOWN_S:
             return self._say(wanted, t)
         if self.shown is not None and self.shown.kind != wanted.kind:

@@ -22,9 +22,9 @@ from poseguide.live.pause_gesture import PauseGesture
 from poseguide.live.pose_readers import PoseReaders
 from poseguide.live.routine import ACTIVE, Phase, RoutineRunner
 from poseguide.live.set_changes import SetChanges
-from poseguide.live.snapshot import achieved, video_label
-from poseguide.live.state import SAY_CUE, LiveState
-from poseguide.vision.overlay import top_banner
+from poseguide.live.snapshot import PAUSED_HINT, achieved, video_label
+from poseguide.live.state import SAY_CORRECTION, LiveState
+from poseguide.vision.overlay import bottom_banner, top_banner
 
 
 class FrameStep:
@@ -59,7 +59,7 @@ class FrameStep:
             # Paused: only the detector looks, for the hands-up gesture that resumes.
             self._watch_gesture(bgr, t)
         if runner.paused or runner.phase in (Phase.IDLE, Phase.DONE, Phase.STOPPED):
-            top_banner(bgr, video_label(runner))
+            self._banners(bgr)
             return None
         if runner.phase == Phase.REST:
             self.changes.follow(runner.tick(t), t)
@@ -77,6 +77,8 @@ class FrameStep:
         said = self.gesture.seen(result.frame, t)
         if said is not None:
             self.state.say(said)
+            if runner.paused:  # paused on this frame: its cue, drawn already, is not true now
+                self._banners(bgr)
             return result
         planned = runner.current
         self.other_pose.update(result, planned.template if planned else None, t)
@@ -84,6 +86,12 @@ class FrameStep:
             return result if self._check_setup(result, t) else None
         self._judge(result, t)
         return result
+
+    def _banners(self, bgr: np.ndarray) -> None:
+        """What the video says where no set runs; paused, also how to go on (over any cue)."""
+        top_banner(bgr, video_label(self.runner))
+        if self.runner.paused:
+            bottom_banner(bgr, PAUSED_HINT)
 
     def _watch_gesture(self, bgr: np.ndarray, t: float) -> None:
         """Where no set is judged (paused, resting), the detector alone looks for the gesture."""
@@ -94,8 +102,8 @@ class FrameStep:
     def _check_setup(self, result: FrameResult, t: float) -> bool:
         """Whether the camera check goes on; once it passes, the first set begins."""
         passed, say = self.camera_check.update(result.verdict, t)
-        if say:
-            self.state.push(SAY_CUE, say)
+        if say:  # the instruction on screen, queued like a set's cue
+            self.state.push(SAY_CORRECTION, say)
         if not passed:
             return True
         self.readers.close_set()

@@ -221,7 +221,8 @@ class LiveSession:
         runner = self.runner
         playing = runner.phase == Phase.EXERCISE and not runner.paused
         breath = self.coach.breath(t) if playing else None  # the pace starts when the set does
-        cue = self.coach.cues.shown
+        cues = self.camera_check.cues if runner.phase == Phase.SETUP else self.coach.cues
+        cue = cues.shown
         self.state.update(
             lambda s: self.stats.shown(
                 routine_shown(s, runner, t, result, cue=cue, breath=breath), analysed

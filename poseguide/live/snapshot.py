@@ -15,13 +15,20 @@ PHASE_LABELS = {
     Phase.IDLE: "Waiting to begin",
     Phase.STOPPED: "Stopped",
 }  # drawn on the video when no set runs
+# A paused routine in the same words on the video and in the status panel: paused, and how
+# to go on (the hint stands where a set's cue stands on the video, so no old cue is left).
+PAUSED_TITLE = "Paused. Press Resume to go on."
+PAUSED_HINT = "Or press Space, or hold both hands above your head for 2 s"
 
 
 def video_label(runner: RoutineRunner) -> str:
-    """What the video says when no set runs: "... complete" only if every set was done."""
+    """What the video says across its top when no set runs (paused, waiting, stopped, done):
+    "... complete" only if every set was done."""
+    if runner.paused:
+        return PAUSED_TITLE
     if runner.phase == Phase.DONE:
         return runner.ending().split(":")[0]
-    return PHASE_LABELS.get(runner.phase, "Paused")
+    return PHASE_LABELS[runner.phase]
 
 
 def achieved(done: FinishedSet) -> str:
@@ -59,8 +66,8 @@ def routine_shown(
     cue: Cue | None = None,
 ) -> Snapshot:
     """``shown`` brought to the routine at frame time ``t`` and this frame's result (None
-    when no set judged it); ``cue`` is the cue channel's (what the voice said), the one shown.
-    The camera check shows what it says: how to get into view."""
+    when no set judged it); ``cue`` is the cue channel's (what the voice said), the one shown:
+    the set's, or in the camera check its own (how to get into view)."""
     planned = runner.current
     s = replace(
         shown,
@@ -81,7 +88,7 @@ def routine_shown(
     if result is not None:
         verdict = result.verdict
         if runner.phase == Phase.SETUP:
-            s = replace(s, setup_message=None if verdict.seen else verdict.correction)
+            s = replace(s, setup_message=cue.text if cue else None)
         else:
             s = replace(
                 s,

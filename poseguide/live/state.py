@@ -22,7 +22,7 @@ TONE_TARGET = "tone_target"
 TONE_BREATH_IN = "tone_breath_in"  # the breathing pace of a flow: soft rising / falling tones
 TONE_BREATH_OUT = "tone_breath_out"
 SAY = "say"  # an announcement: always spoken, queued after what is being said
-SAY_CUE = "cue"  # a passing word (camera check, breathing): left out if something is being said
+SAY_CUE = "cue"  # a passing word (breathing): left out if something is being said
 SAY_CORRECTION = "correction"  # the cue on screen: queued like an announcement, so it is heard
 
 TARGET_WORDS = "Target reached, release slowly"

@@ -1,24 +1,26 @@
 """poseguide in the browser: ``poseguide app``, or ``streamlit run app.py`` in the repository.
 
 Three pages: the exercise page (webcam or a recorded video), the pose library and the
-practice history. Templates are read on every run, so an edited pose file shows at once.
+practice history. Templates are read again whenever a file changed, so an edited pose file
+shows at the next run.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from poseguide.core.templates import Library, TemplateError, load_library
+from poseguide.core.templates import Library, TemplateError
 from poseguide.ui import compat
 from poseguide.ui import exercise as page_exercise
 from poseguide.ui import history as page_history
 from poseguide.ui import library as page_library
+from poseguide.ui.library_cache import current_library
 from poseguide.vision.native_logs import hide_native_logs_for_process
 
 
 def _library() -> Library | None:
     try:
-        return load_library()
+        return current_library()
     except TemplateError as exc:
         st.error(f"The pose templates cannot be read: {exc}")
         return None

@@ -27,7 +27,6 @@ from poseguide.core.textenum import TextEnum
 from poseguide.live.state import (
     SAY,
     SAY_CORRECTION,
-    SAY_CUE,
     TONE_START,
     TONE_TARGET,
     LiveState,
@@ -191,9 +190,7 @@ def pattern(event: SoundEvent) -> Pattern | None:
         return Pattern.HOLD_START
     if event.kind == TONE_TARGET:
         return Pattern.TARGET
-    if event.kind == SAY_CORRECTION or (
-        event.kind == SAY_CUE and not event.text.startswith("Breathe ")
-    ):
+    if event.kind == SAY_CORRECTION:  # a set's cue or the camera check's
         return Pattern.CORRECTION
     if event.kind == SAY and _TEN_LEFT.match(event.text):
         return Pattern.TEN_LEFT

@@ -15,6 +15,7 @@ from poseguide.live import coach
 from poseguide.live.frame_stats import camera_lost
 from poseguide.live.routine import Phase, PlannedSet
 from poseguide.live.session import LiveSession
+from poseguide.live.snapshot import PAUSED_HINT, PAUSED_TITLE
 from poseguide.live.state import Snapshot, TimerShown
 from poseguide.ui import camera_denied, sound
 from poseguide.ui import library as page_library
@@ -90,9 +91,9 @@ def _draw_status(snap: Snapshot, current: PlannedSet | None, library: Library) -
     elif snap.paused:  # one state: nothing is timed or judged while paused
         _title(snap)
         _big(
-            "Paused. Press Resume to go on.",
+            PAUSED_TITLE,
             "pg-cue pg-warn",
-            "Or press Space, or hold both hands above your head for 2 s",
+            PAUSED_HINT,
         )
     elif phase == Phase.SETUP:
         st.subheader("Camera check")

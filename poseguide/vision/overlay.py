@@ -129,6 +129,11 @@ def _text(
     cv2.putText(frame, text, org, _FONT, size, colour, 1 if size < 0.7 else 2, cv2.LINE_AA)
 
 
+def bottom_banner(frame: np.ndarray, text: str) -> None:
+    """A line where a set's cue stands (drawn over it): what to do on a frame no set judges."""
+    _banner(frame, text, max(frame.shape[:2]) / 640.0)
+
+
 def top_banner(frame: np.ndarray, text: str) -> None:
     """A plain banner at the top of a frame the pose model does not look at (waiting,
     resting, paused, done)."""
