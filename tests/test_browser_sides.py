@@ -288,6 +288,8 @@ def test_the_hands_up_gesture_pauses_and_resumes(gesture_clip: Path, tmp_path: P
             watch.wait(r"Set 1 of 1", 90)
             before = _held_until_paused(watch, 60)  # the hands went up
             paused_at = time.monotonic()
+            # The gesture's pause is the button's too: it offers Resume, not Pause.
+            _button(page, "Resume").wait_for(timeout=10_000)
             _shot(page, "browser_gesture_paused")
             watch.wait(r"held this set", 60)  # the hands went up again: going on
             marks.append(("resume by the gesture", time.monotonic()))

@@ -136,7 +136,8 @@ def render(library: Library) -> None:
         with st.expander("Hands-free: keys and the pause gesture"):
             hands_free_help(library)
     with panel:
-        st.session_state["shown_phase"] = live.state.read().phase
+        shown = live.state.read()
+        st.session_state["shown_page"] = (shown.phase, shown.paused)
         sound_check.render(live, history, plan)
         status(live)
 

@@ -60,10 +60,11 @@ def status(live: LiveSession) -> None:
     """The panel beside the video, redrawn from the session's snapshot twice a second."""
     snap = live.state.read()
     camera = sound.play(live.state, st.session_state.get("sound_on", True))
-    if snap.phase != st.session_state.get("shown_phase"):
+    if (snap.phase, snap.paused) != st.session_state.get("shown_page"):
         # A new phase changes the rest of the page (choices folded, sound check gone, buttons,
         # summary): drawn first in the old page, the timer and cue would stand below the fold
-        # until the page caught up, which on a busy laptop takes a second or more.
+        # until the page caught up, which on a busy laptop takes a second or more. A pause or
+        # resume by the hands-up gesture turns the Pause button into Resume and back.
         st.rerun()
     if camera in sound.NO_CAMERA and snap.phase == Phase.IDLE:
         st.warning(
