@@ -84,3 +84,15 @@ def test_the_accuracy_table_has_a_row_per_label_with_both_collections():
     assert lines[4] == (
         "| negative (other poses) | 4 | 100% | 75% | 100% (none accepted) | 0% | – | | | |"
     )
+
+
+def test_a_gate_with_alternatives_names_them():
+    """Photos out of an either-group gate's range are in range when an alternative is, so the
+    table says which gates stand in for each other."""
+    twist = PhotoResult(
+        "seated_twist", Path("seated_twist/a.png"), "dev", True, True, (), gates=(("twist", 20.0),)
+    )
+    text = markdown(gate_spreads([twist], LIB, {}), LIB)
+    assert "| one knee raised (or: chest turned clearly) | elevation |" in text
+    assert "| chest turned clearly (or: one knee raised) | rotation3d |" in text
+    assert "| chest turned against the hips | rotation3d |" in text

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from poseguide.core.templates import Library, Template, Tier
+from poseguide.core.templates import Check, Library, Template, Tier
 from poseguide.offline.evaluation import UNKNOWN_SOURCE, PhotoResult
 
 TUNED = "tuned"
@@ -112,6 +112,14 @@ def _cell(spread: Spread | None) -> str:
     return f"{spread.p5:.3g} to {spread.p95:.3g} ({spread.outside} of {spread.photos} out)"
 
 
+def _shown_name(check_id: str, checks: Sequence[Check]) -> str:
+    """A gate's name, with its alternatives: photos out of its range are in range if one of
+    those is."""
+    check = next(c for c in checks if c.id == check_id)
+    others = [c.name for c in checks if check.either and c.either == check.either and c != check]
+    return f"{check.name} (or: {', '.join(others)})" if others else check.name
+
+
 def markdown(spreads: Sequence[GateSpread], library: Library) -> str:
     """One table per pose: gate, range, the 5th-95th percentile per collection with the count
     outside the range, and why the range's edges are where they are."""
@@ -124,10 +132,11 @@ def markdown(spreads: Sequence[GateSpread], library: Library) -> str:
             "| why the edges are there |",
             "|---|---|---|---|---|---|",
         ]
+        checks = library[pose].checks
         for s in (s for s in spreads if s.pose == pose):
             why = " ".join(s.why.split()).replace("|", "/") or "–"
             lines.append(
-                f"| {s.name} | {s.measure} | {s.low:g} to {s.high:g} "
+                f"| {_shown_name(s.check_id, checks)} | {s.measure} | {s.low:g} to {s.high:g} "
                 f"| {_cell(s.groups.get(TUNED))} | {_cell(s.groups.get(HELD_OUT))} | {why} |"
             )
         lines.append("")
