@@ -111,5 +111,8 @@ def to_toml(t: Template) -> str:
             f"why = {q('Centred on a photo of good form. ' + c.why)}",
             f"weight = {c.weight:g}",
             f"key = {str(c.key).lower()}",
+            f"tier = {q(c.tier.value)}",
         ]
+        if c.either:
+            lines.append(f"either = {q(c.either)}")
     return "\n".join(lines) + "\n"
