@@ -134,10 +134,11 @@ def _lotus_holding_the_knees(turn: float):
     return turned_chest(frame, turn) if turn else frame
 
 
-@pytest.mark.parametrize("turn", [0.0, 12.0])
+@pytest.mark.parametrize("turn", [0.0, 12.0, 17.0])
 def test_folded_legs_square_or_in_the_noise_band_are_not_a_twist(turn):
-    """No knee raised and a turn up to what sitting square reads (0.5-13.5): refused, with
-    the pose's own instruction, as neither alternative holds."""
+    """No knee raised and a turn up to what sitting square reads (0.5-13.5 as photographed, up
+    to 18 under camera changes; the fixture reads the turn plus 1.4): refused, with the pose's
+    own instruction, as neither alternative holds."""
     v = check(_lotus_holding_the_knees(turn), LIB["seated_twist"])
     assert v.status == Status.OUT_OF_RANGE
     assert v.correction == "Bend one knee and set that foot flat on the floor"
@@ -145,7 +146,7 @@ def test_folded_legs_square_or_in_the_noise_band_are_not_a_twist(turn):
     assert {"knee_raised", "clear_turn"} <= failing
 
 
-@pytest.mark.parametrize("turn", [18.0, 30.0, -30.0])
+@pytest.mark.parametrize("turn", [25.0, 30.0, -30.0])
 def test_folded_legs_with_a_clear_turn_are_a_twist_without_asking_for_a_knee(turn):
     v = check(_lotus_holding_the_knees(turn), LIB["seated_twist"])
     assert v.in_range, v.correction
