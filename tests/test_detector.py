@@ -153,6 +153,51 @@ def test_a_detector_dropped_unclosed_is_closed_after_not_inside_another_call():
     assert done.stdout.split() == ["1", "0"], done.stdout
 
 
+FRAMES_AT_EXIT = """
+import threading
+import numpy as np
+from poseguide.vision import detector
+
+pose = detector.PoseDetector("video")
+first = threading.Event()
+
+
+def video_thread():
+    # As the server's video thread: frames keep coming while the process exits.
+    t, frame = 0.0, np.zeros((240, 320, 3), np.uint8)
+    while t < 60:
+        try:
+            pose.detect_rgb(frame, t)
+        except detector.ModelStopped:
+            print("stopped")
+            return
+        first.set()
+        t += 1 / 30
+    print("never stopped")
+
+
+threading.Thread(target=video_thread).start()
+first.wait(30)
+# The main thread ends here: Python's exit refuses new thread-pool work from now on.
+"""
+
+
+def test_a_frame_caught_in_the_process_exit_ends_the_stream_as_model_stopped():
+    """A browser test's server logged a traceback when it was stopped with a frame in the
+    model: MediaPipe's call goes through a thread pool, which refuses work once the interpreter
+    exits. The detector says so as ModelStopped, which the live session takes as the end of
+    the stream, not as a failed frame."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", FRAMES_AT_EXIT], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["stopped"], (done.stdout, done.stderr[-2000:])
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+
+
 @pytest.mark.realdata
 def test_a_reset_takes_the_landmarker_built_aside_and_close_frees_both():
     """Building a landmarker on the frame's own thread stalled a frame for 150-250 ms at each

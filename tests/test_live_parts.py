@@ -392,3 +392,30 @@ def test_frame_step_paused_says_so_on_the_video_in_the_panels_words_not_the_last
     runner.resume(2.0)
     frame = np.full((480, 640, 3), 255, np.uint8)
     assert step.run(frame, 2.5) is not None and not bannered(frame) and not hint_drawn(frame)
+
+
+def test_a_frame_caught_in_the_servers_exit_goes_out_as_it_came_without_an_error():
+    """The pose model refuses frames once the process exits (ModelStopped): the stream is
+    ending, so the page is not told a frame failed and nothing is logged as one; any other
+    failure still is."""
+    from poseguide.vision.detector import ModelStopped
+
+    readers = FakeReaders()
+    session = LiveSession(
+        Routine("one", (Step("sphinx", hold_s=2),)), load_library(), readers=readers
+    )  # type: ignore[arg-type]
+    frame = np.zeros((48, 64, 3), np.uint8)
+    session.process(frame, 0.0, now=0.0)
+
+    def failing(error: Exception):
+        def process(bgr, t):
+            raise error
+
+        return process
+
+    readers.processor.process = failing(ModelStopped("after shutdown"))  # type: ignore[union-attr]
+    assert session.process(frame, 0.1, now=0.1) is frame
+    assert session.state.read().error is None
+    readers.processor.process = failing(ValueError("bad frame"))  # type: ignore[union-attr]
+    session.process(frame, 0.2, now=0.2)
+    assert session.state.read().error == "Frame processing failed: bad frame"

@@ -36,6 +36,7 @@ from poseguide.live.set_coach import SetCoach
 from poseguide.live.set_history import SetHistory
 from poseguide.live.snapshot import routine_shown
 from poseguide.live.state import LiveState
+from poseguide.vision.detector import ModelStopped
 from poseguide.vision.processor import needs_mask
 
 log = logging.getLogger(__name__)
@@ -205,6 +206,8 @@ class LiveSession:
                 if self.runner.phase == Phase.IDLE and self.armed:
                     self.changes.follow(self.runner.begin(t), t)
                 result = self.frame_step.run(bgr, t)
+            except ModelStopped:  # the server is stopping: the frame goes out as it came
+                return bgr
             except Exception as exc:  # a bad frame must not end the stream
                 log.exception("frame processing failed")
                 error = f"Frame processing failed: {exc}"

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import atexit
 import weakref
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any, Literal
 
@@ -78,12 +80,13 @@ class _Landmarker:
         close_abandoned()
 
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
-        if not self._video:
-            return self._task.detect(image)
-        # A second look at the same frame (a border, a restart) still needs a later stamp.
-        ms = max(round(timestamp * 1000), self._last_ms + 1)
-        self._last_ms = ms
-        return self._task.detect_for_video(image, ms)
+        with _stopped_at_exit():
+            if not self._video:
+                return self._task.detect(image)
+            # A second look at the same frame (a border, a restart) still needs a later stamp.
+            ms = max(round(timestamp * 1000), self._last_ms + 1)
+            self._last_ms = ms
+            return self._task.detect_for_video(image, ms)
 
     def reset(self) -> None:
         """Forget the stream (IMAGE mode keeps none)."""
@@ -91,7 +94,8 @@ class _Landmarker:
             spare = self._spare.result() if self._spare is not None else self._create()
             if self._closer is not None and self._closer.detach() is not None:
                 _close_task(self._task)  # the old task only: the spare taken is the new one
-            self._spare = _SPARE_BUILDER.submit(self._create)
+            with _stopped_at_exit():
+                self._spare = _SPARE_BUILDER.submit(self._create)
             self._build(spare)
 
     def close(self) -> None:
@@ -101,6 +105,22 @@ class _Landmarker:
             for task in _tasks(owned):
                 _close_task(task)
         self._task, self._spare = None, None
+
+
+class ModelStopped(RuntimeError):
+    """The process is exiting: the pose model takes no more frames. Python refuses new work to
+    its thread pools then, which MediaPipe's calls go through, so a frame caught in the
+    server's shutdown fails; it is the end of the stream, not an error in the frame."""
+
+
+@contextmanager
+def _stopped_at_exit() -> Iterator[None]:
+    try:
+        yield
+    except RuntimeError as exc:  # concurrent.futures' words once the interpreter exits
+        if "after shutdown" in str(exc):
+            raise ModelStopped(str(exc)) from None
+        raise
 
 
 # Landmarkers dropped without close(): their finaliser only appends here (list.append takes
