@@ -250,12 +250,12 @@ def working_side(frame: PoseFrame, template: Template) -> str:
     if template.working_side == "facing":
         return facing
 
-    def misfit(side: str) -> tuple[bool, float]:
+    def rank(side: str) -> tuple[bool, float]:
         hidden = visibility_problem(frame, template, side) is not None
         return hidden, total_deviation(template.checks, measure_checks(frame, template, side))
 
     other = angles.other_side(facing)
-    return other if misfit(other) < misfit(facing) else facing
+    return other if rank(other) < rank(facing) else facing
 
 
 def judge(

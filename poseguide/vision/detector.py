@@ -115,6 +115,7 @@ class ModelStopped(RuntimeError):
 
 @contextmanager
 def _stopped_at_exit() -> Iterator[None]:
+    """Inside: a thread pool's refusal at interpreter exit comes out as ModelStopped."""
     try:
         yield
     except RuntimeError as exc:  # concurrent.futures' words once the interpreter exits
