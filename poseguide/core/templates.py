@@ -12,6 +12,7 @@ import reprlib
 import stat
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -460,6 +461,12 @@ def _either(r: _Reader, raw: dict[str, Any], where: str) -> str:
     if name and not name.isidentifier():
         raise r.fail(f"{where}.either", "a group name such as 'knee_or_turn'", name)
     return name
+
+
+def alternatives(check: Check, checks: Iterable[Check]) -> list[Check]:
+    """The other gates of ``check``'s either group: the pose needs only one of them in range
+    (none for an ordinary check)."""
+    return [c for c in checks if check.either and c.either == check.either and c != check]
 
 
 def _check_either_groups(r: _Reader, checks: tuple[Check, ...]) -> None:

@@ -23,11 +23,6 @@ class CameraCheck:
     def reset(self) -> None:
         self._seen_since = None
 
-    @property
-    def shown(self) -> str | None:
-        """The instruction on screen: the one said (None once the body is seen)."""
-        return self.cues.shown.text if self.cues.shown else None
-
     def update(self, verdict: Verdict, t: float) -> tuple[bool, str | None]:
         """(whether the check passed, words to say now)."""
         if not verdict.seen:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from poseguide.core.templates import Check, Library, Template, Tier
+from poseguide.core.templates import Check, Library, Template, Tier, alternatives
 from poseguide.offline.evaluation import UNKNOWN_SOURCE, PhotoResult
 
 TUNED = "tuned"
@@ -116,8 +116,8 @@ def _shown_name(check_id: str, checks: Sequence[Check]) -> str:
     """A gate's name, with its alternatives: photos out of its range are in range if one of
     those is."""
     check = next(c for c in checks if c.id == check_id)
-    others = [c.name for c in checks if check.either and c.either == check.either and c != check]
-    return f"{check.name} (or: {', '.join(others)})" if others else check.name
+    others = alternatives(check, checks)
+    return f"{check.name} (or: {', '.join(c.name for c in others)})" if others else check.name
 
 
 def markdown(spreads: Sequence[GateSpread], library: Library) -> str:

@@ -15,6 +15,7 @@ from poseguide.core.templates import (
     Library,
     Template,
     Tier,
+    alternatives,
     target_words,
 )
 from poseguide.paths import figure_cache_dir
@@ -91,10 +92,10 @@ def _pose(template: Template, library: Library) -> None:
 
 def _stops(check: Check, checks: tuple[Check, ...]) -> str:
     """A gate with alternatives stops the timer only when they are out of range too."""
-    others = [c.name for c in checks if check.either and c.either == check.either and c != check]
+    others = alternatives(check, checks)
     if not others:
         return _TIER[check.tier]
-    return f"Yes, unless {' or '.join(others)} is in range instead"
+    return f"Yes, unless {' or '.join(c.name for c in others)} is in range instead"
 
 
 def _range(check: Check) -> str:
