@@ -38,12 +38,16 @@ HELD_OUT = "KaterynaMeleshenko/yoga_poses_classification"
 # The held-out floors are the figures measured the day the collection was shared, before any
 # template change: issue 23's target there is right >= 90% and wrong <= 3%.
 FLOORS = {
-    ("cat", "tuned"): (34, 34, 34, 33, 0),
-    ("cat", "held_out"): (5, 5, 5, 3, 1),  # one rounded cat with its head up reads as cow
+    # 33 and 3 before a back rounded past tabletop's flat band counted as cat with the head
+    # hanging only a little (two cats read 108-110 at the head, among tabletops at 105-109)
+    ("cat", "tuned"): (34, 34, 34, 34, 0),
+    ("cat", "held_out"): (5, 5, 5, 4, 1),  # one cat with its head up reads as cow
     ("cow", "tuned"): (38, 38, 38, 36, 1),  # 2 wrong before tabletop's back stopped at cow's
     ("cow", "held_out"): (6, 6, 6, 6, 0),
     ("childs_pose", "tuned"): (35, 35, 35, 32, 0),
-    ("childs_pose", "held_out"): (15, 15, 14, 11, 0),
+    # 11 before the chest could rest on a bolster (the supported child's pose, up to 15
+    # degrees above the hips; the held-out photo on a bolster reads 9.6 against 8 before)
+    ("childs_pose", "held_out"): (15, 15, 14, 12, 0),
     ("sphinx", "tuned"): (34, 34, 34, 33, 1),
     # one photo only: its forearms read 48 degrees off the legs' line and cobra takes it
     ("sphinx", "held_out"): (1, 1, 1, 0, 1),
@@ -62,18 +66,23 @@ FLOORS = {
     # degrees) and one whose hugging elbow reads behind the body (118)
     ("seated_twist", "held_out"): (23, 23, 23, 16, 0),
     ("double_knee_to_chest", "held_out"): (10, 10, 10, 7, 0),
+    ("side_stretch", "tuned"): (5, 5, 5, 5, 0),
+    # 1 before the other arm could rest along the outstretched leg sitting on the floor (60-75
+    # degrees from the trunk); the fourth leans 10 degrees towards a bent raised arm
+    ("side_stretch", "held_out"): (4, 4, 4, 3, 0),
     ("negative", "tuned"): (54, 54, 54, 54, 0),
 }
 
 # The live path: each photo letterboxed to 640x480 as the start of a video-mode session
 # (eval --as-video). (label, part): (right >=, wrong <=), in photos.
 VIDEO_FLOORS = {
-    ("cat", "tuned"): (33, 0),
+    ("cat", "tuned"): (34, 0),  # 33 before the clearly rounded back (see FLOORS)
     ("cat", "held_out"): (4, 1),
     ("cow", "tuned"): (36, 1),
     ("cow", "held_out"): (6, 0),
     ("childs_pose", "tuned"): (32, 0),
-    ("childs_pose", "held_out"): (10, 0),  # 11 under solutions.pose; one photo moved (Tasks)
+    # 11 under solutions.pose; one photo moved (Tasks); 11 again with the bolster (FLOORS)
+    ("childs_pose", "held_out"): (11, 0),
     ("sphinx", "tuned"): (31, 1),  # 32 under solutions.pose; one photo moved (Tasks API)
     ("sphinx", "held_out"): (0, 1),
     # 0.72 before the chest's upper end and the face became refinements, 0.78 before the first
@@ -90,6 +99,8 @@ VIDEO_FLOORS = {
     ("seated_twist", "tuned"): (31, 0),
     ("seated_twist", "held_out"): (15, 0),
     ("double_knee_to_chest", "held_out"): (7, 0),
+    ("side_stretch", "tuned"): (5, 0),
+    ("side_stretch", "held_out"): (3, 0),  # 1 before the arm along the leg (see FLOORS)
     ("negative", "tuned"): (54, 0),
 }
 

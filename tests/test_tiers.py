@@ -2,10 +2,11 @@
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from posefixtures import make_frame
 
-from poseguide.core.checker import Status, check
+from poseguide.core.checker import Status, check, judge
 from poseguide.core.session import ExerciseSet
 from poseguide.core.templates import TemplateError, Tier, load_library, parse_template
 from poseguide.core.timer import EventKind
@@ -187,3 +188,39 @@ def test_an_either_group_counts_once_in_the_misfit():
     t = parse_template(_either_template(["g", "g", ""]), Path("x.toml"))
     # c0 10 degrees out, c1 30 out, c2 20 out: 1.0 (nearest of the group) + 2.0
     assert total_deviation(t.checks, [100.0, 120.0, 110.0]) == pytest.approx(3.0)
+
+
+def _values(pose: str, **given: float) -> list[float]:
+    """Every check of ``pose`` at the middle of its range, but for ``given``."""
+    t = LIB[pose]
+    return [given.get(c.id, (c.low + c.high) / 2) for c in t.checks]
+
+
+@pytest.mark.parametrize(("head", "back", "held"), [(108, 0.05, True), (108, 0.02, False)])
+def test_a_clearly_rounded_back_is_cat_though_the_head_hangs_only_a_little(head, back, held):
+    """Two held-out cats read 108-110 at the head among tabletops at 105-109; their backs
+    (0.047, 0.064) bulge past tabletop's flat band, where the tabletops' (up to 0.020) do not."""
+    values = _values("cat", head_down=head, head_below=-35, back_rounded=back, back_arched=back)
+    v = judge(LIB["cat"], "left", np.array(values))
+    assert v.in_range is held
+    if not held:
+        assert v.correction in ("Let your head drop, chin towards your chest",
+                                "Round your back up towards the ceiling")  # fmt: skip
+
+
+@pytest.mark.parametrize(("arm", "held"), [(40, True), (75, True), (100, False)])
+def test_the_other_arm_may_rest_along_the_leg_but_not_reach_up(arm, held):
+    """Sitting on the floor the lower hand slides along the outstretched leg (60-75 degrees
+    from the trunk); past the shoulder's height both arms reach over."""
+    v = judge(LIB["side_stretch"], "left", np.array(_values("side_stretch", other_arm_down=arm)))
+    assert v.in_range is held
+    if not held:
+        assert (
+            v.correction == "Lower your other arm and rest the hand on your hip, thigh or the floor"
+        )
+
+
+@pytest.mark.parametrize(("chest", "held"), [(0, True), (9.6, True), (14, True), (25, False)])
+def test_a_chest_on_a_bolster_is_childs_pose_but_hovering_is_not(chest, held):
+    v = judge(LIB["childs_pose"], "left", np.array(_values("childs_pose", chest_down=chest)))
+    assert v.in_range is held
