@@ -224,3 +224,27 @@ def test_the_other_arm_may_rest_along_the_leg_but_not_reach_up(arm, held):
 def test_a_chest_on_a_bolster_is_childs_pose_but_hovering_is_not(chest, held):
     v = judge(LIB["childs_pose"], "left", np.array(_values("childs_pose", chest_down=chest)))
     assert v.in_range is held
+
+
+def test_folded_legs_with_the_feet_behind_the_hip_still_sit_with_the_legs_ahead():
+    """Both legs folded to one side put the feet beside or behind the hip (a held-out twist
+    read 124 degrees to the ankles); the knees still point forward, which the gate reads."""
+    from dataclasses import replace
+
+    from real_landmarks import world
+
+    from poseguide.core.landmarks import INDEX
+
+    frame = _lotus_holding_the_knees(30.0)
+    hips = world(frame, "left_hip") - world(frame, "right_hip")
+    up = world(frame, "mid_shoulder") - world(frame, "mid_hip")
+    front = np.cross(hips, up)
+    front /= np.linalg.norm(front)
+    points = frame.world.copy()
+    for name in ("left_ankle", "right_ankle", "left_heel", "right_heel"):
+        ahead = (points[INDEX[name]] - world(frame, "mid_hip")) @ front
+        points[INDEX[name]] -= 2 * ahead * front  # mirrored behind the hips' plane
+    v = check(replace(frame, world=points), LIB["seated_twist"])
+    legs = next(r for r in v.results if r.check.id == "legs_ahead")
+    assert legs.ok and legs.value < 90
+    assert v.in_range, v.correction
