@@ -121,9 +121,10 @@ def leaning_aside(frame: PoseFrame) -> PoseFrame:
 
 
 def legs_behind(frame: PoseFrame) -> PoseFrame:
-    """The feet behind the body instead of in front of it, as lying on the front with the
-    chest up: their world landmarks reflected through the plane of the hips and the middle
-    of the shoulders (the body's front). Seen from the front the picture cannot tell."""
+    """The legs behind the body instead of in front of it, as lying on the front with the
+    chest up: the knees' and feet's world landmarks reflected through the plane of the hips
+    and the middle of the shoulders (the body's front). Seen from the front the picture cannot
+    tell. Feet alone behind the hips are a way to sit (both legs folded to one side)."""
     w = frame.world
     left, right = w[INDEX["left_hip"]], w[INDEX["right_hip"]]
     hips = (left + right) / 2
@@ -131,8 +132,8 @@ def legs_behind(frame: PoseFrame) -> PoseFrame:
     normal = front_normal(left, right, shoulders)
     normal /= np.linalg.norm(normal)
     world = w.copy()
-    feet = [INDEX[f"{s}_{p}"] for s in BOTH for p in ("ankle", "heel", "foot_index")]
-    world[feet] -= 2 * np.outer((w[feet] - hips) @ normal, normal)
+    legs = [INDEX[f"{s}_{p}"] for s in BOTH for p in ("knee", "ankle", "heel", "foot_index")]
+    world[legs] -= 2 * np.outer((w[legs] - hips) @ normal, normal)
     return replace(frame, world=world)
 
 
