@@ -196,11 +196,11 @@ def _values(pose: str, **given: float) -> list[float]:
     return [given.get(c.id, (c.low + c.high) / 2) for c in t.checks]
 
 
-@pytest.mark.parametrize(("head", "back", "held"), [(108, 0.05, True), (108, 0.02, False)])
-def test_a_clearly_rounded_back_is_cat_though_the_head_hangs_only_a_little(head, back, held):
+@pytest.mark.parametrize(("back", "held"), [(0.05, True), (0.02, False)])
+def test_a_clearly_rounded_back_is_cat_though_the_head_hangs_only_a_little(back, held):
     """Two held-out cats read 108-110 at the head among tabletops at 105-109; their backs
     (0.047, 0.064) bulge past tabletop's flat band, where the tabletops' (up to 0.020) do not."""
-    values = _values("cat", head_down=head, head_below=-35, back_rounded=back, back_arched=back)
+    values = _values("cat", head_down=108, head_below=-35, back_rounded=back, back_arched=back)
     v = judge(LIB["cat"], "left", np.array(values))
     assert v.in_range is held
     if not held:
